@@ -1,0 +1,211 @@
+/**
+ * EngineApi: the one contract between the editor and the engine, whatever carries it
+ * (Electron MessagePort, WebSocket, or an in-memory pair in tests).
+ *
+ * Methods return promises; errors cross the wire as `{name, message}` and are re-thrown
+ * as `EngineError` on the calling side. Events are pushed by the engine and delivered to
+ * `on…` listeners. Everything here is plain JSON.
+ */
+import type { GraphDocument, Shape, TrainingSettings } from '../graph/document';
+import type { GraphAnalysis } from '../graph/types';
+
+/** Which compute backend the engine chose, and why the faster ones were passed over. */
+export interface BackendInfo {
+  /** e.g. `tensorflow` (tfjs-node, CPU or GPU), `webgpu`, `wasm`, `cpu`. */
+  name: string;
+  /** e.g. `CUDA GPU`, `CPU (native)`, `CPU (WebAssembly SIMD, 1 thread)`. */
+  device: string;
+  /** Faster candidates that did not load, each with the reason, in order tried. */
+  skipped: Array<{ name: string; reason: string }>;
+  /** Kernels we replaced with faster training kernels on this backend. */
+  patchedKernels: string[];
+}
+
+export interface EngineInfo {
+  version: string;
+  /** `null` until the backend has been chosen (the first run or an explicit probe). */
+  backend: BackendInfo | null;
+  /** Where the engine keeps runs, checkpoints and caches. */
+  dataDir: string;
+}
+
+export interface PresetInfo {
+  id: string;
+  name: string;
+  description: string;
+  inputShape: Shape;
+  trainableParams: number;
+}
+
+export interface DatasetInfo {
+  id: string;
+  name: string;
+  /** `builtin` or `imported` (with the path it came from). */
+  source: 'builtin' | 'imported';
+  path?: string;
+  trainSize: number;
+  testSize: number;
+  /** Per-image shape as stored: [h, w, c]. */
+  imageShape: Shape;
+  classNames: string[];
+}
+
+/** A small image for display: row-major grayscale or RGB bytes. */
+export interface SampleImage {
+  width: number;
+  height: number;
+  channels: number;
+  /** Base64 of `width × height × channels` bytes, 0–255. */
+  pixels: string;
+  label: number;
+}
+
+export interface DatasetImportRequest {
+  kind: 'idx' | 'folder' | 'csv';
+  /** For idx: the directory holding the four IDX files, or the images file path. */
+  path: string;
+  name?: string;
+}
+
+export interface StartRunRequest {
+  graph: GraphDocument;
+  training: TrainingSettings;
+  /** Use at most this many training images (and a proportional test subset). */
+  limit?: number;
+  /** Resume from this run's latest checkpoint instead of starting fresh. */
+  resumeFrom?: string;
+}
+
+export type RunStatus = 'running' | 'paused' | 'done' | 'failed' | 'stopped';
+
+export interface EpochMetrics {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  testLoss: number;
+  testAccuracy: number;
+  seconds: number;
+}
+
+export interface RunResult {
+  trainLoss: number;
+  trainAccuracy: number;
+  testLoss: number;
+  testAccuracy: number;
+  /** confusion[trueClass][predictedClass] counts on the test set. */
+  confusion: number[][];
+  perClassAccuracy: number[];
+  imagesPerSecond: number;
+}
+
+/** Everything kept about one training run. */
+export interface RunRecord {
+  id: string;
+  name: string;
+  startedAt: string;
+  status: RunStatus;
+  graph: GraphDocument;
+  training: TrainingSettings;
+  datasetId: string;
+  backend: BackendInfo | null;
+  epochs: EpochMetrics[];
+  result: RunResult | null;
+  error: string | null;
+  /** Whether a checkpoint exists to resume from. */
+  resumable: boolean;
+}
+
+export type RunEvent =
+  | { kind: 'started'; runId: string; backend: BackendInfo; dataset: DatasetInfo; totalBatches: number; epochs: number; summary: GraphAnalysis['totals'] }
+  | { kind: 'batch'; runId: string; epoch: number; batch: number; batchesPerEpoch: number; loss: number; accuracy: number; imagesPerSecond: number; elapsedSeconds: number; etaSeconds: number }
+  | ({ kind: 'epoch'; runId: string } & EpochMetrics)
+  | { kind: 'paused'; runId: string }
+  | { kind: 'resumed'; runId: string }
+  | { kind: 'done'; runId: string; stopped: boolean; result: RunResult }
+  | { kind: 'failed'; runId: string; message: string };
+
+export interface LogEvent {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+}
+
+export interface Prediction {
+  probabilities: number[];
+  predictedClass: number;
+  classNames: string[];
+}
+
+export interface MisclassifiedExample {
+  image: SampleImage;
+  predictedClass: number;
+}
+
+export type ExportTarget = 'pytorch' | 'keras' | 'tfjs';
+
+export interface ExportedFile {
+  path: string;
+  /** UTF-8 text, or base64 for binary files. */
+  content: string;
+  encoding: 'utf8' | 'base64';
+}
+
+export interface ProjectFileInfo {
+  path: string;
+  name: string;
+  modifiedAt: string;
+}
+
+export interface OpenedProject {
+  path: string;
+  document: GraphDocument;
+}
+
+/**
+ * The engine, as the editor sees it. Implemented by the engine host
+ * (engine/host) and proxied over any transport by `createClient` (engine/protocol/rpc).
+ */
+export interface EngineApi {
+  getInfo(): Promise<EngineInfo>;
+  /** Chooses (once) and reports the compute backend. */
+  probeBackend(): Promise<BackendInfo>;
+
+  analyze(graph: GraphDocument): Promise<GraphAnalysis>;
+  listPresets(): Promise<PresetInfo[]>;
+  getPreset(id: string): Promise<GraphDocument>;
+
+  listDatasets(): Promise<DatasetInfo[]>;
+  getDatasetSamples(datasetId: string, count: number): Promise<SampleImage[]>;
+  importDataset(request: DatasetImportRequest): Promise<DatasetInfo>;
+
+  startRun(request: StartRunRequest): Promise<{ runId: string }>;
+  stopRun(runId: string): Promise<void>;
+  pauseRun(runId: string): Promise<void>;
+  resumeRun(runId: string): Promise<void>;
+  listRuns(): Promise<RunRecord[]>;
+  getRun(runId: string): Promise<RunRecord>;
+  deleteRun(runId: string): Promise<void>;
+  predict(runId: string, image: SampleImage): Promise<Prediction>;
+  misclassified(runId: string, count: number): Promise<MisclassifiedExample[]>;
+
+  exportModel(graph: GraphDocument, target: ExportTarget, runId?: string): Promise<ExportedFile[]>;
+  importModel(modelJson: string): Promise<{ document: GraphDocument; unmapped: string[] }>;
+
+  /** Project files on the engine's machine (browser mode's file list; Electron uses dialogs for paths). */
+  listProjects(directory?: string): Promise<{ directory: string; files: ProjectFileInfo[] }>;
+  openProject(path: string): Promise<OpenedProject>;
+  saveProject(path: string, document: GraphDocument): Promise<ProjectFileInfo>;
+  recentProjects(): Promise<ProjectFileInfo[]>;
+  /** Autosave target: the recovery copy of the open project. */
+  saveRecovery(document: GraphDocument): Promise<void>;
+  loadRecovery(): Promise<GraphDocument | null>;
+  clearRecovery(): Promise<void>;
+}
+
+/** Events the engine pushes to every connected editor. */
+export interface EngineEvents {
+  run: RunEvent;
+  log: LogEvent;
+}
+
+/** Method names, for runtime checks of incoming requests. */
+export type EngineMethod = keyof EngineApi;
