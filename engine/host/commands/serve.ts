@@ -1,0 +1,5 @@
+// Placeholder until the command lands; owned by the issue that builds it.
+export async function run(_args: string[]): Promise<number> {
+  console.error('cnn-studio serve: not built yet.');
+  return 1;
+}
