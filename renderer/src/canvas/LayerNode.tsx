@@ -1,0 +1,147 @@
+/**
+ * A layer or block on the canvas: its name and key params, output shape and parameter
+ * count; a red outline with the reason when it is invalid; a bypassed look; and for
+ * blocks, an expandable list of the inner layers with their shapes.
+ */
+import { memo } from 'react';
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import type { GraphNode, Params } from '../../../engine/graph/document';
+import type { NodeAnalysis } from '../../../engine/graph/types';
+import { formatCompact, formatCount, formatShape } from '../../../engine/graph/format';
+import { getNodeType } from '../../../engine/nodes/registry';
+import { resolveParams } from '../../../engine/nodes/params';
+import { editorActions } from '../store/editor-store';
+import { innerLayers } from './block-layers';
+
+export interface LayerNodeData extends Record<string, unknown> {
+  node: GraphNode;
+  info: NodeAnalysis | undefined;
+  /** The first error message about this node, if any. */
+  error: string | undefined;
+  vertical: boolean;
+}
+
+export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
+
+/** The node face text, e.g. `5×5 · 6 · p2`; empty when the params cannot be summarized. */
+export function summarizeNode(node: GraphNode): string {
+  const def = getNodeType(node.type);
+  if (!def) return '';
+  try {
+    return (def.summarize as (p: Params) => string)(resolveParams(def, node.params));
+  } catch {
+    return '';
+  }
+}
+
+function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
+  const { node, info, error, vertical } = data;
+  const def = getNodeType(node.type);
+  const total = info ? info.params.trainable + info.params.nonTrainable : 0;
+  const expandable = Boolean(def?.expand);
+  const inner = expandable && node.expanded && def ? innerLayers(def, node.params, info?.inputShapes[0] ?? null) : [];
+  const classes = ['layer-node', `cat-${(def?.category ?? 'unknown').toLowerCase()}`];
+  if (error) classes.push('invalid');
+  if (node.bypassed) classes.push('bypassed');
+  if (selected) classes.push('selected');
+  return (
+    <div
+      className={classes.join(' ')}
+      data-testid={`node-${node.id}`}
+      data-invalid={error ? 'true' : undefined}
+      data-bypassed={node.bypassed ? 'true' : undefined}
+      data-expanded={node.expanded ? 'true' : undefined}
+      title={def?.doc}
+    >
+      {def?.inputs.map((port, i) => (
+        <Handle
+          key={port.name}
+          type="target"
+          id={port.name}
+          position={vertical ? Position.Top : Position.Left}
+          className={port.multiple ? 'handle multi' : 'handle'}
+          style={def.inputs.length > 1 ? { [vertical ? 'left' : 'top']: `${((i + 1) * 100) / (def.inputs.length + 1)}%` } : undefined}
+          data-testid={`handle-in-${port.name}`}
+        />
+      ))}
+      <div className="layer-head">
+        <span className="layer-title">{node.label ?? def?.label ?? node.type}</span>
+        {node.bypassed && <span className="layer-badge">bypassed</span>}
+        {expandable && (
+          <button
+            type="button"
+            className="layer-expand nodrag"
+            data-testid="node-expand"
+            aria-expanded={Boolean(node.expanded)}
+            title={node.expanded ? 'Collapse the inner layers' : 'Show the inner layers'}
+            onClick={(e) => {
+              e.stopPropagation();
+              editorActions.setExpanded(node.id, !node.expanded);
+            }}
+          >
+            {node.expanded ? '▾' : '▸'}
+          </button>
+        )}
+      </div>
+      <div className="layer-params" data-testid="node-params">
+        {summarizeNode(node) || '\u00a0'}
+      </div>
+      <div className="layer-foot">
+        <span className="layer-shape" data-testid="node-shape">
+          {formatShape(info?.outputShape)}
+        </span>
+        <span className="layer-count" title={`${formatCount(total)} parameters`} data-testid="node-param-count">
+          {total > 0 ? formatCompact(total) : ''}
+        </span>
+      </div>
+      {inner.length > 0 && (
+        <ol className="inner-layers" data-testid="node-inner">
+          {inner.map((layer) => (
+            <li key={layer.id} data-testid={`inner-${layer.id}`}>
+              <span className="inner-name">{layer.label}</span>
+              <span className="inner-summary">{layer.summary}</span>
+              <span className="inner-shape">{formatShape(layer.shape)}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+      {error && (
+        <div className="layer-error" data-testid="node-error">
+          {error}
+        </div>
+      )}
+      {def?.outputs.map((port) => (
+        <Handle
+          key={port.name}
+          type="source"
+          id={port.name}
+          position={vertical ? Position.Bottom : Position.Right}
+          className="handle"
+          data-testid={`handle-out-${port.name}`}
+        />
+      ))}
+    </div>
+  );
+}
+
+/** Re-render only when what the node shows changes, not when it merely moves. */
+function sameFace(a: NodeProps<LayerFlowNode>, b: NodeProps<LayerFlowNode>): boolean {
+  const x = a.data;
+  const y = b.data;
+  return (
+    a.selected === b.selected &&
+    x.vertical === y.vertical &&
+    x.error === y.error &&
+    x.node.type === y.node.type &&
+    x.node.params === y.node.params &&
+    x.node.label === y.node.label &&
+    x.node.bypassed === y.node.bypassed &&
+    x.node.expanded === y.node.expanded &&
+    formatShape(x.info?.outputShape) === formatShape(y.info?.outputShape) &&
+    formatShape(x.info?.inputShapes[0]) === formatShape(y.info?.inputShapes[0]) &&
+    x.info?.params.trainable === y.info?.params.trainable &&
+    x.info?.params.nonTrainable === y.info?.params.nonTrainable
+  );
+}
+
+export const LayerNode = memo(LayerNodeView, sameFace);

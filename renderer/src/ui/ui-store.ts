@@ -1,0 +1,64 @@
+/**
+ * Transient UI state that is not part of the document: toasts, the open dialog, the
+ * search-to-add menu and the bottom dock's tab.
+ */
+import { create } from 'zustand';
+import type { XY } from '../../../engine/graph/document';
+
+export interface Toast {
+  id: number;
+  kind: 'info' | 'error';
+  message: string;
+}
+
+/** Where the search-to-add menu is open, and what a new node should connect to. */
+export interface AddMenuState {
+  /** Screen position of the menu. */
+  screen: XY;
+  /** Canvas position for the new node. */
+  position: XY;
+  /** When opened by dropping a dragged link: the port it came from. */
+  from?: { nodeId: string; port: string; side: 'source' | 'target' };
+}
+
+export type DialogName = 'open' | 'save' | 'help' | 'presets' | 'recovery' | null;
+export type DockTab = 'summary' | 'training';
+
+interface UiState {
+  toasts: Toast[];
+  dialog: DialogName;
+  addMenu: AddMenuState | null;
+  dockTab: DockTab;
+  toast(message: string, kind?: Toast['kind']): void;
+  dismissToast(id: number): void;
+  openDialog(dialog: DialogName): void;
+  openAddMenu(menu: AddMenuState | null): void;
+  setDockTab(tab: DockTab): void;
+}
+
+let nextToastId = 1;
+const TOAST_MS = 5000;
+
+export const useUi = create<UiState>((set, get) => ({
+  toasts: [],
+  dialog: null,
+  addMenu: null,
+  dockTab: 'summary',
+  toast(message, kind = 'info') {
+    const id = nextToastId++;
+    set({ toasts: [...get().toasts.slice(-3), { id, kind, message }] });
+    setTimeout(() => get().dismissToast(id), kind === 'error' ? TOAST_MS * 1.5 : TOAST_MS);
+  },
+  dismissToast(id) {
+    set({ toasts: get().toasts.filter((t) => t.id !== id) });
+  },
+  openDialog(dialog) {
+    set({ dialog });
+  },
+  openAddMenu(addMenu) {
+    set({ addMenu });
+  },
+  setDockTab(dockTab) {
+    set({ dockTab });
+  },
+}));
