@@ -1,0 +1,48 @@
+/**
+ * Seeded randomness for tfjs. tfjs initializers and dropout draw their seeds from
+ * `Math.random()` when none is given (random_uniform/random_normal seed their alea
+ * generator with `Math.random()`), and the compiled layers pass none. Running model
+ * construction and each training step with `Math.random` swapped for a seeded generator
+ * makes the initial weights and the dropout masks a function of the run's seed.
+ *
+ * What stays non-deterministic: floating-point summation order in multithreaded kernels
+ * (wasm with threads, tfjs-node), and anything else in the process calling Math.random
+ * during those moments (there is none inside the synchronous step).
+ */
+
+/** A small, fast, seedable generator (mulberry32) returning floats in [0, 1). */
+export function createRandom(seed: number): () => number {
+  let state = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Runs synchronous `fn` with `Math.random` replaced by `random`, restoring it afterwards. */
+export function withRandom<T>(random: () => number, fn: () => T): T {
+  const original = Math.random;
+  Math.random = random;
+  try {
+    return fn();
+  } finally {
+    Math.random = original;
+  }
+}
+
+/** A seeded permutation of `0 … n-1` (Fisher–Yates). */
+export function seededPermutation(n: number, seed: number): Uint32Array {
+  const random = createRandom(seed);
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  return order;
+}

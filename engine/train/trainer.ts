@@ -1,0 +1,209 @@
+/**
+ * The training loop: epochs of shuffled batches, one optimizer step each, throttled batch
+ * events, a test evaluation per epoch, pause/stop between batches and a hook after each
+ * epoch (checkpoints). It owns no I/O and no backend choice: `runner.ts` prepares the model,
+ * data and optimizer, and this module only trains them.
+ */
+import type { ImageSet } from '../datasets/index';
+import { createBatches } from '../datasets/index';
+import type { Shape, TrainingSettings } from '../graph/document';
+import type { EpochMetrics, RunEvent, RunResult } from '../protocol/api';
+import { RunControl, yieldToEventLoop } from './control';
+import { evaluateSet, type Evaluation } from './evaluate';
+import { divergenceError, explainFailure, TrainingError } from './failures';
+import { perClassAccuracy } from './metrics';
+import type { TrainingOptimizer } from './optimizer';
+import { learningRateAt } from './schedule';
+import { withRandom } from './seeded-random';
+import { trainStep, type StepContext } from './step';
+import type { Tf, tfjs } from './tf-types';
+
+/** The images a run trains and evaluates on, with optional subsets (`--limit`, validation). */
+export interface TrainingData {
+  train: ImageSet;
+  test: ImageSet;
+  trainIndices?: Uint32Array;
+  testIndices?: Uint32Array;
+}
+
+export interface TrainLoopOptions {
+  runId: string;
+  tf: Tf;
+  model: tfjs.LayersModel;
+  optimizer: TrainingOptimizer;
+  settings: TrainingSettings;
+  data: TrainingData;
+  classCount: number;
+  outputIsProbabilities: boolean;
+  /** The model's input `[h, w, c]`; images are adapted to it. */
+  target: Shape;
+  control: RunControl;
+  emit: (event: RunEvent) => void;
+  /** Seeded generator used as `Math.random` during each step (dropout masks). */
+  random: () => number;
+  /** 0-based epoch to start at (> 0 when resuming from a checkpoint). */
+  startEpoch?: number;
+  /** Metrics of the epochs already done (when resuming). */
+  history?: EpochMetrics[];
+  /** Called after each epoch's evaluation, before the epoch event (write a checkpoint here). */
+  onEpochEnd?: (epochsDone: number, history: EpochMetrics[], evaluation: Evaluation) => Promise<void>;
+  /** Minimum milliseconds between batch events (the last batch of an epoch always gets one). Default 50. */
+  batchEventIntervalMs?: number;
+  /** Trainable + non-trainable parameters, for the out-of-memory message. */
+  paramCount: number;
+  backendName?: string;
+}
+
+export interface TrainLoopOutcome {
+  stopped: boolean;
+  result: RunResult;
+  history: EpochMetrics[];
+}
+
+/** Number of batches an epoch has for `count` images. */
+export function batchesPerEpoch(count: number, batchSize: number): number {
+  return Math.ceil(count / Math.max(1, batchSize));
+}
+
+/**
+ * Trains until the configured epochs are done or a stop is requested. Events are 1-based:
+ * `epoch: 1, batch: 1` is the first batch. Throws `TrainingError` with a readable message
+ * on divergence, out of memory or a missing kernel; every tensor it makes is disposed.
+ */
+export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopOutcome> {
+  const { tf, settings, data, control, emit, runId } = options;
+  const [h, w, c] = options.target;
+  const stepContext: StepContext = {
+    tf,
+    model: options.model,
+    optimizer: options.optimizer,
+    classCount: options.classCount,
+    outputIsProbabilities: options.outputIsProbabilities,
+    gradientClip: settings.gradientClip,
+  };
+  const trainCount = data.trainIndices?.length ?? data.train.count;
+  const perEpoch = batchesPerEpoch(trainCount, settings.batchSize);
+  const interval = options.batchEventIntervalMs ?? 50;
+  const history = [...(options.history ?? [])];
+  let lastEvaluation: Evaluation | null = null;
+  let trainSeconds = 0;
+  let trainImages = 0;
+  let lastTrain = { loss: history.at(-1)?.trainLoss ?? 0, accuracy: history.at(-1)?.trainAccuracy ?? 0 };
+  let epoch = options.startEpoch ?? 0;
+  let batch = 0;
+
+  try {
+    for (; epoch < settings.epochs && !control.stopRequested; epoch++) {
+      const epochStart = performance.now();
+      let pausedSeconds = 0;
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      let lastEventAt = -Infinity;
+      batch = 0;
+      const batches = createBatches(data.train, {
+        batchSize: settings.batchSize,
+        target: [h, w, c],
+        shuffle: true,
+        seed: settings.seed * 1000 + epoch,
+        augmentFlip: settings.augmentFlip,
+        augmentCrop: settings.augmentCrop,
+        ...(data.trainIndices ? { indices: data.trainIndices } : {}),
+      });
+      for (const next of batches) {
+        pausedSeconds += await control.waitWhilePaused(
+          () => emit({ kind: 'paused', runId }),
+          () => emit({ kind: 'resumed', runId }),
+        );
+        if (control.stopRequested) break;
+        const learningRate = learningRateAt(settings, { epoch, batch, batchesPerEpoch: perEpoch });
+        const xs = tf.tensor4d(next.xs, [next.size, h, w, c]);
+        const labels = tf.tensor1d(next.labels, 'int32');
+        let packed: tfjs.Tensor1D;
+        try {
+          packed = withRandom(options.random, () => trainStep(stepContext, xs, labels, learningRate));
+        } finally {
+          tf.dispose([xs, labels]);
+        }
+        const [loss, batchCorrect] = await packed.data();
+        packed.dispose();
+        batch++;
+        if (!Number.isFinite(loss)) {
+          throw divergenceError(loss, { epoch: epoch + 1, batch, learningRate, optimizer: settings.optimizer });
+        }
+        lossSum += loss * next.size;
+        correct += batchCorrect;
+        seen += next.size;
+        const now = performance.now();
+        const elapsed = (now - epochStart) / 1000 - pausedSeconds;
+        const isLast = batch === perEpoch;
+        if (isLast || now - lastEventAt >= interval) {
+          lastEventAt = now;
+          const secondsPerBatch = elapsed / batch;
+          const remaining = perEpoch - batch + (settings.epochs - epoch - 1) * perEpoch;
+          emit({
+            kind: 'batch',
+            runId,
+            epoch: epoch + 1,
+            batch,
+            batchesPerEpoch: perEpoch,
+            loss,
+            accuracy: batchCorrect / next.size,
+            imagesPerSecond: elapsed > 0 ? seen / elapsed : 0,
+            elapsedSeconds: elapsed,
+            etaSeconds: secondsPerBatch * remaining,
+          });
+        }
+        await yieldToEventLoop();
+      }
+      const epochTrainSeconds = (performance.now() - epochStart) / 1000 - pausedSeconds;
+      trainSeconds += epochTrainSeconds;
+      trainImages += seen;
+      if (seen > 0) lastTrain = { loss: lossSum / seen, accuracy: correct / seen };
+      if (control.stopRequested) break;
+
+      const evaluation = await evaluateSet(stepContext, data.test, {
+        batchSize: settings.batchSize,
+        target: options.target,
+        ...(data.testIndices ? { indices: data.testIndices } : {}),
+        shouldStop: () => control.stopRequested,
+      });
+      if (!evaluation) break;
+      lastEvaluation = evaluation;
+      const metrics: EpochMetrics = {
+        epoch: epoch + 1,
+        trainLoss: lastTrain.loss,
+        trainAccuracy: lastTrain.accuracy,
+        testLoss: evaluation.loss,
+        testAccuracy: evaluation.accuracy,
+        seconds: (performance.now() - epochStart) / 1000 - pausedSeconds,
+      };
+      history.push(metrics);
+      await options.onEpochEnd?.(epoch + 1, history, evaluation);
+      emit({ kind: 'epoch', runId, ...metrics });
+    }
+  } catch (error) {
+    if (error instanceof TrainingError) throw error;
+    throw new TrainingError(
+      explainFailure(error, {
+        epoch: epoch + 1,
+        batch: batch + 1,
+        batchSize: settings.batchSize,
+        paramCount: options.paramCount,
+        ...(options.backendName ? { backend: options.backendName } : {}),
+      }),
+    );
+  }
+
+  const last = history.at(-1);
+  const result: RunResult = {
+    trainLoss: lastTrain.loss,
+    trainAccuracy: lastTrain.accuracy,
+    testLoss: lastEvaluation?.loss ?? last?.testLoss ?? 0,
+    testAccuracy: lastEvaluation?.accuracy ?? last?.testAccuracy ?? 0,
+    confusion: lastEvaluation?.confusion ?? [],
+    perClassAccuracy: lastEvaluation ? perClassAccuracy(lastEvaluation.confusion) : [],
+    imagesPerSecond: trainSeconds > 0 ? trainImages / trainSeconds : 0,
+  };
+  return { stopped: control.stopRequested || epoch < settings.epochs, result, history };
+}
