@@ -59,6 +59,9 @@ export function missingKernelName(error: unknown): string | null {
   return match ? match[1] : null;
 }
 
+/** Errors from other engine layers whose messages are already written for people. */
+const PHRASED_ERRORS = new Set(['TrainingError', 'GraphInvalidError', 'GraphLoadError', 'DatasetError']);
+
 /** Context for explaining an unexpected error. */
 export interface FailureContext {
   epoch?: number;
@@ -70,7 +73,7 @@ export interface FailureContext {
 
 /** A person-readable message for any error that ends a run. */
 export function explainFailure(error: unknown, context: FailureContext): string {
-  if (error instanceof TrainingError) return error.message;
+  if (error instanceof TrainingError || PHRASED_ERRORS.has((error as Error)?.name)) return (error as Error).message;
   const where = context.epoch !== undefined ? ` at epoch ${context.epoch}${context.batch !== undefined ? ` batch ${context.batch}` : ''}` : '';
   if (isOutOfMemory(error)) {
     const smaller = Math.max(1, Math.floor(context.batchSize / 2));

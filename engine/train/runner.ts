@@ -1,0 +1,173 @@
+/**
+ * A training job from start to finish, independent of how it is hosted (worker thread, CLI,
+ * tests): check the graph and dataset, choose the backend, compile, restore a checkpoint if
+ * asked, train, checkpoint each epoch, keep the final model, and report through `emit`.
+ * It never throws: failures end as a `failed` event with a message for people.
+ */
+import { mkdir } from 'node:fs/promises';
+import { selectBackend } from '../backends/select';
+import { assertTrainingKernels } from '../backends/kernel-check';
+import { compileGraph } from '../compile/compile';
+import { openDataset } from '../datasets/index';
+import type { GraphDocument, TrainingSettings } from '../graph/document';
+import type { EpochMetrics, LogEvent, RunEvent, RunResult } from '../protocol/api';
+import { writeCheckpoint, restoreCheckpoint } from './checkpoint';
+import { RunControl } from './control';
+import { explainFailure } from './failures';
+import { createOptimizer, type TrainingOptimizer } from './optimizer';
+import { checkRunnable } from './preflight';
+import { createRandom, seededPermutation, withRandom } from './seeded-random';
+import { writeModelFiles } from './model-files';
+import { batchesPerEpoch, trainLoop, type TrainingData } from './trainer';
+import type { tfjs } from './tf-types';
+import { replaceDirAtomic } from './atomic-fs';
+
+/** Everything that defines one training job. Plain JSON (it crosses the worker boundary). */
+export interface TrainingJob {
+  runId: string;
+  graph: GraphDocument;
+  training: TrainingSettings;
+  /** Train on at most this many images (a seeded random subset) and a proportional test subset. */
+  limit?: number | null;
+  /** Write a checkpoint here after every epoch. */
+  checkpointDir?: string | null;
+  /** Continue from the checkpoint in this directory, at its next epoch. */
+  resumeFrom?: string | null;
+  /** Save the trained model here (tfjs files) when the run ends. */
+  finalModelDir?: string | null;
+  /** Force a backend by name (otherwise `CNN_STUDIO_BACKEND` or the automatic choice). */
+  backend?: string | null;
+  /** Minimum milliseconds between batch events. */
+  batchEventIntervalMs?: number;
+}
+
+export interface RunnerOptions {
+  dataDir: string;
+  emit: (event: RunEvent) => void;
+  log?: (event: LogEvent) => void;
+  control?: RunControl;
+}
+
+export type JobOutcome =
+  | { status: 'done' | 'stopped'; result: RunResult; history: EpochMetrics[]; backend: string }
+  | { status: 'failed'; message: string };
+
+/** Runs `job` to the end (or until `control` stops it). */
+export async function runTrainingJob(job: TrainingJob, options: RunnerOptions): Promise<JobOutcome> {
+  const { emit, runId } = { emit: options.emit, runId: job.runId };
+  const control = options.control ?? new RunControl();
+  const log = (level: LogEvent['level'], message: string) => options.log?.({ level, message });
+  let model: tfjs.LayersModel | null = null;
+  let optimizer: TrainingOptimizer | null = null;
+  let paramCount = 0;
+  try {
+    const settings = job.training;
+    const dataset = await openDataset(settings.dataset, { dataDir: options.dataDir });
+    const plan = checkRunnable(job.graph, dataset.info);
+    paramCount = plan.paramCount;
+    const { tf, info: backend } = await selectBackend({
+      ...(job.backend ? { force: job.backend } : {}),
+      log: (message) => log('info', message),
+    });
+    const initRandom = createRandom(settings.seed);
+    model = withRandom(initRandom, () => compileGraph(tf, job.graph));
+    assertTrainingKernels(tf, model);
+    optimizer = createOptimizer(tf, settings);
+
+    let startEpoch = 0;
+    let history: EpochMetrics[] = [];
+    if (job.resumeFrom) {
+      const state = await restoreCheckpoint(tf, job.resumeFrom, { model, optimizer });
+      startEpoch = state.epochsDone;
+      history = state.history;
+      log('info', `resuming from ${job.resumeFrom} at epoch ${startEpoch + 1}`);
+    }
+
+    const data = subsetData(dataset.train, dataset.test, job.limit ?? null, settings.seed);
+    const perEpoch = batchesPerEpoch(data.trainIndices?.length ?? data.train.count, settings.batchSize);
+    emit({
+      kind: 'started',
+      runId,
+      backend,
+      dataset: dataset.info,
+      totalBatches: perEpoch * settings.epochs,
+      epochs: settings.epochs,
+      summary: plan.analysis.totals,
+    });
+    const trainedModel = model;
+    const trainedOptimizer = optimizer;
+    const outcome = await trainLoop({
+      runId,
+      tf,
+      model,
+      optimizer,
+      settings,
+      data,
+      classCount: plan.classCount,
+      outputIsProbabilities: plan.outputIsProbabilities,
+      target: plan.inputShape,
+      control,
+      emit,
+      random: createRandom(settings.seed + 1),
+      startEpoch,
+      history,
+      paramCount,
+      backendName: backend.name,
+      ...(job.batchEventIntervalMs !== undefined ? { batchEventIntervalMs: job.batchEventIntervalMs } : {}),
+      onEpochEnd: async (epochsDone, epochs) => {
+        if (!job.checkpointDir) return;
+        await writeCheckpoint(tf, job.checkpointDir, {
+          model: trainedModel,
+          optimizer: trainedOptimizer,
+          info: {
+            epochsDone,
+            history: epochs,
+            graph: job.graph,
+            training: settings,
+            datasetId: dataset.info.id,
+            limit: job.limit ?? null,
+          },
+        });
+      },
+    });
+    if (job.finalModelDir) {
+      await mkdir(job.finalModelDir, { recursive: true });
+      await replaceDirAtomic(job.finalModelDir, (dir) => writeModelFiles(tf, trainedModel, dir));
+    }
+    emit({ kind: 'done', runId, stopped: outcome.stopped, result: outcome.result });
+    return {
+      status: outcome.stopped ? 'stopped' : 'done',
+      result: outcome.result,
+      history: outcome.history,
+      backend: backend.name,
+    };
+  } catch (error) {
+    const message = explainFailure(error, { batchSize: job.training.batchSize, paramCount });
+    emit({ kind: 'failed', runId, message });
+    return { status: 'failed', message };
+  } finally {
+    optimizer?.dispose();
+    model?.dispose();
+  }
+}
+
+/**
+ * The training and test images of a run: all of them, or with `limit` a seeded random
+ * subset of `limit` training images and a proportional number of test images (at least one).
+ */
+export function subsetData(
+  train: TrainingData['train'],
+  test: TrainingData['test'],
+  limit: number | null,
+  seed: number,
+): TrainingData {
+  if (limit === null || limit >= train.count) return { train, test };
+  if (!(limit >= 1)) throw new Error(`limit must be at least 1 image, got ${limit}`);
+  const testCount = Math.min(test.count, Math.max(1, Math.round((limit * test.count) / train.count)));
+  return {
+    train,
+    test,
+    trainIndices: seededPermutation(train.count, seed).slice(0, limit),
+    testIndices: seededPermutation(test.count, seed + 7).slice(0, testCount),
+  };
+}
