@@ -1,0 +1,41 @@
+import type * as tfjs from '@tensorflow/tfjs';
+import { singleInput } from './shape-utils';
+import type { NodeTypeDefinition } from './types';
+
+/**
+ * Batch normalization over the last (channel) axis. `momentum` has tfjs's meaning:
+ * moving = momentum × moving + (1 − momentum) × batch, so 0.9 = PyTorch's 0.1.
+ */
+export const batchNorm: NodeTypeDefinition<'batchNorm'> = {
+  type: 'batchNorm',
+  label: 'Batch Norm',
+  category: 'Normalization',
+  doc: 'Normalizes each channel over the batch, then scales and shifts it (γ, β).',
+  inputs: [{ name: 'in' }],
+  outputs: [{ name: 'out' }],
+  params: [
+    {
+      kind: 'float',
+      name: 'momentum',
+      label: 'Momentum',
+      doc: 'Weight of the old running average (0.9 here = PyTorch momentum 0.1).',
+      default: 0.9,
+      min: 0,
+      max: 1,
+      exclusiveMax: true,
+    },
+    { kind: 'float', name: 'epsilon', label: 'Epsilon', default: 1e-5, min: 0, exclusiveMin: true, max: 1 },
+  ],
+  summarize: (p) => `m ${p.momentum}`,
+  inferShape: (_p, inputs) => singleInput('Batch Norm', inputs),
+  // γ and β learn; the running mean and variance are non-trainable (tfjs's countParams split).
+  paramCount(_p, inputs) {
+    const channels = inputs[0][inputs[0].length - 1];
+    return { trainable: 2 * channels, nonTrainable: 2 * channels };
+  },
+  macs: () => 0,
+  compile: (ctx, p, inputs) =>
+    ctx.tf.layers
+      .batchNormalization({ axis: -1, momentum: p.momentum, epsilon: p.epsilon, name: ctx.layerName('bn') })
+      .apply(inputs[0]) as tfjs.SymbolicTensor,
+};

@@ -1,0 +1,156 @@
+/**
+ * Composite blocks (VGG, NiN, Inception, Residual, Dense block, Transition) are defined by
+ * their inner subgraph alone; this helper derives the block's shape rule, parameter count,
+ * multiply-adds and compiled layers from the inner nodes' definitions, so no block writes
+ * any of that math a second time.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import type { Params, Shape } from '../graph/document';
+import type { ParamCount } from '../graph/types';
+import { resolveParamsFor } from './param-defaults';
+import { primitiveNodeTypes } from './primitives';
+import {
+  ShapeError,
+  type CompileContext,
+  type NodeParamsMap,
+  type NodeTypeDefinition,
+  type NodeTypeId,
+  type ParamSpec,
+  type Subgraph,
+} from './types';
+
+export type BlockTypeId = 'vggBlock' | 'ninBlock' | 'inception' | 'residual' | 'denseBlock' | 'transition';
+
+/** What a block file declares; the rest of its definition is derived. */
+export interface BlockSpec<T extends BlockTypeId> {
+  type: T;
+  label: string;
+  doc: string;
+  params: readonly ParamSpec[];
+  summarize(params: NodeParamsMap[T]): string;
+  /** Inner nodes in topological order; edges into a multi port are listed in input order. */
+  expand(params: NodeParamsMap[T]): Subgraph;
+}
+
+type InnerNode = Subgraph['nodes'][number];
+type AnyParams = NodeParamsMap[NodeTypeId];
+
+function innerDefinition(node: InnerNode): NodeTypeDefinition {
+  const def = primitiveNodeTypes.find((candidate) => candidate.type === node.type);
+  if (!def)
+    throw new Error(`block inner node "${node.id}" has type "${node.type}", which is not a primitive layer`);
+  return def;
+}
+
+/**
+ * Evaluates a subgraph in order, feeding each inner node the values of its sources
+ * (`'$in'` = the block input) and returning the output node's value.
+ */
+function evaluateSubgraph<V>(
+  subgraph: Subgraph,
+  blockInput: V,
+  step: (node: InnerNode, def: NodeTypeDefinition, params: AnyParams, inputs: V[]) => V,
+): V {
+  const values = new Map<string, V>([['$in', blockInput]]);
+  for (const node of subgraph.nodes) {
+    const inputs = subgraph.edges
+      .filter((edge) => edge.target === node.id)
+      .map((edge) => {
+        const value = values.get(edge.source);
+        if (value === undefined)
+          throw new Error(`block inner node "${node.id}" is listed before its source "${edge.source}"`);
+        return value;
+      });
+    const def = innerDefinition(node);
+    const params = resolveParamsFor(def, node.params) as unknown as AnyParams;
+    values.set(node.id, step(node, def, params, inputs));
+  }
+  const output = values.get(subgraph.output);
+  if (output === undefined) throw new Error(`block output "${subgraph.output}" is not an inner node`);
+  return output;
+}
+
+interface InnerAnalysis {
+  output: Shape;
+  params: ParamCount;
+  macs: number;
+}
+
+/** Shapes, parameters and multiply-adds of every inner node, summed. */
+function analyzeBlock(label: string, subgraph: Subgraph, input: Shape): InnerAnalysis {
+  const totals = { params: { trainable: 0, nonTrainable: 0 }, macs: 0 };
+  const output = evaluateSubgraph<Shape>(subgraph, input, (node, def, params, inputs) => {
+    let shape: Shape;
+    try {
+      shape = def.inferShape(params, inputs);
+    } catch (error) {
+      if (error instanceof ShapeError) {
+        throw new ShapeError(
+          `${label}, inner layer "${node.label ?? node.id}": ${error.message}`,
+          error.code,
+        );
+      }
+      throw error;
+    }
+    const count = def.paramCount(params, inputs);
+    totals.params.trainable += count.trainable;
+    totals.params.nonTrainable += count.nonTrainable;
+    totals.macs += def.macs(params, inputs, shape);
+    return shape;
+  });
+  return { output, ...totals };
+}
+
+/** Builds a complete node-type definition for a block from its subgraph. */
+export function defineBlock<T extends BlockTypeId>(spec: BlockSpec<T>): NodeTypeDefinition<T> {
+  const singleInputOf = (inputs: readonly Shape[]): Shape => {
+    if (inputs.length !== 1)
+      throw new ShapeError(`${spec.label} takes exactly 1 input, got ${inputs.length}`);
+    return inputs[0];
+  };
+  const analyze = (params: NodeParamsMap[T], inputs: readonly Shape[]) =>
+    analyzeBlock(spec.label, spec.expand(params), singleInputOf(inputs));
+  return {
+    type: spec.type,
+    label: spec.label,
+    category: 'Blocks',
+    doc: spec.doc,
+    inputs: [{ name: 'in' }],
+    outputs: [{ name: 'out' }],
+    params: spec.params,
+    summarize: spec.summarize,
+    expand: spec.expand,
+    inferShape: (params, inputs) => analyze(params, inputs).output,
+    paramCount: (params, inputs) => analyze(params, inputs).params,
+    macs: (params, inputs) => analyze(params, inputs).macs,
+    compile(ctx, params, inputs) {
+      return evaluateSubgraph<tfjs.SymbolicTensor>(
+        spec.expand(params),
+        inputs[0],
+        (node, def, innerParams, innerInputs) => {
+          const innerCtx: CompileContext = {
+            tf: ctx.tf,
+            layerName: (suffix) => ctx.layerName(`${node.id}_${suffix}`),
+          };
+          return def.compile(innerCtx, innerParams, innerInputs);
+        },
+      );
+    },
+  };
+}
+
+/** A conv2d inner node with the book's defaults (bias on, 'relu' unless given). */
+export function convNode(
+  id: string,
+  params: Partial<NodeParamsMap['conv2d']> & Pick<NodeParamsMap['conv2d'], 'filters' | 'kernelSize'>,
+): InnerNode {
+  const full: NodeParamsMap['conv2d'] = {
+    strides: 1,
+    padding: 0,
+    dilation: 1,
+    activation: 'relu',
+    useBias: true,
+    ...params,
+  };
+  return { id, type: 'conv2d', params: full as unknown as Params };
+}

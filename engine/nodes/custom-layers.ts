@@ -1,0 +1,108 @@
+/**
+ * The two layers tfjs-layers lacks in the form we need, built from the `tf` the engine
+ * passes in (this folder never imports tfjs values):
+ *
+ * - `NegInfPadding2D`: pads H and W with −∞, so a following 'valid' max pool reproduces
+ *   PyTorch's numeric pool padding (padding never wins the max).
+ * - `BilinearResize`: bilinear resize to a fixed size. tfjs's own `tf.layers.resizing`
+ *   reports a wrong symbolic shape (it drops the batch axis) and aligns corners.
+ *
+ * Both are registered with `tf.serialization` so saved models load again; call
+ * {@link registerCustomLayers} before `tf.loadLayersModel` in a fresh process.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+
+type Tf = typeof tfjs;
+type LayerConstructor<A> = new (args: A) => tfjs.layers.Layer;
+
+export interface CustomLayerClasses {
+  NegInfPadding2D: LayerConstructor<{ padding: number; name?: string }>;
+  BilinearResize: LayerConstructor<{ height: number; width: number; name?: string }>;
+}
+
+const classesByTf = new WeakMap<object, CustomLayerClasses>();
+
+function firstTensor(inputs: tfjs.Tensor | tfjs.Tensor[]): tfjs.Tensor {
+  return Array.isArray(inputs) ? inputs[0] : inputs;
+}
+
+function firstShape(shape: tfjs.Shape | tfjs.Shape[]): tfjs.Shape {
+  return Array.isArray(shape[0]) ? (shape[0] as tfjs.Shape) : (shape as tfjs.Shape);
+}
+
+function defineClasses(tf: Tf): CustomLayerClasses {
+  class NegInfPadding2D extends tf.layers.Layer {
+    static className = 'NegInfPadding2D';
+    readonly padding: number;
+    constructor(args: { padding: number; name?: string }) {
+      super(args);
+      this.padding = args.padding;
+    }
+    override computeOutputShape(inputShape: tfjs.Shape | tfjs.Shape[]): tfjs.Shape {
+      const [n, h, w, c] = firstShape(inputShape);
+      const grow = (d: number | null) => (d == null ? null : d + 2 * this.padding);
+      return [n, grow(h), grow(w), c];
+    }
+    override call(inputs: tfjs.Tensor | tfjs.Tensor[]): tfjs.Tensor {
+      const p = this.padding;
+      return tf.pad(
+        firstTensor(inputs),
+        [
+          [0, 0],
+          [p, p],
+          [p, p],
+          [0, 0],
+        ],
+        -Infinity,
+      );
+    }
+    override getConfig(): tfjs.serialization.ConfigDict {
+      return { ...super.getConfig(), padding: this.padding };
+    }
+  }
+
+  class BilinearResize extends tf.layers.Layer {
+    static className = 'BilinearResize';
+    readonly height: number;
+    readonly width: number;
+    constructor(args: { height: number; width: number; name?: string }) {
+      super(args);
+      this.height = args.height;
+      this.width = args.width;
+    }
+    override computeOutputShape(inputShape: tfjs.Shape | tfjs.Shape[]): tfjs.Shape {
+      const [n, , , c] = firstShape(inputShape);
+      return [n, this.height, this.width, c];
+    }
+    override call(inputs: tfjs.Tensor | tfjs.Tensor[]): tfjs.Tensor {
+      // alignCorners and halfPixelCenters both off: tfjs's ResizeBilinearGrad ignores
+      // halfPixelCenters, so this is the variant whose gradient matches its forward pass.
+      return tf.image.resizeBilinear(
+        firstTensor(inputs) as tfjs.Tensor4D,
+        [this.height, this.width],
+        false,
+        false,
+      );
+    }
+    override getConfig(): tfjs.serialization.ConfigDict {
+      return { ...super.getConfig(), height: this.height, width: this.width };
+    }
+  }
+
+  tf.serialization.registerClass(NegInfPadding2D);
+  tf.serialization.registerClass(BilinearResize);
+  return { NegInfPadding2D, BilinearResize };
+}
+
+/**
+ * The custom layer classes for this `tf`, defined and registered once per tfjs instance
+ * (idempotent: later calls return the same classes).
+ */
+export function registerCustomLayers(tf: Tf): CustomLayerClasses {
+  let classes = classesByTf.get(tf);
+  if (!classes) {
+    classes = defineClasses(tf);
+    classesByTf.set(tf, classes);
+  }
+  return classes;
+}

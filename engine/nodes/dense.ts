@@ -1,0 +1,48 @@
+import type * as tfjs from '@tensorflow/tfjs';
+import { FUSED_ACTIVATIONS, applyLeakyReluIfFused, fusedActivationArg } from './compile-utils';
+import { formatShape, singleInput } from './shape-utils';
+import { ShapeError, type NodeTypeDefinition } from './types';
+
+/** Fully connected layer on a vector; Glorot-uniform kernel, zero bias. */
+export const dense: NodeTypeDefinition<'dense'> = {
+  type: 'dense',
+  label: 'Dense',
+  category: 'Dense',
+  doc: 'Every output unit is a weighted sum of every input feature (a fully connected layer).',
+  inputs: [{ name: 'in' }],
+  outputs: [{ name: 'out' }],
+  params: [
+    { kind: 'int', name: 'units', label: 'Units', default: 10, min: 1, max: 65536 },
+    { kind: 'choice', name: 'activation', label: 'Activation', default: 'none', options: FUSED_ACTIVATIONS },
+    { kind: 'bool', name: 'useBias', label: 'Bias', default: true },
+  ],
+  summarize: (p) => (p.activation === 'none' ? `${p.units}` : `${p.units} · ${p.activation}`),
+  inferShape(p, inputs) {
+    const shape = singleInput('Dense', inputs);
+    if (shape.length !== 1) {
+      throw new ShapeError(
+        `Dense needs a vector, got the image ${formatShape(shape)}; add a Flatten before it`,
+        'needs-flatten',
+      );
+    }
+    return [p.units];
+  },
+  paramCount: (p, inputs) => ({
+    trainable: inputs[0][0] * p.units + (p.useBias ? p.units : 0),
+    nonTrainable: 0,
+  }),
+  macs: (p, inputs) => inputs[0][0] * p.units,
+  compile(ctx, p, inputs) {
+    const out = ctx.tf.layers
+      .dense({
+        units: p.units,
+        activation: fusedActivationArg(p.activation),
+        useBias: p.useBias,
+        kernelInitializer: 'glorotUniform',
+        biasInitializer: 'zeros',
+        name: ctx.layerName('dense'),
+      })
+      .apply(inputs[0]) as tfjs.SymbolicTensor;
+    return applyLeakyReluIfFused(ctx, out, p.activation);
+  },
+};

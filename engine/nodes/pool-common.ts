@@ -1,0 +1,63 @@
+/**
+ * What max and average pooling share: params, summary, shape rule and the PyTorch limit
+ * on padding. They differ only in the layer and the padding fill.
+ */
+import type { Padding, Shape } from '../graph/document';
+import { formatPadding, singleImageInput, windowOutput } from './shape-utils';
+import { ShapeError, type ParamSpec } from './types';
+
+export interface PoolParams {
+  poolSize: number;
+  strides: number;
+  padding: Padding;
+}
+
+export const POOL_PARAMS: readonly ParamSpec[] = [
+  { kind: 'int', name: 'poolSize', label: 'Pool size', default: 2, min: 1, max: 64 },
+  {
+    kind: 'int',
+    name: 'strides',
+    label: 'Stride',
+    doc: 'Defaults to the pool size, as in PyTorch.',
+    default: 2,
+    min: 1,
+    max: 64,
+  },
+  {
+    kind: 'padding',
+    name: 'padding',
+    label: 'Padding',
+    doc: "Pixels added on each side (PyTorch style, at most half the pool size), or 'same' / 'valid'.",
+    default: 0,
+  },
+];
+
+export function summarizePool(p: PoolParams): string {
+  const parts = [`${p.poolSize}×${p.poolSize}`];
+  if (p.strides !== p.poolSize) parts.push(`s${p.strides}`);
+  if (typeof p.padding === 'number') {
+    if (p.padding > 0) parts.push(`p${p.padding}`);
+  } else if (p.padding === 'same') parts.push('same');
+  return parts.join(' · ');
+}
+
+export function inferPoolShape(label: string, p: PoolParams, inputs: readonly Shape[]): Shape {
+  const input = singleImageInput(label, inputs);
+  // PyTorch's rule: a window made only of padding would have no value to pool.
+  if (typeof p.padding === 'number' && p.padding * 2 > p.poolSize) {
+    throw new ShapeError(
+      `${label}: ${formatPadding(p.padding)} is more than half the pool size ${p.poolSize}; use padding ≤ ${Math.floor(p.poolSize / 2)}`,
+    );
+  }
+  const [oh, ow] = windowOutput(label, input, p.poolSize, p.strides, p.padding);
+  return [oh, ow, input[2]];
+}
+
+/** tfjs padding after any explicit padding layer: numeric padding is always explicit. */
+export function tfPoolPadding(padding: Padding): 'valid' | 'same' {
+  return padding === 'same' ? 'same' : 'valid';
+}
+
+export function explicitPoolPadding(padding: Padding): number {
+  return typeof padding === 'number' ? padding : 0;
+}

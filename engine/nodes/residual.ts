@@ -1,0 +1,69 @@
+import { convNode, defineBlock } from './block';
+import type { Subgraph } from './types';
+
+/**
+ * ResNet's Residual(c, use1x1, s): conv(c,3,s,p1) BN relu conv(c,3,p1) BN, plus a shortcut
+ * that is the input or conv(c,1,s) when use1x1; add; relu.
+ */
+export const residual = defineBlock({
+  type: 'residual',
+  label: 'Residual',
+  doc: 'Two 3×3 convolutions with batch norm whose result is added to the input (a skip connection), then ReLU.',
+  params: [
+    { kind: 'int', name: 'filters', label: 'Filters', default: 64, min: 1, max: 8192 },
+    {
+      kind: 'bool',
+      name: 'use1x1',
+      label: '1×1 shortcut',
+      doc: 'Needed when the stride or the channel count changes.',
+      default: false,
+    },
+    { kind: 'int', name: 'strides', label: 'Stride', default: 1, min: 1, max: 8 },
+  ],
+  summarize(p) {
+    const parts = [`${p.filters}`];
+    if (p.strides !== 1) parts.push(`s${p.strides}`);
+    if (p.use1x1) parts.push('1×1');
+    return parts.join(' · ');
+  },
+  expand(p): Subgraph {
+    const nodes: Subgraph['nodes'] = [
+      convNode('conv1', {
+        filters: p.filters,
+        kernelSize: 3,
+        strides: p.strides,
+        padding: 1,
+        activation: 'none',
+      }),
+      { id: 'bn1', type: 'batchNorm', params: { momentum: 0.9, epsilon: 1e-5 } },
+      { id: 'relu1', type: 'activation', params: { fn: 'relu', alpha: 0 } },
+      convNode('conv2', { filters: p.filters, kernelSize: 3, padding: 1, activation: 'none' }),
+      { id: 'bn2', type: 'batchNorm', params: { momentum: 0.9, epsilon: 1e-5 } },
+    ];
+    const edges: Subgraph['edges'] = [
+      { source: '$in', target: 'conv1' },
+      { source: 'conv1', target: 'bn1' },
+      { source: 'bn1', target: 'relu1' },
+      { source: 'relu1', target: 'conv2' },
+      { source: 'conv2', target: 'bn2' },
+    ];
+    let shortcut = '$in';
+    if (p.use1x1) {
+      nodes.push(
+        convNode('shortcut', { filters: p.filters, kernelSize: 1, strides: p.strides, activation: 'none' }),
+      );
+      edges.push({ source: '$in', target: 'shortcut' });
+      shortcut = 'shortcut';
+    }
+    nodes.push(
+      { id: 'add', type: 'add', params: {} },
+      { id: 'relu2', type: 'activation', params: { fn: 'relu', alpha: 0 } },
+    );
+    edges.push(
+      { source: 'bn2', target: 'add' },
+      { source: shortcut, target: 'add' },
+      { source: 'add', target: 'relu2' },
+    );
+    return { nodes, edges, output: 'relu2' };
+  },
+});

@@ -1,0 +1,93 @@
+/**
+ * Shape arithmetic shared by the node definitions: checking what arrives at a node and
+ * the output size of a sliding window (convolution or pooling).
+ */
+import type { Padding, Shape } from '../graph/document';
+import { ShapeError } from './types';
+
+/** `[28, 28, 1]`: how shapes are quoted in messages. */
+export function formatShape(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/** The number of elements in a per-example shape. */
+export function shapeSize(shape: Shape): number {
+  return shape.reduce((product, dim) => product * dim, 1);
+}
+
+/** Checks a node has exactly one input and returns it. */
+export function singleInput(label: string, inputs: readonly Shape[]): Shape {
+  if (inputs.length !== 1) {
+    throw new ShapeError(`${label} takes exactly 1 input, got ${inputs.length}`);
+  }
+  return inputs[0];
+}
+
+/**
+ * Checks the single input is an image `[h, w, c]` and returns it. A vector input means a
+ * Flatten came too early, which the message says.
+ */
+export function singleImageInput(label: string, inputs: readonly Shape[]): readonly [number, number, number] {
+  const shape = singleInput(label, inputs);
+  if (shape.length !== 3) {
+    throw new ShapeError(
+      `${label} needs an image [height, width, channels], got ${formatShape(shape)}` +
+        (shape.length === 1 ? ' (a vector: is there a Flatten or Dense before it?)' : ''),
+    );
+  }
+  return [shape[0], shape[1], shape[2]];
+}
+
+/** The extent of a kernel with holes: `dilation × (k − 1) + 1`. */
+export function effectiveKernel(kernelSize: number, dilation = 1): number {
+  return dilation * (kernelSize - 1) + 1;
+}
+
+/**
+ * Output length of a sliding window along one axis.
+ * - numeric padding `p` (pixels per side, PyTorch): `floor((n + 2p − k_eff) / s) + 1`
+ * - `'valid'`: the same with p = 0
+ * - `'same'` (tfjs/Keras): `ceil(n / s)`
+ */
+export function windowOutputSize(
+  size: number,
+  kernelSize: number,
+  strides: number,
+  padding: Padding,
+  dilation = 1,
+): number {
+  if (padding === 'same') return Math.ceil(size / strides);
+  const pad = padding === 'valid' ? 0 : padding;
+  return Math.floor((size + 2 * pad - effectiveKernel(kernelSize, dilation)) / strides) + 1;
+}
+
+/** Human text for a padding value: `padding 2`, `'same'`. */
+export function formatPadding(padding: Padding): string {
+  return typeof padding === 'number' ? `padding ${padding}` : `padding '${padding}'`;
+}
+
+/**
+ * The spatial output `[oh, ow]` of a window op on `[h, w, …]`, or a `spatial-too-small`
+ * ShapeError naming the sizes when the window does not fit.
+ */
+export function windowOutput(
+  label: string,
+  input: readonly [number, number, number],
+  kernelSize: number,
+  strides: number,
+  padding: Padding,
+  dilation = 1,
+): [number, number] {
+  const [h, w] = input;
+  const oh = windowOutputSize(h, kernelSize, strides, padding, dilation);
+  const ow = windowOutputSize(w, kernelSize, strides, padding, dilation);
+  if (oh <= 0 || ow <= 0) {
+    const k = effectiveKernel(kernelSize, dilation);
+    throw new ShapeError(
+      `${label}: a ${k}×${k} window with ${formatPadding(padding)} does not fit a ${h}×${w} input ` +
+        `(output would be ${oh}×${ow}); use a smaller kernel, more padding, or a larger input`,
+      'spatial-too-small',
+    );
+  }
+  return [oh, ow];
+}
