@@ -1,0 +1,64 @@
+/**
+ * Writing graph files: one canonical text per document (fixed key order, 2-space indent,
+ * trailing newline), so saving an unchanged graph changes no bytes and diffs stay small.
+ */
+import { DEFAULT_TRAINING, type GraphDocument, type GraphEdge, type GraphNode } from './document';
+
+/**
+ * The document as JSON text in canonical form: top-level, node, edge and training keys in
+ * the order of their interfaces; params and meta keys sorted.
+ *
+ * @example await writeFile(path, serializeGraphDocument(doc));
+ */
+export function serializeGraphDocument(doc: GraphDocument): string {
+  const ordered = {
+    format: doc.format,
+    version: doc.version,
+    name: doc.name,
+    description: doc.description,
+    nodes: doc.nodes.map(orderNode),
+    edges: doc.edges.map(orderEdge),
+    training: Object.fromEntries(
+      Object.keys(DEFAULT_TRAINING).map((key) => [key, doc.training[key as keyof typeof DEFAULT_TRAINING]]),
+    ),
+    layout: { direction: doc.layout.direction },
+    meta: sortKeysDeep(doc.meta),
+  };
+  // JSON.stringify drops the `undefined` optional fields.
+  return `${JSON.stringify(ordered, null, 2)}\n`;
+}
+
+function orderNode(node: GraphNode): Record<string, unknown> {
+  return {
+    id: node.id,
+    type: node.type,
+    label: node.label,
+    bypassed: node.bypassed,
+    expanded: node.expanded,
+    params: sortKeysDeep(node.params),
+    position: { x: node.position.x, y: node.position.y },
+  };
+}
+
+function orderEdge(edge: GraphEdge): Record<string, unknown> {
+  return {
+    id: edge.id,
+    source: edge.source,
+    sourcePort: edge.sourcePort,
+    target: edge.target,
+    targetPort: edge.targetPort,
+  };
+}
+
+function sortKeysDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeysDeep);
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.keys(record)
+        .sort()
+        .map((key) => [key, sortKeysDeep(record[key])]),
+    );
+  }
+  return value;
+}
