@@ -1,0 +1,60 @@
+/**
+ * Finding a dataset's binary cache, or building it once: the data dir's cache first, then a
+ * read-only cache shipped with the app, then the (slow) conversion, whose result is written
+ * atomically to the data dir so the next load takes milliseconds.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DatasetCacheError, readDatasetCache, writeDatasetCache, type CachedDataset } from './cache-file';
+import type { DatasetLocation } from './types';
+
+/** Where the engine keeps dataset caches and the import index: `<dataDir>/datasets`. */
+export function datasetsDir(dataDir: string): string {
+  return join(dataDir, 'datasets');
+}
+
+/** The shipped cache folder: the explicit option, else `CNN_STUDIO_DATASET_CACHE`. */
+export function shippedCacheDir(location: DatasetLocation): string | undefined {
+  return location.cacheDir ?? (process.env.CNN_STUDIO_DATASET_CACHE || undefined);
+}
+
+function isMissing(error: unknown): boolean {
+  return error instanceof DatasetCacheError && /ENOENT/.test(error.message);
+}
+
+/** Options for `loadOrBuildCache`. */
+export interface CacheOptions extends DatasetLocation {
+  /** Told when a damaged cache is found and rebuilt. */
+  log?: (message: string) => void;
+}
+
+/**
+ * Loads `<dataDir>/datasets/<fileName>`, else `<shipped cache dir>/<fileName>`, else runs
+ * `build` and writes its result to the data dir. A damaged cache is reported and rebuilt.
+ */
+export async function loadOrBuildCache(
+  fileName: string,
+  options: CacheOptions,
+  build: () => Promise<CachedDataset>,
+): Promise<CachedDataset> {
+  const own = join(datasetsDir(options.dataDir), fileName);
+  try {
+    return await readDatasetCache(own);
+  } catch (error) {
+    if (!(error instanceof DatasetCacheError)) throw error;
+    if (!isMissing(error)) options.log?.(`${error.message}; rebuilding it.`);
+  }
+  const shipped = shippedCacheDir(options);
+  if (shipped) {
+    try {
+      return await readDatasetCache(join(shipped, fileName));
+    } catch (error) {
+      if (!(error instanceof DatasetCacheError)) throw error;
+      if (!isMissing(error)) options.log?.(`${error.message}; ignoring the shipped cache.`);
+    }
+  }
+  const data = await build();
+  await mkdir(datasetsDir(options.dataDir), { recursive: true });
+  await writeDatasetCache(own, data);
+  return data;
+}

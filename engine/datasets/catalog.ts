@@ -1,0 +1,132 @@
+/**
+ * Listing, opening and importing datasets: the built-ins (`fashion-mnist`, `mnist`,
+ * `synthetic`) and the ones a person imported, which are kept in `<dataDir>/datasets/`.
+ */
+import { access, mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { DatasetImportRequest, DatasetInfo } from '../protocol/api';
+import { builtinDatasets, getBuiltin } from './builtin/catalog';
+import { DatasetCacheError, readDatasetCache, writeDatasetCache, type CachedDataset } from './cache-file';
+import { datasetsDir } from './cache-store';
+import { importCsv } from './import/csv';
+import { importIdx } from './import/idx';
+import { importImageFolder } from './import/image-folder';
+import type { ImportedImages } from './import/imported';
+import {
+  entryInfo,
+  readImportIndex,
+  uniqueId,
+  writeImportIndex,
+  type ImportedEntry,
+} from './import/registry';
+import type { Dataset, DatasetLocation } from './types';
+
+/** Options of `listDatasets`, `openDataset` and `importDataset`. */
+export interface DatasetOptions extends DatasetLocation {
+  /** Told about damaged caches being rebuilt. */
+  log?: (message: string) => void;
+}
+
+const importers: Record<DatasetImportRequest['kind'], (path: string) => Promise<ImportedImages>> = {
+  idx: importIdx,
+  folder: importImageFolder,
+  csv: importCsv,
+};
+
+/** Every dataset: the built-ins first, then the imported ones in import order. */
+export async function listDatasets(options: DatasetOptions): Promise<DatasetInfo[]> {
+  const imported = await readImportIndex(options.dataDir);
+  return [...builtinDatasets.map((d) => structuredClone(d.info)), ...imported.map(entryInfo)];
+}
+
+function toDataset(info: DatasetInfo, data: CachedDataset): Dataset {
+  return { info, train: data.train, test: data.test };
+}
+
+/**
+ * Opens a dataset by id with all its images in memory. Built-ins are converted once into a
+ * binary cache; a damaged imported cache is rebuilt from its source if that still exists.
+ */
+export async function openDataset(id: string, options: DatasetOptions): Promise<Dataset> {
+  const builtin = getBuiltin(id);
+  if (builtin) return toDataset(structuredClone(builtin.info), await builtin.load(options));
+
+  const entry = (await readImportIndex(options.dataDir)).find((e) => e.id === id);
+  if (!entry) {
+    const known = (await listDatasets(options)).map((d) => d.id).join(', ');
+    throw new Error(`Unknown dataset '${id}'. Known datasets: ${known}.`);
+  }
+  const file = join(datasetsDir(options.dataDir), entry.file);
+  try {
+    return toDataset(entryInfo(entry), await readDatasetCache(file));
+  } catch (error) {
+    if (!(error instanceof DatasetCacheError)) throw error;
+    const sourceExists = await access(entry.path).then(
+      () => true,
+      () => false,
+    );
+    if (!sourceExists) {
+      throw new Error(`${error.message}, and its source ${entry.path} is gone; import the dataset again.`, {
+        cause: error,
+      });
+    }
+    options.log?.(`${error.message}; re-importing it from ${entry.path}.`);
+    const data = await convert(entry.kind, entry.path, entry.name);
+    await writeDatasetCache(file, data);
+    return toDataset(entryInfo(entry), data);
+  }
+}
+
+async function convert(
+  kind: DatasetImportRequest['kind'],
+  path: string,
+  name: string,
+): Promise<CachedDataset> {
+  const importer = importers[kind];
+  if (!importer) throw new Error(`Unknown import kind ${JSON.stringify(kind)}; expected idx, folder or csv.`);
+  const { classNames, train, test } = await importer(path);
+  if (train.count === 0) throw new Error(`${path}: no training images.`);
+  return { name, classNames, train, test };
+}
+
+// Imports in one process update index.json one at a time.
+let indexQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Imports a dataset (IDX files, a folder of class folders, or CSV), converts it to the binary
+ * cache and registers it. Importing the same kind and path again replaces the earlier import.
+ */
+export async function importDataset(
+  request: DatasetImportRequest,
+  options: DatasetOptions,
+): Promise<DatasetInfo> {
+  const path = resolve(request.path);
+  const name = request.name?.trim() || path.split(/[\\/]/).filter(Boolean).pop() || 'dataset';
+  const data = await convert(request.kind, path, name);
+
+  const register = async (): Promise<DatasetInfo> => {
+    const entries = await readImportIndex(options.dataDir);
+    const previous = entries.find((e) => e.kind === request.kind && e.path === path);
+    const taken = new Set([...builtinDatasets.map((d) => d.info.id), ...entries.map((e) => e.id)]);
+    const id = previous?.id ?? uniqueId(name, taken);
+    const entry: ImportedEntry = {
+      id,
+      name,
+      kind: request.kind,
+      path,
+      file: `imported-${id}.bin`,
+      importedAt: new Date().toISOString(),
+      trainSize: data.train.count,
+      testSize: data.test.count,
+      imageShape: [data.train.height, data.train.width, data.train.channels],
+      classNames: data.classNames,
+    };
+    await mkdir(datasetsDir(options.dataDir), { recursive: true });
+    await writeDatasetCache(join(datasetsDir(options.dataDir), entry.file), data);
+    await writeImportIndex(options.dataDir, [...entries.filter((e) => e.id !== id), entry]);
+    return entryInfo(entry);
+  };
+  const result = indexQueue.then(register, register);
+  indexQueue = result.catch(() => undefined);
+  return result;
+}
