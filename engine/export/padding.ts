@@ -1,0 +1,40 @@
+/**
+ * Padding as explicit pixel counts, for targets that only understand numbers (PyTorch) or
+ * only `valid`/`same` (Keras). TensorFlow's `same` pads `total = max((ceil(n/s) - 1)·s +
+ * (k - 1)·d + 1 - n, 0)` pixels, the smaller half before and the larger after.
+ */
+import type { Padding } from '../graph/document';
+
+export interface ExplicitPadding {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+function samePad(size: number, kernel: number, stride: number, dilation: number): [number, number] {
+  const out = Math.ceil(size / stride);
+  const total = Math.max((out - 1) * stride + (kernel - 1) * dilation + 1 - size, 0);
+  const before = Math.floor(total / 2);
+  return [before, total - before];
+}
+
+/** The pixels a padding setting adds on each side of an `[h, w]` input. */
+export function explicitPadding(
+  padding: Padding,
+  input: readonly [number, number],
+  kernel: number,
+  stride: number,
+  dilation = 1,
+): ExplicitPadding {
+  if (typeof padding === 'number') return { top: padding, bottom: padding, left: padding, right: padding };
+  if (padding === 'valid') return { top: 0, bottom: 0, left: 0, right: 0 };
+  const [top, bottom] = samePad(input[0], kernel, stride, dilation);
+  const [left, right] = samePad(input[1], kernel, stride, dilation);
+  return { top, bottom, left, right };
+}
+
+/** The single per-side amount when all four sides agree, else null. */
+export function symmetricAmount(pad: ExplicitPadding): number | null {
+  return pad.top === pad.bottom && pad.left === pad.right && pad.top === pad.left ? pad.top : null;
+}

@@ -1,0 +1,115 @@
+/**
+ * The part of every code exporter that is not about the target language: validate the
+ * graph, order it, resolve params, give each node a Python name, and see bypassed nodes
+ * through (a bypassed node's value is its input's).
+ */
+import { analyzeGraph } from '../graph/analyze';
+import type { GraphDocument, GraphNode, Shape } from '../graph/document';
+import { GraphInvalidError } from '../graph/errors';
+import type { GraphAnalysis } from '../graph/types';
+import { resolveParams } from '../nodes/params';
+import { getNodeType } from '../nodes/registry';
+import type { NodeParamsMap, NodeTypeDefinition, NodeTypeId } from '../nodes/types';
+import { pythonNames } from './python';
+
+/** A graph the target cannot express; names the node. */
+export class ExportError extends Error {
+  constructor(
+    readonly nodeId: string,
+    message: string,
+  ) {
+    super(`node "${nodeId}": ${message}`);
+    this.name = 'ExportError';
+  }
+}
+
+export interface PlannedNode<T extends NodeTypeId = NodeTypeId> {
+  node: GraphNode;
+  type: T;
+  definition: NodeTypeDefinition;
+  params: NodeParamsMap[T];
+  /** The node's variable / attribute name in generated code. */
+  name: string;
+  /** Names of the values it consumes, in input order (bypassed nodes seen through). */
+  inputs: string[];
+  inputShapes: Shape[];
+  outputShape: Shape;
+}
+
+export interface ExportPlan {
+  document: GraphDocument;
+  analysis: GraphAnalysis;
+  /** Layers in topological order, without the input node and bypassed nodes. */
+  layers: PlannedNode[];
+  /** The input node's name (the forward function's argument). */
+  inputName: string;
+  inputShape: readonly [number, number, number];
+  /** The name of the value the model returns. */
+  outputName: string;
+  numClasses: number;
+  /** True when every layer feeds only the next: the model can be one Sequential. */
+  isChain: boolean;
+}
+
+/**
+ * Plans the export of a valid graph.
+ *
+ * @throws GraphInvalidError when the graph has errors; ExportError when its input is not an image.
+ */
+export function planExport(document: GraphDocument): ExportPlan {
+  const analysis = analyzeGraph(document);
+  if (!analysis.valid) throw new GraphInvalidError(analysis.issues, `cannot export "${document.name}"`);
+  const byId = new Map(document.nodes.map((node) => [node.id, node]));
+  const names = pythonNames(analysis.order);
+  const valueName = new Map<string, string>();
+  const layers: PlannedNode[] = [];
+  const consumers = new Map<string, number>();
+
+  for (const id of analysis.order) {
+    const node = byId.get(id)!;
+    const incoming = document.edges.filter((edge) => edge.target === id).map((edge) => valueName.get(edge.source)!);
+    if (node.type === 'input' || !node.bypassed) {
+      valueName.set(id, names.get(id)!);
+    } else {
+      valueName.set(id, incoming[0]);
+      continue;
+    }
+    if (node.type === 'input') continue;
+    for (const source of incoming) consumers.set(source, (consumers.get(source) ?? 0) + 1);
+    const definition = getNodeType(node.type)!;
+    const result = analysis.nodes[id];
+    layers.push({
+      node,
+      type: node.type as NodeTypeId,
+      definition,
+      params: resolveParams(definition, node.params) as NodeParamsMap[NodeTypeId],
+      name: names.get(id)!,
+      inputs: incoming,
+      inputShapes: result.inputShapes,
+      outputShape: result.outputShape!,
+    });
+  }
+
+  const inputId = analysis.inputNodeId!;
+  const inputShape = analysis.inputShape!;
+  if (inputShape.length !== 3) throw new ExportError(inputId, `the input must be an image [h, w, c], got [${inputShape.join(', ')}]`);
+  const outputShape = analysis.outputShape!;
+  const inputName = names.get(inputId)!;
+  const outputName = valueName.get(analysis.outputNodeId!)!;
+  let previous = inputName;
+  let isChain = true;
+  for (const layer of layers) {
+    if (layer.inputs.length !== 1 || layer.inputs[0] !== previous || (consumers.get(layer.inputs[0]) ?? 0) !== 1) isChain = false;
+    previous = layer.name;
+  }
+  return {
+    document,
+    analysis,
+    layers,
+    inputName,
+    inputShape: inputShape as [number, number, number],
+    outputName,
+    numClasses: outputShape[outputShape.length - 1],
+    isChain: isChain && previous === outputName,
+  };
+}
