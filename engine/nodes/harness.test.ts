@@ -1,0 +1,182 @@
+/**
+ * The per-node-type harness (Keras style): for every node type and several param
+ * combinations, compile the node into a tiny tfjs model and check that
+ * - `inferShape` equals the compiled symbolic output shape and the shape of a real forward pass;
+ * - `paramCount` equals the built model's trainable / non-trainable weight counts.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Params, Shape } from '../graph/document';
+import { resolveParams } from './params';
+import { getNodeType, nodeTypes } from './registry';
+import type { CompileContext, NodeParamsMap, NodeTypeDefinition, NodeTypeId } from './types';
+
+interface HarnessCase {
+  type: NodeTypeId;
+  params: Params;
+  inputs: Shape[];
+}
+
+const FUSED = ['none', 'relu', 'sigmoid', 'tanh', 'softmax', 'leakyRelu', 'elu', 'gelu'];
+
+const cases: HarnessCase[] = [
+  { type: 'input', params: { height: 5, width: 7, channels: 3 }, inputs: [] },
+  // conv2d: the 'same' shortcut, explicit numeric padding (stride 2, even kernel), Keras modes, dilation.
+  { type: 'conv2d', params: { filters: 4, kernelSize: 3, strides: 1, padding: 1 }, inputs: [[9, 7, 2]] },
+  { type: 'conv2d', params: { filters: 4, kernelSize: 3, strides: 2, padding: 1 }, inputs: [[9, 7, 2]] },
+  { type: 'conv2d', params: { filters: 3, kernelSize: 4, strides: 1, padding: 1 }, inputs: [[8, 8, 1]] },
+  { type: 'conv2d', params: { filters: 3, kernelSize: 5, strides: 2, padding: 2 }, inputs: [[11, 10, 3]] },
+  { type: 'conv2d', params: { filters: 5, kernelSize: 5, strides: 2, padding: 'same' }, inputs: [[9, 9, 2]] },
+  {
+    type: 'conv2d',
+    params: { filters: 2, kernelSize: 3, strides: 3, padding: 'valid', useBias: false },
+    inputs: [[10, 8, 3]],
+  },
+  { type: 'conv2d', params: { filters: 2, kernelSize: 3, dilation: 2, padding: 2 }, inputs: [[7, 7, 1]] },
+  { type: 'conv2d', params: { filters: 2, kernelSize: 3, dilation: 2, padding: 1 }, inputs: [[7, 7, 1]] },
+  {
+    type: 'conv2d',
+    params: { filters: 2, kernelSize: 1, strides: 2, padding: 0, useBias: false },
+    inputs: [[5, 5, 4]],
+  },
+  ...FUSED.map((activation) => ({
+    type: 'conv2d' as const,
+    params: { filters: 2, kernelSize: 3, padding: 1, activation },
+    inputs: [[5, 5, 1]],
+  })),
+  ...(['maxPool2d', 'avgPool2d'] as const).flatMap((type) => [
+    { type, params: { poolSize: 2 }, inputs: [[8, 6, 3]] },
+    { type, params: { poolSize: 2 }, inputs: [[7, 9, 3]] },
+    { type, params: { poolSize: 3, strides: 2, padding: 1 }, inputs: [[7, 9, 2]] },
+    { type, params: { poolSize: 3, strides: 1, padding: 1 }, inputs: [[5, 5, 2]] },
+    { type, params: { poolSize: 2, strides: 2, padding: 'same' }, inputs: [[7, 9, 3]] },
+    { type, params: { poolSize: 3, strides: 2, padding: 'valid' }, inputs: [[9, 9, 1]] },
+  ]),
+  { type: 'globalAvgPool2d', params: {}, inputs: [[5, 7, 3]] },
+  { type: 'batchNorm', params: {}, inputs: [[5, 5, 4]] },
+  { type: 'batchNorm', params: { momentum: 0.99, epsilon: 1e-3 }, inputs: [[6]] },
+  ...['relu', 'sigmoid', 'tanh', 'softmax', 'gelu'].map((fn) => ({
+    type: 'activation' as const,
+    params: { fn },
+    inputs: [[3, 3, 2]],
+  })),
+  { type: 'activation', params: { fn: 'leakyRelu', alpha: 0.2 }, inputs: [[3, 3, 2]] },
+  { type: 'activation', params: { fn: 'elu' }, inputs: [[7]] },
+  ...FUSED.map((activation) => ({
+    type: 'dense' as const,
+    params: { units: 5, activation },
+    inputs: [[12]],
+  })),
+  { type: 'dense', params: { units: 3, useBias: false }, inputs: [[7]] },
+  { type: 'dropout', params: { rate: 0.3 }, inputs: [[4, 4, 2]] },
+  { type: 'dropout', params: {}, inputs: [[8]] },
+  { type: 'flatten', params: {}, inputs: [[3, 4, 5]] },
+  { type: 'flatten', params: {}, inputs: [[6]] },
+  {
+    type: 'concat',
+    params: {},
+    inputs: [
+      [4, 4, 2],
+      [4, 4, 3],
+    ],
+  },
+  {
+    type: 'concat',
+    params: {},
+    inputs: [
+      [3, 5, 1],
+      [3, 5, 1],
+      [3, 5, 4],
+    ],
+  },
+  { type: 'concat', params: {}, inputs: [[3], [5]] },
+  {
+    type: 'add',
+    params: {},
+    inputs: [
+      [4, 4, 2],
+      [4, 4, 2],
+    ],
+  },
+  { type: 'add', params: {}, inputs: [[5], [5], [5]] },
+  { type: 'resize', params: { height: 9, width: 3 }, inputs: [[5, 7, 2]] },
+  { type: 'resize', params: { height: 4, width: 4 }, inputs: [[8, 8, 1]] },
+  { type: 'vggBlock', params: { numConvs: 1, filters: 4 }, inputs: [[8, 8, 1]] },
+  { type: 'vggBlock', params: { numConvs: 3, filters: 2 }, inputs: [[9, 9, 3]] },
+  { type: 'ninBlock', params: { filters: 4, kernelSize: 5, strides: 2, padding: 1 }, inputs: [[11, 11, 1]] },
+  {
+    type: 'ninBlock',
+    params: { filters: 3, kernelSize: 3, strides: 1, padding: 'same' },
+    inputs: [[6, 6, 2]],
+  },
+  { type: 'ninBlock', params: { filters: 2, kernelSize: 3, strides: 2, padding: 0 }, inputs: [[9, 7, 2]] },
+  { type: 'inception', params: { c1: 2, c2: [3, 4], c3: [1, 2], c4: 2 }, inputs: [[6, 6, 3]] },
+  { type: 'inception', params: { c1: 1, c2: [2, 2], c3: [2, 3], c4: 1 }, inputs: [[7, 5, 2]] },
+  { type: 'residual', params: { filters: 4, use1x1: false, strides: 1 }, inputs: [[6, 6, 4]] },
+  { type: 'residual', params: { filters: 4, use1x1: true, strides: 2 }, inputs: [[7, 7, 2]] },
+  { type: 'residual', params: { filters: 3, use1x1: true, strides: 1 }, inputs: [[5, 5, 2]] },
+  { type: 'denseBlock', params: { numConvs: 2, growthRate: 3 }, inputs: [[6, 6, 2]] },
+  { type: 'denseBlock', params: { numConvs: 1, growthRate: 2 }, inputs: [[5, 5, 1]] },
+  { type: 'transition', params: { filters: 3 }, inputs: [[6, 6, 5]] },
+  { type: 'transition', params: { filters: 2 }, inputs: [[7, 7, 4]] },
+];
+
+function definition(type: NodeTypeId): NodeTypeDefinition {
+  const def = getNodeType(type);
+  if (!def) throw new Error(`no definition for ${type}`);
+  return def;
+}
+
+function weightCount(weights: readonly tf.LayerVariable[]): number {
+  return weights.reduce((sum, w) => sum + w.shape.reduce((product, d) => product * (d ?? 1), 1), 0);
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+afterAll(() => {
+  tf.disposeVariables();
+});
+
+describe('node-type harness', () => {
+  it('covers every registry type', () => {
+    const covered = new Set(cases.map((c) => c.type));
+    expect(nodeTypes.filter((def) => !covered.has(def.type)).map((def) => def.type)).toEqual([]);
+  });
+
+  it.each(
+    cases.map(
+      (c, i) => [`${c.type} ${JSON.stringify(c.params)} on ${JSON.stringify(c.inputs)}`, c, i] as const,
+    ),
+  )('%s', (_name, c, index) => {
+    const def = definition(c.type);
+    const params = resolveParams(def, c.params) as unknown as NodeParamsMap[NodeTypeId];
+    const expectedShape = def.inferShape(params, c.inputs);
+    const ctx: CompileContext = { tf, layerName: (suffix) => `case${index}_${suffix}` };
+    const inputs = c.inputs.map((shape, i) => tf.input({ shape: [...shape], name: `case${index}_in${i}` }));
+    const output = def.compile(ctx, params, inputs);
+    expect(output.shape.slice(1)).toEqual(expectedShape);
+    if (c.type === 'input') return;
+
+    const model = tf.model({ inputs, outputs: output });
+    try {
+      const expectedCount = def.paramCount(params, c.inputs);
+      expect({
+        trainable: weightCount(model.trainableWeights),
+        nonTrainable: weightCount(model.nonTrainableWeights),
+      }).toEqual(expectedCount);
+      expect(model.countParams()).toBe(expectedCount.trainable + expectedCount.nonTrainable);
+
+      const actualShape = tf.tidy(() => {
+        const xs = c.inputs.map((shape) => tf.randomNormal([2, ...shape]));
+        const y = model.predict(xs.length === 1 ? xs[0] : xs) as tf.Tensor;
+        expect(Array.from(y.dataSync()).every(Number.isFinite)).toBe(true);
+        return y.shape.slice(1);
+      });
+      expect(actualShape).toEqual(expectedShape);
+    } finally {
+      model.dispose();
+    }
+  });
+});
