@@ -1,0 +1,117 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunEvent, RunRecord } from '../protocol/api';
+import { createClient, serveApi, type EngineClient } from '../protocol/rpc';
+import { createMemoryTransportPair } from '../protocol/transports/memory';
+import { createEngineHost, type EngineHost } from './engine-host';
+import type { RunManagerLike, RunManagerModule } from './engine-modules';
+
+let dataDir: string;
+let host: EngineHost;
+let client: EngineClient;
+let disposed = 0;
+
+/** A run manager that records calls and emits a started/done pair on start. */
+const fakeRuns: RunManagerModule = {
+  createRunManager({ emit }) {
+    const records = new Map<string, RunRecord>();
+    const manager: Partial<RunManagerLike> = {
+      async start(request) {
+        const runId = `run-${records.size + 1}`;
+        records.set(runId, { id: runId, graph: request.graph, status: 'done' } as RunRecord);
+        queueMicrotask(() => {
+          emit({ kind: 'started', runId, backend: { name: 'cpu', device: 'CPU', skipped: [], patchedKernels: [] } } as unknown as RunEvent);
+          emit({ kind: 'paused', runId });
+        });
+        return { runId };
+      },
+      get: async (id) => records.get(id) ?? null,
+      dispose: async () => {
+        disposed++;
+      },
+    };
+    return manager as RunManagerLike;
+  },
+};
+
+function connect(modules: Parameters<typeof createEngineHost>[0]['modules'] = {}) {
+  host = createEngineHost({ dataDir, version: '9.9.9', modules });
+  const [a, b] = createMemoryTransportPair();
+  serveApi(b, host);
+  client = createClient(a);
+}
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'cnn-host-'));
+  disposed = 0;
+});
+afterEach(async () => {
+  client?.close();
+  await host?.dispose();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('engine host over the memory transport', () => {
+  it('reports info, lists presets and analyzes a preset like the book (LeNet: 61,706 params)', async () => {
+    connect({ runs: async () => fakeRuns });
+    expect(await client.getInfo()).toEqual({ version: '9.9.9', backend: null, dataDir });
+    const presets = await client.listPresets();
+    expect(presets.map((p) => p.id)).toContain('lenet');
+    const lenet = await client.getPreset('lenet');
+    const analysis = await client.analyze(lenet);
+    expect(analysis.valid).toBe(true);
+    expect(analysis.totals.trainable).toBe(61706);
+    await expect(client.getPreset('nope')).rejects.toMatchObject({ name: 'UnknownPresetError' });
+    await expect(client.analyze({ format: 'x' } as never)).rejects.toMatchObject({ name: 'GraphLoadError', message: expect.stringContaining('graph: ') });
+  });
+
+  it('lists datasets and returns samples of the synthetic set', async () => {
+    connect();
+    const datasets = await client.listDatasets();
+    expect(datasets.map((d) => d.id)).toEqual(expect.arrayContaining(['fashion-mnist', 'mnist', 'synthetic']));
+    const samples = await client.getDatasetSamples('synthetic', 3);
+    expect(samples).toHaveLength(3);
+    expect(samples[0].pixels.length).toBeGreaterThan(0);
+    await expect(client.getDatasetSamples('synthetic', 0)).rejects.toThrow('sample count must be a whole number from 1 to 1000, got 0');
+  });
+
+  it('delegates runs to the run manager and forwards its events; getInfo learns the backend', async () => {
+    connect({ runs: async () => fakeRuns });
+    const events: string[] = [];
+    client.on('run', (e) => events.push(`${e.kind}:${e.runId}`));
+    const { runId } = await client.startRun({ graph: await client.getPreset('lenet'), training: (await client.getPreset('lenet')).training });
+    expect(runId).toBe('run-1');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(events).toEqual(['started:run-1', 'paused:run-1']);
+    expect((await client.getInfo()).backend?.name).toBe('cpu');
+    expect((await client.getRun('run-1')).id).toBe('run-1');
+    await expect(client.getRun('zzz')).rejects.toMatchObject({ name: 'UnknownRun', message: "no run with id 'zzz'" });
+    await expect(client.startRun({ graph: { nodes: 3 }, training: {} } as never)).rejects.toMatchObject({ name: 'GraphLoadError' });
+    await host.dispose();
+    expect(disposed).toBe(1);
+  });
+
+  it('says clearly what this build lacks', async () => {
+    connect({ runs: null, backends: null, exporter: null });
+    const lenet = await client.getPreset('lenet');
+    await expect(client.exportModel(lenet, 'pytorch')).rejects.toMatchObject({ name: 'NotAvailable', message: expect.stringContaining('not available in this build') });
+    await expect(client.importModel('{}')).rejects.toMatchObject({ name: 'NotAvailable' });
+    await expect(client.listRuns()).rejects.toMatchObject({ name: 'NotAvailable', message: 'Training is not available in this build of the engine.' });
+  });
+
+  it('saves, lists, reopens projects and keeps recovery', async () => {
+    connect();
+    const lenet = await client.getPreset('lenet');
+    const saved = await client.saveProject('lenet-copy', lenet);
+    expect((await client.listProjects()).files.map((f) => f.path)).toEqual([saved.path]);
+    const opened = await client.openProject(saved.path);
+    expect(opened.document).toEqual(lenet);
+    expect((await client.recentProjects()).map((f) => f.name)).toEqual(['lenet-copy']);
+    await client.saveRecovery(lenet);
+    expect((await client.loadRecovery())?.name).toBe(lenet.name);
+    await client.clearRecovery();
+    expect(await client.loadRecovery()).toBeNull();
+  });
+});

@@ -1,0 +1,205 @@
+/**
+ * The engine host: implements EngineApi by composing the engine's modules (graph analysis,
+ * presets, datasets, training runs, backends, export) and the project files. The same host
+ * runs behind every transport: the Electron utility process, `cnn-studio serve`, tests.
+ *
+ * @example
+ * ```ts
+ * const host = createEngineHost({ dataDir: resolveDataDir() });
+ * const stop = serveApi(transport, host);
+ * ```
+ */
+import { analyzeGraph } from '../graph/analyze';
+import type { GraphDocument } from '../graph/document';
+import { loadGraphDocument } from '../graph/load';
+import type { BackendInfo, EngineApi, EngineEvents, StartRunRequest } from '../protocol/api';
+import { EngineError, RpcErrorName } from '../protocol/errors';
+import type { EngineEventName } from '../protocol/rpc';
+import { ListenerSet } from '../protocol/transport';
+import { defaultModules, type DatasetsModule, type EngineModules, type RunManagerLike } from './engine-modules';
+import { createProjectStore } from './projects';
+
+export type EngineEventListener = <E extends EngineEventName>(name: E, payload: EngineEvents[E]) => void;
+
+export interface EngineHost {
+  api: EngineApi;
+  /** Listens to every engine event (run progress, logs); returns the remover. */
+  onEvent(listener: EngineEventListener): () => void;
+  /** Stops runs and releases resources. */
+  dispose(): Promise<void>;
+}
+
+export interface EngineHostOptions {
+  dataDir: string;
+  /** Replaces engine modules (tests). */
+  modules?: Partial<EngineModules>;
+  /** The version `getInfo` reports. */
+  version?: string;
+}
+
+/** Most sample images one call returns: enough for a gallery, small enough for one message. */
+const MAX_SAMPLES = 1000;
+
+export function createEngineHost(options: EngineHostOptions): EngineHost {
+  const { dataDir } = options;
+  const modules: EngineModules = { ...defaultModules, ...options.modules };
+  const listeners = new ListenerSet<[EngineEventName, unknown]>();
+  const emit = <E extends EngineEventName>(name: E, payload: EngineEvents[E]) => listeners.emit(name, payload);
+  const log = (level: 'info' | 'warn' | 'error', message: string) => emit('log', { level, message });
+  const projects = createProjectStore({ dataDir, log: (message) => log('warn', message) });
+
+  let backend: BackendInfo | null = null;
+  let runManager: Promise<RunManagerLike> | null = null;
+  let openedDataset: { id: string; dataset: ReturnType<DatasetsModule['openDataset']> } | null = null;
+  let disposed = false;
+
+  const missing = (what: string): never => {
+    throw new EngineError(RpcErrorName.notAvailable, `${what} is not available in this build of the engine.`);
+  };
+
+  const runs = (): Promise<RunManagerLike> => {
+    if (disposed) throw new EngineError('EngineStopped', 'the engine is shutting down');
+    const load = modules.runs ?? missing('Training');
+    runManager ??= load().then((m) =>
+      m.createRunManager({
+        dataDir,
+        emit: (event) => {
+          if (event.kind === 'started') backend = event.backend;
+          emit('run', event);
+        },
+        log: (event) => emit('log', event),
+      }),
+    );
+    runManager.catch(() => (runManager = null)); // a failed load may succeed on the next try
+    return runManager;
+  };
+
+  const datasetsModule = () => modules.datasets();
+
+  /** Opening a dataset reads all its images: keep the last one for repeated sample requests. */
+  const openDataset = async (id: string) => {
+    if (openedDataset?.id !== id) {
+      const { openDataset: open } = await datasetsModule();
+      openedDataset = { id, dataset: open(id, { dataDir }) };
+      openedDataset.dataset.catch(() => (openedDataset = null));
+    }
+    return openedDataset.dataset;
+  };
+
+  const document = (value: unknown, what: string): GraphDocument => {
+    try {
+      return loadGraphDocument(value);
+    } catch (error) {
+      if (error instanceof Error) error.message = `${what}: ${error.message}`;
+      throw error;
+    }
+  };
+
+  const api: EngineApi = {
+    async getInfo() {
+      return { version: options.version ?? process.env.CNN_STUDIO_VERSION ?? 'dev', backend, dataDir };
+    },
+    async probeBackend() {
+      const load = modules.backends ?? missing('Backend selection');
+      const { selectBackend } = await load();
+      const { info } = await selectBackend({ log: (message) => log('info', message) });
+      backend = info;
+      return info;
+    },
+
+    async analyze(graph) {
+      return analyzeGraph(document(graph, 'graph'));
+    },
+    async listPresets() {
+      return (await modules.presets()).listPresets();
+    },
+    async getPreset(id) {
+      return (await modules.presets()).getPreset(id);
+    },
+
+    async listDatasets() {
+      return (await datasetsModule()).listDatasets({ dataDir });
+    },
+    async getDatasetSamples(datasetId, count) {
+      if (!Number.isInteger(count) || count < 1 || count > MAX_SAMPLES) {
+        throw new EngineError(RpcErrorName.badArguments, `sample count must be a whole number from 1 to ${MAX_SAMPLES}, got ${count}`);
+      }
+      const dataset = await openDataset(datasetId);
+      return (await datasetsModule()).sampleImages(dataset.test, count);
+    },
+    async importDataset(request) {
+      if (typeof request.path !== 'string' || !['idx', 'folder', 'csv'].includes(request.kind)) {
+        throw new EngineError(RpcErrorName.badArguments, `a dataset import needs kind 'idx', 'folder' or 'csv' and a path, got kind ${JSON.stringify(request.kind)}`);
+      }
+      const info = await (await datasetsModule()).importDataset(request, { dataDir });
+      if (openedDataset?.id === info.id) openedDataset = null; // re-imported: drop the stale copy
+      return info;
+    },
+
+    async startRun(request) {
+      const checked: StartRunRequest = { ...request, graph: document(request.graph, 'run graph') };
+      if (typeof request.training !== 'object' || request.training === null) {
+        throw new EngineError(RpcErrorName.badArguments, 'a run needs its training settings (request.training)');
+      }
+      return (await runs()).start(checked);
+    },
+    async stopRun(runId) {
+      await (await runs()).stop(runId);
+    },
+    async pauseRun(runId) {
+      await (await runs()).pause(runId);
+    },
+    async resumeRun(runId) {
+      await (await runs()).resume(runId);
+    },
+    async listRuns() {
+      return (await runs()).list();
+    },
+    async getRun(runId) {
+      const record = await (await runs()).get(runId);
+      if (!record) throw new EngineError('UnknownRun', `no run with id '${runId}'`);
+      return record;
+    },
+    async deleteRun(runId) {
+      await (await runs()).delete(runId);
+    },
+    async predict(runId, image) {
+      return (await runs()).predict(runId, image);
+    },
+    async misclassified(runId, count) {
+      return (await runs()).misclassified(runId, count);
+    },
+
+    async exportModel(graph, target, runId) {
+      const load = modules.exporter ?? missing('Export to PyTorch, Keras and TensorFlow.js');
+      const modelDir = runId ? await (await runs()).modelArtifactsDir(runId) : null;
+      return (await load()).exportModel(document(graph, 'graph'), target, { modelDir });
+    },
+    async importModel(modelJson) {
+      const load = modules.exporter ?? missing('Importing a Keras / TensorFlow.js model');
+      return (await load()).importModel(modelJson);
+    },
+
+    listProjects: (directory) => projects.list(directory),
+    openProject: (path) => projects.open(path),
+    saveProject: (path, doc) => projects.save(path, doc),
+    recentProjects: () => projects.recent(),
+    saveRecovery: (doc) => projects.saveRecovery(doc),
+    loadRecovery: () => projects.loadRecovery(),
+    clearRecovery: () => projects.clearRecovery(),
+  };
+
+  return {
+    api,
+    onEvent: (listener) => listeners.add(listener as (name: EngineEventName, payload: unknown) => void),
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      const manager = runManager;
+      runManager = null;
+      openedDataset = null;
+      if (manager) await (await manager.catch(() => null))?.dispose();
+      listeners.clear();
+    },
+  };
+}

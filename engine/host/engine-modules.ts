@@ -1,0 +1,79 @@
+/**
+ * The engine modules the host composes, loaded on first use so `cnn-studio serve` starts
+ * fast (tfjs, datasets and training load only when the editor first needs them).
+ *
+ * Each loader's type is the slice of that module the host uses, so a change to one of
+ * those modules' exports is a compile error here rather than a failure at run time.
+ * Tests pass their own loaders to `createEngineHost`.
+ */
+import type { GraphDocument } from '../graph/document';
+import type { BackendInfo, DatasetImportRequest, DatasetInfo, ExportedFile, ExportTarget, LogEvent, MisclassifiedExample, Prediction, PresetInfo, RunEvent, RunRecord, SampleImage, StartRunRequest } from '../protocol/api';
+
+export interface PresetsModule {
+  listPresets(): PresetInfo[];
+  getPreset(id: string): GraphDocument;
+}
+
+/** A dataset's images, as engine/datasets hands them out (only what the host reads). */
+export interface DatasetImages {
+  count: number;
+  height: number;
+  width: number;
+  channels: number;
+  images: Uint8Array;
+  labels: Uint8Array;
+}
+
+export interface DatasetsModule {
+  listDatasets(options: { dataDir: string }): Promise<DatasetInfo[]>;
+  openDataset(id: string, options: { dataDir: string }): Promise<{ info: DatasetInfo; train: DatasetImages; test: DatasetImages }>;
+  importDataset(request: DatasetImportRequest, options: { dataDir: string }): Promise<DatasetInfo>;
+  sampleImages(set: DatasetImages, count: number, seed?: number): SampleImage[];
+}
+
+/** engine/train/run-manager.ts's RunManager, as the host uses it. */
+export interface RunManagerLike {
+  start(request: StartRunRequest): Promise<{ runId: string }>;
+  stop(id: string): Promise<void>;
+  pause(id: string): Promise<void>;
+  resume(id: string): Promise<void>;
+  list(): Promise<RunRecord[]>;
+  get(id: string): Promise<RunRecord | null | undefined>;
+  delete(id: string): Promise<void>;
+  predict(id: string, image: SampleImage): Promise<Prediction>;
+  misclassified(id: string, count: number): Promise<MisclassifiedExample[]>;
+  modelArtifactsDir(id: string): string | null | Promise<string | null>;
+  dispose(): Promise<void>;
+}
+
+export interface RunManagerModule {
+  createRunManager(options: { dataDir: string; emit: (event: RunEvent) => void; log?: (event: LogEvent) => void }): RunManagerLike;
+}
+
+export interface BackendsModule {
+  selectBackend(options?: { force?: string; log?: (message: string) => void }): Promise<{ info: BackendInfo }>;
+}
+
+/** engine/export, when a build includes it. */
+export interface ExportModule {
+  exportModel(graph: GraphDocument, target: ExportTarget, options: { modelDir: string | null }): Promise<ExportedFile[]>;
+  importModel(modelJson: string): Promise<{ document: GraphDocument; unmapped: string[] }>;
+}
+
+/** Loaders for every module; `null` means this build does not include it. */
+export interface EngineModules {
+  presets: () => Promise<PresetsModule>;
+  datasets: () => Promise<DatasetsModule>;
+  runs: (() => Promise<RunManagerModule>) | null;
+  backends: (() => Promise<BackendsModule>) | null;
+  exporter: (() => Promise<ExportModule>) | null;
+}
+
+/** The real modules. A module still being written is `null` until it lands. */
+export const defaultModules: EngineModules = {
+  presets: () => import('../presets/index'),
+  datasets: () => import('../datasets/index'),
+  runs: null,
+  backends: null,
+  exporter: null,
+};

@@ -1,0 +1,166 @@
+/**
+ * Project files on the engine's machine: list a folder, open (through the one graph
+ * loader, so a bad file names its problem), save atomically, the recent list, and the
+ * recovery copy the editor autosaves to.
+ *
+ * Relative paths are taken relative to the projects folder (`<dataDir>/projects`), and a
+ * name without an extension gets `.json`, so browser mode can offer a plain name field.
+ */
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { basename, extname, isAbsolute, join, resolve } from 'node:path';
+import type { GraphDocument } from '../graph/document';
+import { GraphLoadError } from '../graph/errors';
+import { loadGraphDocument } from '../graph/load';
+import { serializeGraphDocument } from '../graph/serialize';
+import type { OpenedProject, ProjectFileInfo } from '../protocol/api';
+import { EngineError } from '../protocol/errors';
+import { writeFileAtomic } from './atomic-file';
+
+/** How many recent projects are remembered. */
+export const RECENT_LIMIT = 10;
+/** Project files larger than this are refused rather than read into memory. */
+export const MAX_PROJECT_BYTES = 64 * 1024 * 1024;
+
+export interface ProjectStore {
+  readonly projectsDir: string;
+  list(directory?: string): Promise<{ directory: string; files: ProjectFileInfo[] }>;
+  open(path: string): Promise<OpenedProject>;
+  save(path: string, document: GraphDocument): Promise<ProjectFileInfo>;
+  recent(): Promise<ProjectFileInfo[]>;
+  saveRecovery(document: GraphDocument): Promise<void>;
+  loadRecovery(): Promise<GraphDocument | null>;
+  clearRecovery(): Promise<void>;
+}
+
+/** Project files kept under `dataDir` (projects folder, `recent.json`, `recovery.json`). */
+export function createProjectStore(options: { dataDir: string; log?: (message: string) => void }): ProjectStore {
+  const projectsDir = join(options.dataDir, 'projects');
+  const recentFile = join(options.dataDir, 'recent.json');
+  const recoveryFile = join(options.dataDir, 'recovery.json');
+  const log = options.log ?? (() => {});
+  // Recent-list updates run one after another so two saves can't drop each other's entry.
+  let recentQueue: Promise<unknown> = Promise.resolve();
+
+  const toPath = (path: string): string => {
+    if (path.trim() === '') throw new EngineError('BadArguments', 'a project path is required (got an empty string)');
+    const absolute = isAbsolute(path) ? path : resolve(projectsDir, path);
+    return extname(absolute) === '' ? `${absolute}.json` : absolute;
+  };
+
+  const readRecentPaths = async (): Promise<string[]> => {
+    try {
+      const parsed = JSON.parse(await readFile(recentFile, 'utf8')) as unknown;
+      return Array.isArray(parsed) ? parsed.filter((p): p is string => typeof p === 'string') : [];
+    } catch {
+      return []; // missing or damaged: start a fresh list rather than fail the editor
+    }
+  };
+
+  const remember = (path: string) => {
+    const update = recentQueue.then(async () => {
+      const paths = [path, ...(await readRecentPaths()).filter((p) => p !== path)].slice(0, RECENT_LIMIT);
+      await writeFileAtomic(recentFile, `${JSON.stringify(paths, null, 2)}\n`);
+    });
+    recentQueue = update.catch((error: unknown) => log(`could not update the recent list: ${String(error)}`));
+    return recentQueue;
+  };
+
+  return {
+    projectsDir,
+
+    async list(directory) {
+      const dir = directory ? resolve(projectsDir, directory) : projectsDir;
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch (error) {
+        if (!directory && (error as NodeJS.ErrnoException).code === 'ENOENT') return { directory: dir, files: [] };
+        throw new EngineError('ProjectError', `cannot list '${dir}': ${reason(error)}`);
+      }
+      const infos = await Promise.all(names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).map((n) => fileInfo(join(dir, n))));
+      const files = infos.filter((f): f is ProjectFileInfo => f !== null).sort((a, b) => b.modifiedAt.localeCompare(a.modifiedAt));
+      return { directory: dir, files };
+    },
+
+    async open(path) {
+      const file = toPath(path);
+      let text: string;
+      try {
+        const info = await stat(file);
+        if (info.size > MAX_PROJECT_BYTES) throw new Error(`it is ${info.size} bytes, more than the ${MAX_PROJECT_BYTES}-byte limit`);
+        text = await readFile(file, 'utf8');
+      } catch (error) {
+        throw new EngineError('ProjectError', `cannot open '${file}': ${reason(error)}`);
+      }
+      let document: GraphDocument;
+      try {
+        document = loadGraphDocument(text);
+      } catch (error) {
+        if (error instanceof GraphLoadError) throw new GraphLoadError(`'${file}' is not a valid project: ${error.message}`, error.path);
+        throw error;
+      }
+      await remember(file);
+      return { path: file, document };
+    },
+
+    async save(path, document) {
+      const file = toPath(path);
+      // Through the loader first: a bad document is refused with the field named, never written.
+      const checked = loadGraphDocument(document);
+      await writeFileAtomic(file, serializeGraphDocument(checked));
+      await remember(file);
+      const info = await fileInfo(file);
+      if (!info) throw new EngineError('ProjectError', `saved '${file}' but cannot read it back`);
+      return info;
+    },
+
+    async recent() {
+      await recentQueue;
+      const infos = await Promise.all((await readRecentPaths()).map(fileInfo));
+      return infos.filter((f): f is ProjectFileInfo => f !== null); // files deleted since are left out
+    },
+
+    async saveRecovery(document) {
+      await writeFileAtomic(recoveryFile, serializeGraphDocument(loadGraphDocument(document)));
+    },
+
+    async loadRecovery() {
+      let text: string;
+      try {
+        text = await readFile(recoveryFile, 'utf8');
+      } catch {
+        return null;
+      }
+      try {
+        return loadGraphDocument(text);
+      } catch (error) {
+        // A damaged recovery copy must not block the editor from starting.
+        log(`ignoring the damaged recovery file ${recoveryFile}: ${reason(error)}`);
+        return null;
+      }
+    },
+
+    async clearRecovery() {
+      await rm(recoveryFile, { force: true });
+    },
+  };
+}
+
+async function fileInfo(path: string): Promise<ProjectFileInfo | null> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) return null;
+    return { path, name: basename(path, '.json'), modifiedAt: info.mtime.toISOString() };
+  } catch {
+    return null;
+  }
+}
+
+function reason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'no such file or folder';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a folder';
+  if (code === 'ENOTDIR') return 'not a folder';
+  return error instanceof Error ? error.message : String(error);
+}
