@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { addToConfusion, emptyConfusion, overallAccuracy, perClassAccuracy } from './metrics';
-import { seededPermutation } from './seeded-random';
 
 describe('confusion matrix', () => {
   it('counts [true][predicted] and derives overall and per-class accuracy', () => {
@@ -17,14 +16,5 @@ describe('confusion matrix', () => {
 
   it('rejects a class outside the matrix', () => {
     expect(() => addToConfusion(emptyConfusion(2), [3], [0])).toThrow(/class 3 is outside the 2 classes/);
-  });
-});
-
-describe('seededPermutation', () => {
-  it('is a permutation that depends on the seed only', () => {
-    const a = seededPermutation(50, 1);
-    expect(Array.from(a).sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i));
-    expect(Array.from(seededPermutation(50, 1))).toEqual(Array.from(a));
-    expect(Array.from(seededPermutation(50, 2))).not.toEqual(Array.from(a));
   });
 });

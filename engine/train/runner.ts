@@ -8,15 +8,15 @@ import { mkdir } from 'node:fs/promises';
 import { selectBackend } from '../backends/select';
 import { assertTrainingKernels } from '../backends/kernel-check';
 import { compileGraph } from '../compile/compile';
-import { openDataset } from '../datasets/index';
+import { limitIndices, openDataset } from '../datasets/index';
 import type { GraphDocument, TrainingSettings } from '../graph/document';
 import type { EpochMetrics, LogEvent, RunEvent, RunResult } from '../protocol/api';
 import { writeCheckpoint, restoreCheckpoint } from './checkpoint';
 import { RunControl } from './control';
-import { explainFailure } from './failures';
+import { explainFailure, TrainingError } from './failures';
 import { createOptimizer, type TrainingOptimizer } from './optimizer';
 import { checkRunnable } from './preflight';
-import { createRandom, seededPermutation, withRandom } from './seeded-random';
+import { createRandom, withRandom } from './seeded-random';
 import { writeModelFiles } from './model-files';
 import { batchesPerEpoch, trainLoop, type TrainingData } from './trainer';
 import type { tfjs } from './tf-types';
@@ -67,17 +67,19 @@ export async function runTrainingJob(job: TrainingJob, options: RunnerOptions): 
     paramCount = plan.paramCount;
     const { tf, info: backend } = await selectBackend({
       ...(job.backend ? { force: job.backend } : {}),
-      log: (message) => log('info', message),
+      log: (message: string) => log('info', message),
     });
     const initRandom = createRandom(settings.seed);
-    model = withRandom(initRandom, () => compileGraph(tf, job.graph));
-    assertTrainingKernels(tf, model);
-    optimizer = createOptimizer(tf, settings);
+    const trainedModel: tfjs.LayersModel = withRandom(initRandom, () => compileGraph(tf, job.graph));
+    model = trainedModel;
+    assertTrainingKernels(tf, trainedModel);
+    const trainedOptimizer = createOptimizer(tf, settings);
+    optimizer = trainedOptimizer;
 
     let startEpoch = 0;
     let history: EpochMetrics[] = [];
     if (job.resumeFrom) {
-      const state = await restoreCheckpoint(tf, job.resumeFrom, { model, optimizer });
+      const state = await restoreCheckpoint(tf, job.resumeFrom, { model: trainedModel, optimizer: trainedOptimizer });
       startEpoch = state.epochsDone;
       history = state.history;
       log('info', `resuming from ${job.resumeFrom} at epoch ${startEpoch + 1}`);
@@ -94,13 +96,11 @@ export async function runTrainingJob(job: TrainingJob, options: RunnerOptions): 
       epochs: settings.epochs,
       summary: plan.analysis.totals,
     });
-    const trainedModel = model;
-    const trainedOptimizer = optimizer;
     const outcome = await trainLoop({
       runId,
       tf,
-      model,
-      optimizer,
+      model: trainedModel,
+      optimizer: trainedOptimizer,
       settings,
       data,
       classCount: plan.classCount,
@@ -162,12 +162,12 @@ export function subsetData(
   seed: number,
 ): TrainingData {
   if (limit === null || limit >= train.count) return { train, test };
-  if (!(limit >= 1)) throw new Error(`limit must be at least 1 image, got ${limit}`);
+  if (!(limit >= 1)) throw new TrainingError(`limit must be at least 1 image, got ${limit}`);
   const testCount = Math.min(test.count, Math.max(1, Math.round((limit * test.count) / train.count)));
   return {
     train,
     test,
-    trainIndices: seededPermutation(train.count, seed).slice(0, limit),
-    testIndices: seededPermutation(test.count, seed + 7).slice(0, testCount),
+    trainIndices: limitIndices(train, limit, seed),
+    testIndices: limitIndices(test, testCount, seed + 1),
   };
 }

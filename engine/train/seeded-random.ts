@@ -32,17 +32,3 @@ export function withRandom<T>(random: () => number, fn: () => T): T {
     Math.random = original;
   }
 }
-
-/** A seeded permutation of `0 … n-1` (Fisher–Yates). */
-export function seededPermutation(n: number, seed: number): Uint32Array {
-  const random = createRandom(seed);
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const t = order[i];
-    order[i] = order[j];
-    order[j] = t;
-  }
-  return order;
-}

@@ -1,0 +1,317 @@
+/**
+ * The run manager: starts training runs (each in its own worker_thread by default), relays
+ * their events, keeps every run's record on disk so runs survive restarts, marks crashed runs
+ * failed with their history kept, and serves predictions from trained runs.
+ *
+ * @example
+ * const runs = createRunManager({ dataDir, emit: (event) => broadcast('run', event) });
+ * const { runId } = await runs.start({ graph, training: graph.training });
+ * await runs.pause(runId);
+ */
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { selectBackend } from '../backends/select';
+import { listDatasets, openDataset } from '../datasets/index';
+import type {
+  DatasetInfo,
+  LogEvent,
+  MisclassifiedExample,
+  Prediction,
+  RunEvent,
+  RunRecord,
+  SampleImage,
+  StartRunRequest,
+} from '../protocol/api';
+import { readableDir } from './atomic-fs';
+import { readCheckpointState } from './checkpoint';
+import type { JobHandle, JobLauncher, JobMessage } from './job-messages';
+import { workerLauncher } from './launchers';
+import { MODEL_FILE } from './model-files';
+import { loadPredictor, type Predictor } from './predictor';
+import { checkRunnable } from './preflight';
+import { deleteRunFiles, loadRunRecords, newRunId, runPaths, saveRunRecord } from './run-store';
+import type { TrainingJob } from './runner';
+
+export interface RunManagerOptions {
+  dataDir: string;
+  emit: (event: RunEvent) => void;
+  log?: (event: LogEvent) => void;
+  /** How jobs run; default: one worker_thread per run (dist/engine/train-worker.mjs). */
+  launcher?: JobLauncher;
+  /** Minimum milliseconds between batch events; default 50 (≤ 20 per second). */
+  batchEventIntervalMs?: number;
+}
+
+export interface RunManager {
+  start(request: StartRunRequest): Promise<{ runId: string }>;
+  stop(id: string): Promise<void>;
+  pause(id: string): Promise<void>;
+  resume(id: string): Promise<void>;
+  list(): Promise<RunRecord[]>;
+  get(id: string): Promise<RunRecord>;
+  delete(id: string): Promise<void>;
+  predict(id: string, image: SampleImage): Promise<Prediction>;
+  misclassified(id: string, count: number): Promise<MisclassifiedExample[]>;
+  /** The final model of a finished (or stopped) run as tfjs files, or null if it has none. */
+  modelArtifactsDir(id: string): string | null;
+  /** Resolves when run `id` is no longer active (for tests and shutdown). */
+  whenSettled(id: string): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+interface ActiveRun {
+  handle: JobHandle;
+  settled: Promise<void>;
+}
+
+interface CachedPredictor {
+  source: string;
+  savedAt: string;
+  predictor: Predictor;
+}
+
+const INTERRUPTED = 'the engine stopped while this run was in progress';
+
+export function createRunManager(options: RunManagerOptions): RunManager {
+  const { dataDir } = options;
+  const launcher = options.launcher ?? workerLauncher();
+  const records = new Map<string, RunRecord>();
+  const active = new Map<string, ActiveRun>();
+  const writes = new Map<string, Promise<void>>();
+  const predictors = new Map<string, CachedPredictor>();
+  const log = (level: LogEvent['level'], message: string) => options.log?.({ level, message });
+
+  const ready = (async () => {
+    for (const record of await loadRunRecords(dataDir, (message) => log('warn', message))) {
+      if (record.status === 'running' || record.status === 'paused') {
+        record.status = 'failed';
+        record.error = INTERRUPTED;
+        record.resumable = (await readCheckpointState(runPaths(dataDir, record.id).checkpoint)) !== null;
+        persist(record);
+      }
+      records.set(record.id, record);
+    }
+  })();
+
+  /** Writes a record; writes of one run are chained so the last state wins. */
+  function persist(record: RunRecord): Promise<void> {
+    const snapshot = structuredClone(record);
+    const previous = writes.get(record.id) ?? Promise.resolve();
+    const next = previous
+      .then(() => saveRunRecord(dataDir, snapshot))
+      .catch((error: unknown) => log('error', `could not save run ${record.id}: ${(error as Error).message}`));
+    writes.set(record.id, next);
+    return next;
+  }
+
+  async function requireRecord(id: string): Promise<RunRecord> {
+    await ready;
+    const record = records.get(id);
+    if (!record) throw new Error(`no run with id '${id}'`);
+    return record;
+  }
+
+  async function datasetInfo(id: string): Promise<DatasetInfo> {
+    const all = await listDatasets({ dataDir });
+    const info = all.find((dataset) => dataset.id === id);
+    if (!info) throw new Error(`unknown dataset '${id}'; known datasets: ${all.map((d) => d.id).join(', ')}`);
+    return info;
+  }
+
+  function apply(record: RunRecord, event: RunEvent): void {
+    switch (event.kind) {
+      case 'started':
+        record.backend = event.backend;
+        record.status = 'running';
+        break;
+      case 'epoch': {
+        const { kind: _kind, runId: _runId, ...metrics } = event;
+        record.epochs = [...record.epochs.filter((e) => e.epoch < metrics.epoch), metrics];
+        record.resumable = true;
+        break;
+      }
+      case 'paused':
+        record.status = 'paused';
+        break;
+      case 'resumed':
+        record.status = 'running';
+        break;
+      case 'done':
+        record.status = event.stopped ? 'stopped' : 'done';
+        record.result = event.result;
+        record.error = null;
+        break;
+      case 'failed':
+        record.status = 'failed';
+        record.error = event.message;
+        break;
+      case 'batch':
+        return; // not persisted: too frequent, and the epoch events carry the history
+    }
+    void persist(record);
+  }
+
+  function launch(record: RunRecord, job: TrainingJob): void {
+    let resolveSettled!: () => void;
+    const settled = new Promise<void>((resolve) => (resolveSettled = resolve));
+    const onMessage = (message: JobMessage) => {
+      if (message.type === 'log') {
+        options.log?.(message.event);
+      } else if (message.type === 'event') {
+        apply(record, message.event);
+        options.emit(message.event);
+      }
+    };
+    const onExit = (crashed: string | null) => {
+      active.delete(record.id);
+      if (crashed && (record.status === 'running' || record.status === 'paused')) {
+        const event: RunEvent = { kind: 'failed', runId: record.id, message: crashed };
+        apply(record, event);
+        options.emit(event);
+      }
+      void (writes.get(record.id) ?? Promise.resolve()).then(resolveSettled);
+    };
+    const handle = launcher({ job, dataDir }, onMessage, onExit);
+    active.set(record.id, { handle, settled });
+  }
+
+  async function control(id: string, type: 'stop' | 'pause' | 'resume'): Promise<void> {
+    await requireRecord(id);
+    const run = active.get(id);
+    if (!run) throw new Error(`run '${id}' is not running`);
+    run.handle.send({ type });
+  }
+
+  async function predictorFor(id: string): Promise<{ predictor: Predictor; record: RunRecord }> {
+    const record = await requireRecord(id);
+    const paths = runPaths(dataDir, id);
+    const source = (await readableDir(paths.model)) ?? (await readableDir(paths.checkpoint));
+    if (!source) throw new Error(`run '${id}' has no trained weights yet: no epoch has finished`);
+    const savedAt = String((await stat(join(source, MODEL_FILE))).mtimeMs);
+    const cached = predictors.get(id);
+    if (cached && cached.source === source && cached.savedAt === savedAt) return { predictor: cached.predictor, record };
+    cached?.predictor.dispose();
+    predictors.delete(id);
+    const plan = checkRunnable(record.graph, await datasetInfo(record.datasetId));
+    const { tf } = await selectBackend({ log: (message: string) => log('info', message) });
+    const predictor = await loadPredictor(tf, record.graph, plan, source);
+    predictors.set(id, { source, savedAt, predictor });
+    return { predictor, record };
+  }
+
+  return {
+    async start(request) {
+      await ready;
+      const resumed = request.resumeFrom ? await requireRecord(request.resumeFrom) : null;
+      if (resumed && active.has(resumed.id)) throw new Error(`run '${resumed.id}' is still running`);
+      const graph = resumed ? resumed.graph : request.graph;
+      const training = request.training;
+      // Fails here, before any worker starts, for an invalid graph or a class-count mismatch.
+      checkRunnable(graph, await datasetInfo(training.dataset));
+      let record: RunRecord;
+      if (resumed) {
+        if (!(await readCheckpointState(runPaths(dataDir, resumed.id).checkpoint))) {
+          throw new Error(`run '${resumed.id}' has no checkpoint to resume from`);
+        }
+        record = resumed;
+        Object.assign(record, { status: 'running', training, error: null, result: null });
+      } else {
+        const id = newRunId();
+        record = {
+          id,
+          name: `${graph.name} on ${training.dataset}`,
+          startedAt: new Date().toISOString(),
+          status: 'running',
+          graph,
+          training,
+          datasetId: training.dataset,
+          backend: null,
+          epochs: [],
+          result: null,
+          error: null,
+          resumable: false,
+        };
+        records.set(id, record);
+      }
+      await persist(record);
+      const paths = runPaths(dataDir, record.id);
+      launch(record, {
+        runId: record.id,
+        graph,
+        training,
+        limit: request.limit ?? null,
+        checkpointDir: paths.checkpoint,
+        resumeFrom: resumed ? paths.checkpoint : null,
+        finalModelDir: paths.model,
+        ...(options.batchEventIntervalMs !== undefined ? { batchEventIntervalMs: options.batchEventIntervalMs } : {}),
+      });
+      return { runId: record.id };
+    },
+
+    stop: (id) => control(id, 'stop'),
+    pause: (id) => control(id, 'pause'),
+    resume: (id) => control(id, 'resume'),
+
+    async list() {
+      await ready;
+      return [...records.values()].map((record) => structuredClone(record));
+    },
+
+    async get(id) {
+      return structuredClone(await requireRecord(id));
+    },
+
+    async delete(id) {
+      await requireRecord(id);
+      const run = active.get(id);
+      if (run) {
+        await run.handle.kill();
+        await run.settled;
+      }
+      predictors.get(id)?.predictor.dispose();
+      predictors.delete(id);
+      records.delete(id);
+      await writes.get(id);
+      writes.delete(id);
+      await deleteRunFiles(dataDir, id);
+    },
+
+    async predict(id, image) {
+      const { predictor, record } = await predictorFor(id);
+      const probabilities = await predictor.probabilities(image);
+      const predictedClass = probabilities.reduce((best, p, i) => (p > probabilities[best] ? i : best), 0);
+      const classNames = (await datasetInfo(record.datasetId)).classNames;
+      return { probabilities, predictedClass, classNames };
+    },
+
+    async misclassified(id, count) {
+      const { predictor, record } = await predictorFor(id);
+      const dataset = await openDataset(record.datasetId, { dataDir });
+      return predictor.misclassified(dataset.test, count);
+    },
+
+    modelArtifactsDir(id) {
+      const dir = runPaths(dataDir, id).model;
+      return existsSync(join(dir, MODEL_FILE)) ? dir : null;
+    },
+
+    async whenSettled(id) {
+      await active.get(id)?.settled;
+    },
+
+    async dispose() {
+      const running = [...active.values()];
+      for (const run of running) run.handle.send({ type: 'stop' });
+      await Promise.all(running.map((run) => Promise.race([run.settled, delay(5000).then(() => run.handle.kill())])));
+      for (const run of [...active.values()]) await run.handle.kill();
+      for (const { predictor } of predictors.values()) predictor.dispose();
+      predictors.clear();
+      await Promise.all(writes.values());
+    },
+  };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
