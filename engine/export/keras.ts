@@ -88,7 +88,8 @@ function activationLayer(fn: ActivationName, alpha: number): string {
 /** Keras activation argument and, for leaky ReLU, the layer that must follow. */
 function fusedArg(activation: FusedActivation): { arg: string; after: string | null } {
   if (activation === 'none') return { arg: 'None', after: null };
-  if (activation === 'leakyRelu') return { arg: 'None', after: `layers.LeakyReLU(${FUSED_LEAKY_RELU_ALPHA})` };
+  if (activation === 'leakyRelu')
+    return { arg: 'None', after: `layers.LeakyReLU(${FUSED_LEAKY_RELU_ALPHA})` };
   return { arg: pyLiteral(activation), after: null };
 }
 

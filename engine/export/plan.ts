@@ -67,7 +67,9 @@ export function planExport(document: GraphDocument): ExportPlan {
 
   for (const id of analysis.order) {
     const node = byId.get(id)!;
-    const incoming = document.edges.filter((edge) => edge.target === id).map((edge) => valueName.get(edge.source)!);
+    const incoming = document.edges
+      .filter((edge) => edge.target === id)
+      .map((edge) => valueName.get(edge.source)!);
     if (node.type === 'input' || !node.bypassed) {
       valueName.set(id, names.get(id)!);
     } else {
@@ -92,14 +94,20 @@ export function planExport(document: GraphDocument): ExportPlan {
 
   const inputId = analysis.inputNodeId!;
   const inputShape = analysis.inputShape!;
-  if (inputShape.length !== 3) throw new ExportError(inputId, `the input must be an image [h, w, c], got [${inputShape.join(', ')}]`);
+  if (inputShape.length !== 3)
+    throw new ExportError(inputId, `the input must be an image [h, w, c], got [${inputShape.join(', ')}]`);
   const outputShape = analysis.outputShape!;
   const inputName = names.get(inputId)!;
   const outputName = valueName.get(analysis.outputNodeId!)!;
   let previous = inputName;
   let isChain = true;
   for (const layer of layers) {
-    if (layer.inputs.length !== 1 || layer.inputs[0] !== previous || (consumers.get(layer.inputs[0]) ?? 0) !== 1) isChain = false;
+    if (
+      layer.inputs.length !== 1 ||
+      layer.inputs[0] !== previous ||
+      (consumers.get(layer.inputs[0]) ?? 0) !== 1
+    )
+      isChain = false;
     previous = layer.name;
   }
   return {

@@ -39,7 +39,9 @@ export function pyLiteral(value: unknown): string {
     const items = value.map(pyLiteral);
     return `(${items.join(', ')}${items.length === 1 ? ',' : ''})`;
   }
-  const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}: ${pyLiteral(v)}`);
+  const entries = Object.entries(value as Record<string, unknown>).map(
+    ([k, v]) => `${JSON.stringify(k)}: ${pyLiteral(v)}`,
+  );
   return `{${entries.join(', ')}}`;
 }
 

@@ -9,7 +9,7 @@ import { formatShape } from '../graph/format';
 import { FUSED_LEAKY_RELU_ALPHA } from '../nodes/compile-utils';
 import type { ActivationName, FusedActivation, NodeParamsMap } from '../nodes/types';
 import { explicitPadding, symmetricAmount } from './padding';
-import { ExportError, planExport, type ExportPlan, type PlannedNode } from './plan';
+import { ExportError, type ExportPlan, type PlannedNode } from './plan';
 import { indent, pyComment, pyLiteral } from './python';
 
 /** Python source of the book's blocks, keyed by our block type (D2L chapter 8's code, with explicit in_channels). */
@@ -146,7 +146,8 @@ function paddingFor(
   const pad = explicitPadding(padding, hw(layer.inputShapes[0]), kernel, stride, dilation);
   const amount = symmetricAmount(pad);
   // PyTorch pools accept at most half the kernel as implicit padding.
-  if (amount !== null && (padValue === 'zero' || amount <= Math.floor(kernel / 2))) return { arg: amount, before: [] };
+  if (amount !== null && (padValue === 'zero' || amount <= Math.floor(kernel / 2)))
+    return { arg: amount, before: [] };
   const sides = `(${pad.left}, ${pad.right}, ${pad.top}, ${pad.bottom})`;
   const module = padValue === 'zero' ? `nn.ZeroPad2d(${sides})` : `nn.ConstantPad2d(${sides}, float('-inf'))`;
   return { arg: 0, before: [module] };
@@ -169,7 +170,10 @@ function modulesFor(layer: PlannedNode): string[] {
     case 'maxPool2d': {
       const p = layer.params as NodeParamsMap['maxPool2d'];
       const { arg, before } = paddingFor(layer, p.padding, p.poolSize, p.strides, 1, '-inf');
-      return [...before, `nn.MaxPool2d(kernel_size=${p.poolSize}, stride=${p.strides}${arg ? `, padding=${arg}` : ''})`];
+      return [
+        ...before,
+        `nn.MaxPool2d(kernel_size=${p.poolSize}, stride=${p.strides}${arg ? `, padding=${arg}` : ''})`,
+      ];
     }
     case 'avgPool2d': {
       const p = layer.params as NodeParamsMap['avgPool2d'];
@@ -178,12 +182,20 @@ function modulesFor(layer: PlannedNode): string[] {
         const pad = explicitPadding('same', hw(layer.inputShapes[0]), p.poolSize, p.strides);
         const amount = symmetricAmount(pad);
         if (amount === null || amount > Math.floor(p.poolSize / 2))
-          throw new ExportError(layer.node.id, `average pooling with 'same' padding pads unevenly here (${pad.top}/${pad.bottom} rows, ${pad.left}/${pad.right} columns), which PyTorch's AvgPool2d cannot express; use numeric padding`);
-        return [`nn.AvgPool2d(kernel_size=${p.poolSize}, stride=${p.strides}${amount ? `, padding=${amount}, count_include_pad=False` : ''})`];
+          throw new ExportError(
+            layer.node.id,
+            `average pooling with 'same' padding pads unevenly here (${pad.top}/${pad.bottom} rows, ${pad.left}/${pad.right} columns), which PyTorch's AvgPool2d cannot express; use numeric padding`,
+          );
+        return [
+          `nn.AvgPool2d(kernel_size=${p.poolSize}, stride=${p.strides}${amount ? `, padding=${amount}, count_include_pad=False` : ''})`,
+        ];
       }
       const amount = p.padding === 'valid' ? 0 : p.padding;
-      if (amount > Math.floor(p.poolSize / 2)) return [`nn.ZeroPad2d(${amount})`, `nn.AvgPool2d(kernel_size=${p.poolSize}, stride=${p.strides})`];
-      return [`nn.AvgPool2d(kernel_size=${p.poolSize}, stride=${p.strides}${amount ? `, padding=${amount}` : ''})`];
+      if (amount > Math.floor(p.poolSize / 2))
+        return [`nn.ZeroPad2d(${amount})`, `nn.AvgPool2d(kernel_size=${p.poolSize}, stride=${p.strides})`];
+      return [
+        `nn.AvgPool2d(kernel_size=${p.poolSize}, stride=${p.strides}${amount ? `, padding=${amount}` : ''})`,
+      ];
     }
     case 'globalAvgPool2d':
       return ['nn.AdaptiveAvgPool2d((1, 1))'];
@@ -222,8 +234,13 @@ function modulesFor(layer: PlannedNode): string[] {
       const pad = explicitPadding(p.padding, hw(layer.inputShapes[0]), p.kernelSize, p.strides);
       const amount = symmetricAmount(pad);
       if (amount === null)
-        throw new ExportError(layer.node.id, `the NiN block's 'same' padding pads unevenly here; PyTorch's nin_block takes one padding per side — use numeric padding`);
-      return [`nin_block(${inC}, ${p.filters}, kernel_size=${p.kernelSize}, strides=${p.strides}, padding=${amount})`];
+        throw new ExportError(
+          layer.node.id,
+          `the NiN block's 'same' padding pads unevenly here; PyTorch's nin_block takes one padding per side — use numeric padding`,
+        );
+      return [
+        `nin_block(${inC}, ${p.filters}, kernel_size=${p.kernelSize}, strides=${p.strides}, padding=${amount})`,
+      ];
     }
     case 'inception': {
       const p = layer.params as NodeParamsMap['inception'];
@@ -231,7 +248,9 @@ function modulesFor(layer: PlannedNode): string[] {
     }
     case 'residual': {
       const p = layer.params as NodeParamsMap['residual'];
-      return [`Residual(${inC}, ${p.filters}${p.use1x1 ? ', use_1x1conv=True' : ''}${p.strides !== 1 ? `, strides=${p.strides}` : ''})`];
+      return [
+        `Residual(${inC}, ${p.filters}${p.use1x1 ? ', use_1x1conv=True' : ''}${p.strides !== 1 ? `, strides=${p.strides}` : ''})`,
+      ];
     }
     case 'denseBlock': {
       const p = layer.params as NodeParamsMap['denseBlock'];
@@ -284,7 +303,8 @@ function dagNet(plan: ExportPlan): string {
       init.push(shapeComment(layer));
       init.push(`self.${layer.name} = ${moduleExpression(modules)}`);
     }
-    if (layer.type === 'concat') forward.push(`${layer.name} = torch.cat((${layer.inputs.join(', ')}), dim=1)`);
+    if (layer.type === 'concat')
+      forward.push(`${layer.name} = torch.cat((${layer.inputs.join(', ')}), dim=1)`);
     else if (layer.type === 'add') forward.push(`${layer.name} = ${layer.inputs.join(' + ')}`);
     else forward.push(`${layer.name} = self.${layer.name}(${layer.inputs[0]})`);
   }

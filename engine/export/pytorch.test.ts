@@ -31,7 +31,9 @@ describe('PyTorch export', () => {
     const source = exportCode(getPreset('googlenet'), 'pytorch')[0].content;
     expect(source).toContain('class Inception(nn.Module)');
     expect(source).not.toContain('class Residual');
-    expect(exportCode(getPreset('resnet18'), 'pytorch')[0].content).toContain('Residual(64, 128, use_1x1conv=True, strides=2)');
+    expect(exportCode(getPreset('resnet18'), 'pytorch')[0].content).toContain(
+      'Residual(64, 128, use_1x1conv=True, strides=2)',
+    );
   });
 
   it('names the node a target cannot express', () => {
@@ -69,7 +71,12 @@ for check in json.loads(sys.argv[1]):
         y = model(torch.zeros(1, *module.INPUT_SHAPE))
     out[check['id']] = {'shape': list(y.shape), 'trainable': sum(p.numel() for p in model.parameters() if p.requires_grad)}
 print(json.dumps(out))`;
-      const result = JSON.parse(execFileSync(PYTHON, ['-c', script, JSON.stringify(checks)], { encoding: 'utf8', maxBuffer: 1 << 24 }));
+      const result = JSON.parse(
+        execFileSync(PYTHON, ['-c', script, JSON.stringify(checks)], {
+          encoding: 'utf8',
+          maxBuffer: 1 << 24,
+        }),
+      );
       for (const check of checks) {
         expect(result[check.id], check.id).toEqual({ shape: [1, check.classes], trainable: check.trainable });
       }
@@ -77,10 +84,26 @@ print(json.dumps(out))`;
 
     it('the training script runs a short epoch on synthetic data', () => {
       const dir = writeExport(exportCode(getPreset('bn-lenet'), 'pytorch'));
-      const output = execFileSync(PYTHON, ['train.py', '--data', 'synthetic', '--epochs', '1', '--limit', '64', '--workers', '0', '--out', join(dir, 'out.pt')], {
-        cwd: dir,
-        encoding: 'utf8',
-      });
+      const output = execFileSync(
+        PYTHON,
+        [
+          'train.py',
+          '--data',
+          'synthetic',
+          '--epochs',
+          '1',
+          '--limit',
+          '64',
+          '--workers',
+          '0',
+          '--out',
+          join(dir, 'out.pt'),
+        ],
+        {
+          cwd: dir,
+          encoding: 'utf8',
+        },
+      );
       expect(output).toMatch(/epoch 1\/1 {2}loss [0-9.]+/);
       expect(output).toContain('saved');
     }, 120_000);
@@ -93,7 +116,11 @@ describe('Keras export', () => {
       const [file] = exportCode(getPreset(id), 'keras');
       expect(file.path).toBe('model_keras.py');
       const dir = writeExport([file]);
-      const check = spawnSync(PYTHON, ['-c', 'import ast,sys; ast.parse(open(sys.argv[1]).read())', join(dir, file.path)], { encoding: 'utf8' });
+      const check = spawnSync(
+        PYTHON,
+        ['-c', 'import ast,sys; ast.parse(open(sys.argv[1]).read())', join(dir, file.path)],
+        { encoding: 'utf8' },
+      );
       expect(check.status, `${id}: ${check.stderr}`).toBe(0);
     }
   });
