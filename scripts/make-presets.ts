@@ -38,7 +38,8 @@ class Chain {
   private readonly counters = new Map<string, number>();
 
   add<T extends NodeTypeId>(type: T, params: Partial<NodeParamsMap[T]> = {}, label?: string): this {
-    const prefix = ID_PREFIX[type];
+    // Activations are named after their function (relu1, sigmoid2), as the book's layers read.
+    const prefix = type === 'activation' ? String((params as { fn?: string }).fn) : ID_PREFIX[type];
     const count = (this.counters.get(prefix) ?? 0) + 1;
     this.counters.set(prefix, count);
     const id = type === 'input' ? 'input' : `${prefix}${count}`;

@@ -1,5 +1,110 @@
-// Placeholder until the command lands; owned by the issue that builds it.
-export async function run(_args: string[]): Promise<number> {
-  console.error('cnn-studio summary: not built yet.');
-  return 1;
+/**
+ * `cnn-studio summary`: a Keras-style table of a preset or graph file, or with `--json`
+ * exactly one JSON object on stdout (see `SummaryJson`).
+ *
+ *   cnn-studio summary --preset lenet [--json]
+ *   cnn-studio summary --file my-model.json [--json]
+ *
+ * Exit codes: 0 printed; 1 the file cannot be read or the graph is invalid (the problems
+ * go to stderr); 2 wrong arguments or unknown preset.
+ */
+import { readFile } from 'node:fs/promises';
+import { analyzeGraph } from '../../graph/analyze';
+import type { GraphDocument } from '../../graph/document';
+import { describeIssue, GraphLoadError } from '../../graph/errors';
+import { loadGraphDocument } from '../../graph/load';
+import { formatSummaryTable, summaryJson } from '../../graph/summary';
+import { getPreset, isPresetId, presetIds } from '../../presets/index';
+
+const USAGE = `Usage: cnn-studio summary (--preset <id> | --file <graph.json>) [--json]
+
+  --preset <id>   one of: ${presetIds.join(', ')}
+  --file <path>   a CNN Studio graph file
+  --json          print one JSON object instead of the table`;
+
+interface SummaryArgs {
+  preset?: string;
+  file?: string;
+  json: boolean;
+}
+
+/** Parses the arguments, or returns the message explaining what is wrong. */
+function parseArgs(args: string[]): SummaryArgs | string {
+  const parsed: SummaryArgs = { json: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
+    if (flag === '--json') parsed.json = true;
+    else if (flag === '--preset' || flag === '--file') {
+      const value = inline ?? args[++i];
+      if (value === undefined || value === '') return `${flag} needs a value`;
+      parsed[flag === '--preset' ? 'preset' : 'file'] = value;
+    } else return `unknown option '${arg}'`;
+  }
+  if ((parsed.preset === undefined) === (parsed.file === undefined))
+    return 'give exactly one of --preset or --file';
+  return parsed;
+}
+
+export async function run(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  const parsed = parseArgs(args);
+  if (typeof parsed === 'string') {
+    console.error(`cnn-studio summary: ${parsed}\n\n${USAGE}`);
+    return 2;
+  }
+
+  let doc: GraphDocument;
+  if (parsed.preset !== undefined) {
+    if (!isPresetId(parsed.preset)) {
+      console.error(
+        `cnn-studio summary: unknown preset "${parsed.preset}"; the presets are: ${presetIds.join(', ')}`,
+      );
+      return 2;
+    }
+    doc = getPreset(parsed.preset);
+  } else {
+    const path = parsed.file!;
+    try {
+      doc = loadGraphDocument(await readFile(path, 'utf8'));
+    } catch (error) {
+      if (error instanceof GraphLoadError || isFileError(error)) {
+        console.error(`cnn-studio summary: ${path}: ${fileErrorMessage(error)}`);
+        return 1;
+      }
+      throw error;
+    }
+  }
+
+  const analysis = analyzeGraph(doc);
+  const where = parsed.file ?? `preset ${parsed.preset}`;
+  if (!analysis.valid) {
+    const errors = analysis.issues.filter((issue) => issue.severity === 'error');
+    console.error(
+      `cnn-studio summary: ${where}: the graph is not valid (${errors.length} ${errors.length === 1 ? 'problem' : 'problems'}):`,
+    );
+    for (const issue of errors) console.error(`  - ${describeIssue(issue)}`);
+    return 1;
+  }
+  for (const issue of analysis.issues) console.error(`cnn-studio summary: warning: ${describeIssue(issue)}`);
+
+  console.log(parsed.json ? JSON.stringify(summaryJson(doc, analysis)) : formatSummaryTable(doc, analysis));
+  return 0;
+}
+
+function isFileError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
+}
+
+function fileErrorMessage(error: GraphLoadError | NodeJS.ErrnoException): string {
+  if (error instanceof GraphLoadError) return error.message;
+  if (error.code === 'ENOENT') return 'no such file';
+  if (error.code === 'EISDIR') return 'is a folder, not a graph file';
+  return error.message;
 }
