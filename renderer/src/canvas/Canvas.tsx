@@ -79,7 +79,7 @@ export function Canvas({ snap }: { snap: boolean }) {
   }, []);
 
   const onNodeDragStop = useCallback(
-    (_event: MouseEvent, node: LayerFlowNode, dragged: LayerFlowNode[]) => {
+    (_event: globalThis.MouseEvent | TouchEvent, node: LayerFlowNode, dragged: LayerFlowNode[]) => {
       const moved = dragged.length ? dragged : [node];
       editorActions.placeNodes(new Map(moved.map((n) => [n.id, n.position])));
       if (moved.length !== 1) return;

@@ -95,17 +95,26 @@ export function createEditorStore(initial: GraphDocument = emptyDocument()) {
   const get = store.getState;
   const set = store.setState;
 
-  /** Applies a new document as one undoable step; keeps only selected ids that still exist. */
-  function change(next: GraphDocument, selection?: Selection): void {
-    const { doc, history } = get();
+  /** The coalescing key of the last change: repeated edits with one key make one undo step. */
+  let lastKey: string | null = null;
+
+  /**
+   * Applies a new document as one undoable step; keeps only selected ids that still exist.
+   * Successive changes with the same `coalesce` key (typing into one field) share a step.
+   */
+  function change(next: GraphDocument, selection?: Selection, coalesce?: string): void {
+    const { doc } = get();
     if (next === doc && !selection) return;
+    const merge = coalesce !== undefined && coalesce === lastKey;
+    lastKey = next === doc ? lastKey : (coalesce ?? null);
+    const { history } = get();
     const ids = new Set(next.nodes.map((n) => n.id));
     const edgeIds = new Set(next.edges.map((e) => e.id));
     const sel = selection ?? get().selection;
     set({
       doc: next,
       analysis: next === doc ? get().analysis : safeAnalyze(next),
-      history: next === doc ? history : record(history, doc),
+      history: next === doc || merge ? history : record(history, doc),
       dirty: next !== get().savedDoc,
       selection: { nodes: sel.nodes.filter((id) => ids.has(id)), edges: sel.edges.filter((id) => edgeIds.has(id)) },
     });
@@ -117,6 +126,7 @@ export function createEditorStore(initial: GraphDocument = emptyDocument()) {
 
   function restore(step: { state: GraphDocument; history: History<GraphDocument> } | null): void {
     if (!step) return;
+    lastKey = null;
     const ids = new Set(step.state.nodes.map((n) => n.id));
     set((s) => ({
       doc: step.state,
@@ -162,7 +172,9 @@ export function createEditorStore(initial: GraphDocument = emptyDocument()) {
     placeNodes(positions: ReadonlyMap<string, XY>): void {
       const { doc, history, savedDoc } = get();
       const next = edit.moveNodes(doc, positions);
-      if (next !== doc) set({ doc: next, history: record(history, doc), dirty: next !== savedDoc });
+      if (next === doc) return;
+      lastKey = null;
+      set({ doc: next, history: record(history, doc), dirty: next !== savedDoc });
     },
     /** Links two ports; returns the reason when the link is refused (nothing changes then). */
     connect(request: edit.ConnectionRequest): string | null {
@@ -183,9 +195,13 @@ export function createEditorStore(initial: GraphDocument = emptyDocument()) {
       if (next) change(next);
       return next !== null;
     },
-    /** Sets a param (already validated by the caller) on the given or selected nodes. */
+    /**
+     * Sets a param (already validated by the caller) on the given or selected nodes.
+     * Edits of one field of the same nodes in a row coalesce into one undo step.
+     */
     setParam(name: string, value: ParamValue, ids?: Iterable<string>): void {
-      change(edit.setParam(get().doc, selectedOr(ids), name, value));
+      const targets = selectedOr(ids);
+      change(edit.setParam(get().doc, targets, name, value), undefined, `param:${name}:${targets.join(',')}`);
     },
     setLabel(id: string, label: string): void {
       const trimmed = label.trim();
@@ -267,6 +283,7 @@ export function createEditorStore(initial: GraphDocument = emptyDocument()) {
     },
     /** Opens a document from a file: a fresh start, no undo back into the old project. */
     openDocument(doc: GraphDocument, path: string | null): void {
+      lastKey = null;
       set((s) => ({
         doc,
         analysis: safeAnalyze(doc),

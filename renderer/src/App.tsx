@@ -1,0 +1,145 @@
+/**
+ * The editor window: toolbar on top, palette on the left, canvas in the centre, inspector
+ * on the right and a dock (Summary / Training) below.
+ */
+import { useEffect, useState } from 'react';
+import { ReactFlowProvider } from '@xyflow/react';
+import type { GraphDocument } from '../../engine/graph/document';
+import { Canvas } from './canvas/Canvas';
+import { Palette } from './palette/Palette';
+import { AddNodeMenu } from './palette/AddNodeMenu';
+import { Inspector } from './inspector/Inspector';
+import { SummaryPanel } from './summary/SummaryPanel';
+import { TrainingPanel } from './training/TrainingPanel';
+import { PresetGallery } from './presets/PresetGallery';
+import { FileDialog } from './files/FileDialog';
+import { RecoveryDialog } from './files/RecoveryDialog';
+import { startAutosave } from './files/autosave';
+import { openPath } from './files/file-actions';
+import { HelpOverlay } from './ui/HelpOverlay';
+import { Toasts } from './ui/Toasts';
+import { useUi, type DockTab } from './ui/ui-store';
+import { Toolbar } from './Toolbar';
+import { useCommands, type Commands } from './commands';
+import { useShortcuts } from './shortcuts';
+import { bridge, connectEngine } from './engine/connection';
+import { useEditor } from './store/editor-store';
+
+export function App() {
+  return (
+    <ReactFlowProvider>
+      <Editor />
+    </ReactFlowProvider>
+  );
+}
+
+function Editor() {
+  const commands = useCommands();
+  const [snap, setSnap] = useState(true);
+  const [recovery, setRecovery] = useState<GraphDocument | null>(null);
+  const dialog = useUi((s) => s.dialog);
+  useShortcuts(commands);
+  useTitle();
+
+  useEffect(() => {
+    connectEngine();
+    return startAutosave(setRecovery);
+  }, []);
+  useMenuCommands(commands);
+
+  return (
+    <div className="app">
+      <Toolbar commands={commands} snap={snap} onSnap={setSnap} />
+      <Palette />
+      <main className="center">
+        <Canvas snap={snap} />
+      </main>
+      <Inspector />
+      <Dock />
+      <AddNodeMenu />
+      {dialog === 'presets' && <PresetGallery />}
+      {dialog === 'help' && <HelpOverlay />}
+      {(dialog === 'open' || dialog === 'save') && <FileDialog mode={dialog} />}
+      {recovery && <RecoveryDialog doc={recovery} onDone={() => setRecovery(null)} />}
+      <Toasts />
+    </div>
+  );
+}
+
+const TABS: Array<[DockTab, string]> = [
+  ['summary', 'Summary'],
+  ['training', 'Training'],
+];
+
+function Dock() {
+  const tab = useUi((s) => s.dockTab);
+  const setTab = useUi((s) => s.setDockTab);
+  const [open, setOpen] = useState(true);
+  return (
+    <section className={open ? 'dock' : 'dock closed'}>
+      <div className="dock-tabs" role="tablist">
+        {TABS.map(([id, label]) => (
+          <button
+            key={id}
+            type="button"
+            role="tab"
+            aria-selected={tab === id}
+            className={tab === id ? 'tab active' : 'tab'}
+            data-testid={`dock-tab-${id}`}
+            onClick={() => {
+              setTab(id);
+              setOpen(true);
+            }}
+          >
+            {label}
+          </button>
+        ))}
+        <button type="button" className="tab dock-toggle" onClick={() => setOpen(!open)} title={open ? 'Hide the dock' : 'Show the dock'}>
+          {open ? '▾' : '▴'}
+        </button>
+      </div>
+      {open && <div className="dock-body">{tab === 'summary' ? <SummaryPanel /> : <TrainingPanel />}</div>}
+    </section>
+  );
+}
+
+/** Window title: the model's name with an unsaved-changes marker. */
+function useTitle(): void {
+  const name = useEditor((s) => s.doc.name);
+  const dirty = useEditor((s) => s.dirty);
+  useEffect(() => {
+    document.title = `${dirty ? '● ' : ''}${name} — CNN Studio`;
+  }, [name, dirty]);
+}
+
+/** Electron's native menu drives the same commands as the toolbar. */
+function useMenuCommands(commands: Commands): void {
+  useEffect(() => {
+    const electron = bridge();
+    if (!electron) return;
+    return electron.onMenuCommand((command) => {
+      switch (command.type) {
+        case 'new':
+          return commands.newProject();
+        case 'open':
+          return commands.open();
+        case 'open-path':
+          return void openPath(command.path);
+        case 'save':
+          return commands.save();
+        case 'save-as':
+          return commands.saveAs();
+        case 'undo':
+          return commands.undo();
+        case 'redo':
+          return commands.redo();
+        case 'zoom-in':
+          return commands.zoomIn();
+        case 'zoom-out':
+          return commands.zoomOut();
+        case 'zoom-reset':
+          return commands.zoomReset();
+      }
+    });
+  }, [commands]);
+}

@@ -1,0 +1,20 @@
+/** The keyboard shortcuts, as the help overlay lists them. */
+export const SHORTCUTS: ReadonlyArray<readonly [keys: string, action: string]> = [
+  ['Ctrl+Z', 'Undo'],
+  ['Ctrl+Shift+Z / Ctrl+Y', 'Redo'],
+  ['Ctrl+C / Ctrl+X / Ctrl+V', 'Copy / cut / paste (links inside the selection are kept)'],
+  ['Ctrl+D', 'Duplicate the selection'],
+  ['Ctrl+A', 'Select all'],
+  ['Delete / Backspace', 'Delete the selection'],
+  ['Ctrl+B', 'Bypass / un-bypass the selected layers'],
+  ['Ctrl+E', 'Expand / collapse the selected blocks'],
+  ['Ctrl+L', 'Tidy layout'],
+  ['F', 'Fit the view'],
+  ['/ or double-click', 'Search to add a layer at the pointer'],
+  ['Shift-drag', 'Box select'],
+  ['Drag a link end', 'Rewire it (drop on empty canvas to delete it)'],
+  ['Drop a layer on a link', 'Insert it into the link'],
+  ['Ctrl+S / Ctrl+Shift+S', 'Save / save as'],
+  ['Ctrl+O', 'Open'],
+  ['?', 'This help'],
+];
