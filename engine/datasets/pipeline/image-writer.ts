@@ -99,6 +99,14 @@ export function createImageWriter(
     for (let y = 0; y < h; y++) {
       const rowIn = y * w * ct;
       const rowOut = y * outW * ct;
+      if (ct === 1) {
+        // The common grey case without the channel loop (about twice as fast).
+        for (let x = 0; x < outW; x++) {
+          const a = src[rowIn + xl[x]];
+          tmp[rowOut + x] = a + (src[rowIn + xu[x]] - a) * xw[x];
+        }
+        continue;
+      }
       for (let x = 0; x < outW; x++) {
         const a = rowIn + xl[x] * ct;
         const b = rowIn + xu[x] * ct;
@@ -113,6 +121,10 @@ export function createImageWriter(
       const b = yu[y] * rowLength;
       const t = yw[y];
       const o = outOffset + y * rowLength;
+      if (t === 0) {
+        for (let k = 0; k < rowLength; k++) out[o + k] = tmp[a + k];
+        continue;
+      }
       for (let k = 0; k < rowLength; k++) out[o + k] = tmp[a + k] + (tmp[b + k] - tmp[a + k]) * t;
     }
   }
