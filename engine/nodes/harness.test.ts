@@ -13,7 +13,8 @@ import type { CompileContext, NodeParamsMap, NodeTypeDefinition, NodeTypeId } fr
 
 interface HarnessCase {
   type: NodeTypeId;
-  params: Params;
+  /** Given params (the rest take their defaults). */
+  params: Record<string, unknown>;
   inputs: Shape[];
 }
 
@@ -128,7 +129,7 @@ function definition(type: NodeTypeId): NodeTypeDefinition {
 }
 
 function weightCount(weights: readonly tf.LayerVariable[]): number {
-  return weights.reduce((sum, w) => sum + w.shape.reduce((product, d) => product * (d ?? 1), 1), 0);
+  return weights.reduce((sum, w) => sum + w.shape.reduce((product: number, d) => product * (d ?? 1), 1), 0);
 }
 
 beforeAll(async () => {
@@ -151,7 +152,7 @@ describe('node-type harness', () => {
     ),
   )('%s', (_name, c, index) => {
     const def = definition(c.type);
-    const params = resolveParams(def, c.params) as unknown as NodeParamsMap[NodeTypeId];
+    const params = resolveParams(def, c.params as Params) as unknown as NodeParamsMap[NodeTypeId];
     const expectedShape = def.inferShape(params, c.inputs);
     const ctx: CompileContext = { tf, layerName: (suffix) => `case${index}_${suffix}` };
     const inputs = c.inputs.map((shape, i) => tf.input({ shape: [...shape], name: `case${index}_in${i}` }));
