@@ -1,0 +1,96 @@
+/**
+ * The engine process of the desktop app (an Electron utility process, forked by
+ * app/engine-process.ts from dist/engine/utility-process.mjs).
+ *
+ * Electron's main process talks to it through `process.parentPort`:
+ * - `{type: 'connect'}` with one MessagePort: a new editor connection. The engine host is
+ *   served over that port with `serveApi`; each window (and each reload) gets its own, all
+ *   sharing one host, so runs and events are the same for every window.
+ * - `{type: 'shutdown'}`: dispose the host (stopping runs, saving what must be saved) and exit.
+ *
+ * Nothing here imports Electron: the parent port and the ports are typed structurally.
+ */
+import { createEngineHost } from './engine-host';
+import { resolveDataDir } from './data-dir';
+import { serveApi } from '../protocol/rpc';
+import { createMessagePortTransport, type NodePortLike } from '../protocol/transports/message-port';
+
+/** Messages from Electron's main process to the engine process. */
+export type EngineParentMessage = { type: 'connect' } | { type: 'shutdown' };
+
+/** `process.parentPort` of an Electron utility process. */
+interface ParentPortLike {
+  on(event: 'message', listener: (event: { data: unknown; ports: NodePortLike[] }) => void): unknown;
+}
+
+function isParentMessage(value: unknown): value is EngineParentMessage {
+  const type = (value as { type?: unknown } | null)?.type;
+  return type === 'connect' || type === 'shutdown';
+}
+
+function log(message: string): void {
+  console.error(`[engine ${process.pid}] ${message}`);
+}
+
+function main(): void {
+  const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
+  if (!parentPort) {
+    console.error(
+      'utility-process: no process.parentPort; this entry runs only as an Electron utility process (use `cnn-studio serve` for the browser mode).',
+    );
+    process.exitCode = 2;
+    return;
+  }
+
+  const dataDir = resolveDataDir();
+  const host = createEngineHost({ dataDir, version: process.env.CNN_STUDIO_VERSION });
+  const connections = new Set<() => void>();
+  let shuttingDown = false;
+
+  const connect = (port: NodePortLike): void => {
+    const transport = createMessagePortTransport(port);
+    const stopServing = serveApi(transport, host, { log });
+    const close = (): void => {
+      connections.delete(close);
+      stopServing();
+      transport.close();
+    };
+    connections.add(close);
+    transport.onClose?.(() => {
+      connections.delete(close);
+      stopServing();
+    });
+  };
+
+  const shutdown = async (): Promise<void> => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    for (const close of [...connections]) close();
+    try {
+      await host.dispose();
+    } catch (error) {
+      log(`dispose failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    process.exit(0);
+  };
+
+  parentPort.on('message', (event) => {
+    if (!isParentMessage(event.data)) {
+      log(`ignored a message from the main process: ${JSON.stringify(event.data)?.slice(0, 200)}`);
+      return;
+    }
+    if (event.data.type === 'shutdown') {
+      void shutdown();
+      return;
+    }
+    const port = event.ports[0];
+    if (!port) {
+      log('a connect message came without a port; ignored');
+      return;
+    }
+    if (!shuttingDown) connect(port);
+  });
+  log(`engine host ready (data in ${dataDir})`);
+}
+
+main();
