@@ -1,0 +1,70 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { solid, writeJpeg, writePng } from '../test-support/fixtures';
+import { useTempDir } from '../test-support/temp-dir';
+import { importImageFolder } from './image-folder';
+
+const tempDir = useTempDir();
+
+/** A folder with classes `cat` and `dog`, five grey 4×3 PNGs each (grey level 10·i). */
+function greyFolder(): string {
+  const dir = tempDir();
+  for (const name of ['cat', 'dog']) {
+    for (let i = 0; i < 5; i++)
+      writePng(join(dir, name, `${i}.png`), 4, 3, solid(4, 3, [10 * i, 10 * i, 10 * i]));
+  }
+  writeFileSync(join(dir, 'cat', 'notes.txt'), 'ignored');
+  return dir;
+}
+
+describe('image folder import', () => {
+  it('reads grey PNGs as one channel, classes in natural order, split per class', async () => {
+    const { classNames, train, test } = await importImageFolder(greyFolder());
+    expect(classNames).toEqual(['cat', 'dog']);
+    expect(train).toMatchObject({ count: 8, height: 3, width: 4, channels: 1 });
+    expect(test.count).toBe(2);
+    expect([...train.labels]).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
+    expect(train.images[12]).toBe(10); // second image of 'cat'
+    expect([...test.labels]).toEqual([0, 1]);
+  });
+
+  it('reads colour JPEGs as RGB and uses train/test folders when present', async () => {
+    const dir = tempDir();
+    for (const [split, count] of [
+      ['train', 3],
+      ['test', 1],
+    ] as const) {
+      for (let i = 0; i < count; i++) {
+        writeJpeg(join(dir, split, 'red', `${i}.jpg`), 8, 8, solid(8, 8, [250, 0, 0]));
+        writeJpeg(join(dir, split, 'blue', `${i}.jpeg`), 8, 8, solid(8, 8, [0, 0, 250]));
+      }
+    }
+    const { classNames, train, test } = await importImageFolder(dir);
+    expect(classNames).toEqual(['blue', 'red']);
+    expect(train).toMatchObject({ count: 6, channels: 3, height: 8, width: 8 });
+    expect(test.count).toBe(2);
+    const [r, g, b] = train.images.subarray(0, 3);
+    expect(b).toBeGreaterThan(200);
+    expect(r + g).toBeLessThan(40);
+  });
+
+  it('names a corrupt image', async () => {
+    const dir = greyFolder();
+    writeFileSync(join(dir, 'dog', '3.png'), 'not a png');
+    await expect(importImageFolder(dir)).rejects.toThrow(/dog[\\/]3\.png: not a readable PNG image/);
+  });
+
+  it('names the first image of a different size and both sizes', async () => {
+    const dir = greyFolder();
+    writePng(join(dir, 'dog', '2.png'), 5, 5, solid(5, 5, [0, 0, 0]));
+    await expect(importImageFolder(dir)).rejects.toThrow(/dog[\\/]2\.png is 5×5 but .*cat[\\/]0\.png is 4×3/);
+  });
+
+  it('rejects a folder without class folders and an empty class', async () => {
+    await expect(importImageFolder(tempDir())).rejects.toThrow(/no class sub-folders found/);
+    const dir = greyFolder();
+    writePng(join(dir, 'empty', 'sub', 'x.png'), 4, 3, solid(4, 3, [0, 0, 0]));
+    await expect(importImageFolder(dir)).rejects.toThrow(/class folder 'empty' holds no PNG or JPEG images/);
+  });
+});
