@@ -138,12 +138,13 @@ export function analyzeWiring(doc: GraphDocument, lookup: NodeTypeLookup): Wirin
     const definition = definitions.get(node.id);
     if (!definition || blocked.has(node.id)) continue;
     const edges = incoming.get(node.id)!;
-    const portIssues =
-      node.bypassed && definition.inputs.length > 0
-        ? bypassIssues(node, edges)
-        : portInputIssues(node, definition, edges, inputNodeId !== null);
+    const passThrough = node.bypassed && definition.inputs.length > 0;
+    const portIssues = passThrough
+      ? bypassIssues(node, edges)
+      : portInputIssues(node, definition, edges, inputNodeId !== null);
     portIssues.forEach((issue) => error(issue));
-    if (portIssues.length > 0) blocked.add(node.id);
+    const complete = passThrough ? edges.length === 1 : hasEnoughInputs(definition, edges);
+    if (portIssues.length > 0 || !complete) blocked.add(node.id);
     // Port order first, then the order of edges in the document.
     incoming.set(
       node.id,
@@ -242,6 +243,14 @@ function portInputIssues(
   return issues;
 }
 
+/** Whether every input port has as many edges as it needs (reported or not). */
+function hasEnoughInputs(definition: NodeTypeDefinition, edges: readonly GraphEdge[]): boolean {
+  return definition.inputs.every((port) => {
+    const count = edges.filter((edge) => edge.targetPort === port.name).length;
+    return count >= (port.multiple ? (port.minConnections ?? 1) : 1);
+  });
+}
+
 function bypassIssues(node: GraphNode, edges: readonly GraphEdge[]): Array<Omit<GraphIssue, 'severity'>> {
   if (edges.length === 1) return [];
   if (edges.length === 0)
@@ -296,6 +305,14 @@ function findOutput(
 ): string | null {
   const feeds = new Set(edges.map((edge) => edge.source));
   const sinks = ids.filter((id) => connected.has(id) && !feeds.has(id));
+  if (sinks.length === 1 && connected.size === 1) {
+    error({
+      code: 'no-output',
+      nodeId: sinks[0],
+      message: 'nothing is connected after the Input: add layers that end in the class scores',
+    });
+    return null;
+  }
   if (sinks.length === 1) return sinks[0];
   if (sinks.length === 0) {
     error({ code: 'no-output', message: 'the graph has no output: every node feeds another' });
