@@ -1,0 +1,144 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { GraphDocument } from '../graph/document';
+import { createClient } from '../protocol/rpc';
+import { createFakeHost } from '../protocol/test-support';
+import { connectWebSocket, type WebSocketConstructor } from '../protocol/transports/websocket';
+import { staticPath } from './static-files';
+import { startWebServer, type RunningWebServer } from './web-server';
+
+const TOKEN = 'test-token-123';
+let staticDir: string;
+let server: RunningWebServer;
+const host = createFakeHost({
+  getPreset: async (id) => ({ name: id }) as GraphDocument,
+  stopRun: () => new Promise<void>(() => {}),
+});
+
+beforeAll(async () => {
+  staticDir = await mkdtemp(join(tmpdir(), 'cnn-web-'));
+  await mkdir(join(staticDir, 'assets'));
+  await writeFile(join(staticDir, 'index.html'), '<!doctype html><title>CNN Studio</title>');
+  await writeFile(join(staticDir, 'assets', 'app.js'), 'console.log(1)');
+  server = await startWebServer({ host, staticDir, port: 0, token: TOKEN, maxMessageBytes: 4096 });
+});
+afterAll(async () => {
+  await server.close();
+  await rm(staticDir, { recursive: true, force: true });
+});
+
+const wsUrl = (token = TOKEN) => `ws://127.0.0.1:${server.port}/ws?token=${token}`;
+
+/** The HTTP status a WebSocket upgrade ends with (101 = accepted). */
+function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.on('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.on('error', (error) => reject(error));
+  });
+}
+
+function get(path: string, hostHeader?: string): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port: server.port, path, headers: hostHeader ? { Host: hostHeader } : {} }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('web server', () => {
+  it('prints a URL with the token on 127.0.0.1', () => {
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${TOKEN}`);
+  });
+
+  it('serves the renderer, with index.html for client routes, and refuses escaping paths', async () => {
+    const index = await get('/?token=x');
+    expect(index.status).toBe(200);
+    expect(index.body).toContain('CNN Studio');
+    expect(index.headers['referrer-policy']).toBe('no-referrer');
+    expect((await get('/assets/app.js')).headers['content-type']).toContain('javascript');
+    expect((await get('/some/route')).body).toContain('CNN Studio');
+    expect((await get('/assets/missing.js')).status).toBe(404);
+    expect((await get('/%2e%2e/%2e%2e/etc/passwd')).status).toBe(400);
+    expect(staticPath('/srv/app', '/../secret')).toBeNull();
+    expect(staticPath('/srv/app', '/a/./b.js')).toBe('/srv/app/a/b.js');
+    expect(staticPath('/srv/app', '/a/%2e%2e/%2e%2e/secret')).toBeNull();
+  });
+
+  it('refuses HTTP requests naming a foreign Host (DNS rebinding)', async () => {
+    expect((await get('/', `evil.example:${server.port}`)).status).toBe(403);
+    expect((await get('/', `localhost:${server.port}`)).status).toBe(200);
+  });
+
+  it('refuses WebSockets with a wrong or missing token (401), a foreign Origin (403) or another path (404)', async () => {
+    expect(await upgradeStatus(wsUrl('wrong'))).toBe(401);
+    expect(await upgradeStatus(`ws://127.0.0.1:${server.port}/ws`)).toBe(401);
+    expect(await upgradeStatus(wsUrl(), { Origin: 'http://evil.example' })).toBe(403);
+    expect(await upgradeStatus(wsUrl(), { Origin: `http://127.0.0.1:${server.port + 1}` })).toBe(403);
+    expect(await upgradeStatus(`ws://127.0.0.1:${server.port}/other?token=${TOKEN}`)).toBe(404);
+    expect(await upgradeStatus(wsUrl(), { Origin: `http://127.0.0.1:${server.port}` })).toBe(101);
+    expect(await upgradeStatus(wsUrl(), { Origin: `http://localhost:${server.port}` })).toBe(101);
+    expect(await upgradeStatus(wsUrl())).toBe(101); // no Origin: a non-browser client with the token
+    await expect(connectWebSocket(wsUrl('nope'), WebSocket as unknown as WebSocketConstructor)).rejects.toThrow('Could not connect to the engine');
+  });
+
+  it('round-trips calls, errors, events and cancellation over the WebSocket', async () => {
+    const client = createClient(await connectWebSocket(wsUrl(), WebSocket as unknown as WebSocketConstructor));
+    await expect(client.getPreset('lenet')).resolves.toEqual({ name: 'lenet' });
+    await expect(client.getInfo()).rejects.toMatchObject({ name: 'Error', message: 'fake host: getInfo not implemented' });
+    const events: string[] = [];
+    client.on('log', (e) => events.push(e.message));
+    await new Promise((r) => setTimeout(r, 20));
+    host.emit('log', { level: 'info', message: 'over the wire' });
+    const pending = client.call('stopRun', ['r']);
+    setTimeout(() => pending.cancel(), 10);
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    expect(events).toEqual(['over the wire']);
+    const closed = new Promise((r) => client.onClose(r));
+    const never = expect(client.stopRun('r')).rejects.toMatchObject({ name: 'EngineDisconnected' });
+    await server.close();
+    await never;
+    await closed;
+    server = await startWebServer({ host, staticDir, port: 0, token: TOKEN, maxMessageBytes: 4096 });
+  });
+
+  it('answers oversized and random frames with errors and keeps serving', async () => {
+    const ws = new WebSocket(wsUrl());
+    await new Promise((r) => ws.on('open', r));
+    const replies: Array<{ id: unknown; error?: { name: string; message: string }; result?: unknown }> = [];
+    ws.on('message', (data) => replies.push(JSON.parse(String(data))));
+    ws.send(JSON.stringify({ type: 'request', id: 1, method: 'getPreset', params: ['x'.repeat(5000)] }));
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let i = 0; i < 1500; i++) {
+      const bytes = Buffer.from(Array.from({ length: 1 + Math.floor(random() * 80) }, () => Math.floor(random() * 256)));
+      if (i % 3 === 0) ws.send(bytes); // binary frame
+      else if (i % 3 === 1) ws.send(bytes.toString('latin1')); // text garbage
+      else ws.send(JSON.stringify({ type: 'request', id: 1000 + i, method: random() < 0.5 ? 'getPreset' : 'x', params: [random()] }));
+    }
+    ws.send(JSON.stringify({ type: 'request', id: 2, method: 'getPreset', params: ['alive'] }));
+    await new Promise<void>((resolve) => {
+      const check = () => (replies.some((r) => r.id === 2) ? resolve() : setTimeout(check, 10));
+      check();
+    });
+    expect(replies.find((r) => r.id === 1)?.error?.message).toContain('larger than the limit of 4096 bytes');
+    expect(replies.find((r) => r.id === 2)?.result).toEqual({ name: 'alive' });
+    expect(replies.length).toBeGreaterThan(1400);
+    ws.close();
+  });
+});

@@ -1,0 +1,167 @@
+/**
+ * Browser mode's server: the built renderer as static files and the engine over a
+ * WebSocket at `/ws`, both on one port (127.0.0.1 by default).
+ *
+ * Who may drive the engine (it reads and writes files and runs training):
+ * - The WebSocket upgrade needs the session token (`/ws?token=…`); a wrong or missing
+ *   token is refused with 401 before any engine code runs.
+ * - A browser always sends `Origin` on a WebSocket upgrade; it must be this server's own
+ *   origin (403 otherwise), so a web page the person visits cannot connect even if it
+ *   guessed the port. A request without `Origin` comes from a non-browser program on a
+ *   machine that can reach the port; it still needs the token, which only the person who
+ *   started the server has, so it is allowed (scripts and tests use it).
+ * - On a loopback address, HTTP requests must name a loopback `Host` (403 otherwise), which
+ *   defeats DNS rebinding. Binding any other address is the caller's explicit choice
+ *   (`--allow-remote`); the token is still required.
+ * - Text messages over the size limit get an error response; frames over twice the limit
+ *   close the connection (ws's own cap, so huge frames are never buffered).
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { serveApi, type ServedHost } from '../protocol/rpc';
+import { createWebSocketTransport, type WebSocketLike } from '../protocol/transports/websocket';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../protocol/wire';
+import { serveStatic } from './static-files';
+
+export interface WebServerOptions {
+  host: ServedHost;
+  /** The built renderer (dist/renderer). */
+  staticDir: string;
+  /** Address to bind; default 127.0.0.1. */
+  hostname?: string;
+  /** 0 picks a free port. */
+  port: number;
+  token: string;
+  maxMessageBytes?: number;
+  log?: (message: string) => void;
+}
+
+export interface RunningWebServer {
+  port: number;
+  hostname: string;
+  /** The page URL with the token, e.g. `http://127.0.0.1:5178/?token=…`. */
+  url: string;
+  /** Closes every connection and the server. */
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** Whether `hostname` is a loopback address (binding it needs no `--allow-remote`). */
+export function isLoopback(hostname: string): boolean {
+  return LOOPBACK.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+function urlHost(hostname: string): string {
+  return hostname.includes(':') && !hostname.startsWith('[') ? `[${hostname}]` : hostname;
+}
+
+function tokenMatches(given: string | null, expected: string): boolean {
+  if (given === null) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function refuse(socket: Socket, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length + 1}\r\n\r\n${reason}\n`);
+}
+
+/** Starts the server; resolves once it listens. */
+export async function startWebServer(options: WebServerOptions): Promise<RunningWebServer> {
+  const hostname = options.hostname ?? '127.0.0.1';
+  const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const log = options.log ?? (() => {});
+  const loopbackOnly = isLoopback(hostname);
+  let port = options.port;
+
+  /** Host headers (and origins) that name this server. */
+  const ownHosts = () => new Set([...LOOPBACK, urlHost(hostname)].map((h) => `${urlHost(h)}:${port}`));
+  const hostAllowed = (hostHeader: string | undefined) => !loopbackOnly || (hostHeader !== undefined && ownHosts().has(hostHeader.toLowerCase()));
+  const originAllowed = (origin: string | undefined, hostHeader: string | undefined) => {
+    if (origin === undefined) return true; // not a browser (see the module comment)
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      return false;
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return false;
+    const host = parsed.host.toLowerCase();
+    return loopbackOnly ? ownHosts().has(host) : host === hostHeader?.toLowerCase();
+  };
+
+  const securityHeaders = (): Record<string, string> => ({
+    'X-Content-Type-Options': 'nosniff',
+    // The token is in the page URL: never send it to another site as a referrer.
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+    'Content-Security-Policy':
+      "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+      "font-src 'self' data:; connect-src 'self' ws: wss:; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  });
+
+  const server: Server = createServer((request, response) => {
+    if (!hostAllowed(request.headers.host)) {
+      response.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Forbidden host\n');
+      return;
+    }
+    serveStatic(options.staticDir, request, response, securityHeaders()).catch((error: unknown) => {
+      log(`static file error: ${String(error)}`);
+      if (!response.headersSent) response.writeHead(500).end();
+      else response.destroy();
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxBytes * 2 });
+  const sockets = new Set<WebSocket>();
+
+  server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/ws') return refuse(socket, 404, 'Not Found');
+    if (!hostAllowed(request.headers.host)) return refuse(socket, 403, 'Forbidden');
+    if (!originAllowed(request.headers.origin, request.headers.host)) {
+      log(`refused a WebSocket from origin ${request.headers.origin}`);
+      return refuse(socket, 403, 'Forbidden');
+    }
+    if (!tokenMatches(url.searchParams.get('token'), options.token)) {
+      log('refused a WebSocket with a wrong or missing token');
+      return refuse(socket, 401, 'Unauthorized');
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('error', (error) => log(`WebSocket error: ${error.message}`));
+      const transport = createWebSocketTransport(ws as unknown as WebSocketLike);
+      const stop = serveApi(transport, options.host, { maxMessageBytes: maxBytes, log });
+      ws.on('close', () => {
+        sockets.delete(ws);
+        stop();
+      });
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, hostname, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const shownHost = hostname === '0.0.0.0' || hostname === '::' ? '127.0.0.1' : urlHost(hostname);
+
+  return {
+    port,
+    hostname,
+    url: `http://${shownHost}:${port}/?token=${encodeURIComponent(options.token)}`,
+    async close() {
+      for (const ws of sockets) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
