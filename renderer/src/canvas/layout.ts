@@ -3,7 +3,7 @@
  * their file order (ELK's model-order option), so Inception branches and DenseNet's
  * concatenations come out in a stable, readable order instead of crossing at random.
  */
-import ELK from 'elkjs/lib/elk.bundled.js';
+import type ELKType from 'elkjs/lib/elk.bundled.js';
 import type { GraphDocument, XY } from '../../../engine/graph/document';
 
 export interface Size {
@@ -14,7 +14,7 @@ export interface Size {
 /** A node's size before React Flow measured it. */
 export const DEFAULT_NODE_SIZE: Size = { width: 180, height: 80 };
 
-let elk: InstanceType<typeof ELK> | null = null;
+let elk: InstanceType<typeof ELKType> | null = null;
 
 /** New positions for every node, snapped to `grid`. */
 export async function tidyLayout(
@@ -22,7 +22,11 @@ export async function tidyLayout(
   sizeOf: (id: string) => Size | undefined,
   grid = 16,
 ): Promise<Map<string, XY>> {
-  elk ??= new ELK();
+  // ELK is large; load it on the first tidy rather than with the page.
+  if (!elk) {
+    const { default: ELK } = await import('elkjs/lib/elk.bundled.js');
+    elk = new ELK();
+  }
   const vertical = doc.layout.direction === 'TB';
   const graph = {
     id: 'root',
