@@ -16,7 +16,8 @@ export { registerCustomLayers } from '../nodes/custom-layers';
  * Builds the functional model of `doc`: one input (the input node), one output (the last
  * node's raw output — class scores/logits, with no softmax unless the graph has one).
  * Layers are named after node ids (`c1_conv`, `b3_p2_conv_conv` inside blocks). A bypassed
- * node passes its input through. Nodes that do not lead to the output are not built.
+ * node passes its input through. (A valid graph has a single
+ * sink, so every node leads to the output.)
  *
  * @throws GraphInvalidError listing the issues when `analyzeGraph` finds errors.
  * @example
@@ -29,12 +30,10 @@ export function compileGraph(tf: typeof tfjs, doc: GraphDocument): tfjs.LayersMo
     throw new GraphInvalidError(analysis.issues, `cannot build "${doc.name}"`);
   }
   const nodesById = new Map(doc.nodes.map((node) => [node.id, node]));
-  const needed = ancestorsOf(analysis.outputNodeId, doc);
   const namer = createLayerNamer();
   const tensors = new Map<string, tfjs.SymbolicTensor>();
 
   for (const id of analysis.order) {
-    if (!needed.has(id)) continue;
     // Edges into a node, in document order: the input order of a multi port (concat, add).
     const inputs = doc.edges.filter((edge) => edge.target === id).map((edge) => tensors.get(edge.source)!);
     tensors.set(id, compileNode(tf, nodesById.get(id)!, inputs, namer.forNode(id)));
@@ -57,22 +56,6 @@ function compileNode(
   if (node.bypassed && def.inputs.length > 0) return inputs[0];
   const params = resolveParams(def, node.params) as unknown as NodeParamsMap[NodeTypeId];
   return def.compile({ tf, layerName }, params, inputs);
-}
-
-/** The node itself and every node it depends on. */
-function ancestorsOf(id: string, doc: GraphDocument): Set<string> {
-  const seen = new Set<string>([id]);
-  const pending = [id];
-  while (pending.length > 0) {
-    const target = pending.pop()!;
-    for (const edge of doc.edges) {
-      if (edge.target === target && !seen.has(edge.source)) {
-        seen.add(edge.source);
-        pending.push(edge.source);
-      }
-    }
-  }
-  return seen;
 }
 
 function modelName(name: string): string {
