@@ -70,7 +70,7 @@ export async function readCheckpointState(dir: string): Promise<CheckpointState 
     return JSON.parse(await readFile(join(found, STATE_FILE), 'utf8')) as CheckpointState;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new Error(`the checkpoint in ${dir} cannot be read: ${(error as Error).message}`);
+    throw new Error(`the checkpoint in ${dir} cannot be read: ${(error as Error).message}`, { cause: error });
   }
 }
 

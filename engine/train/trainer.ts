@@ -8,7 +8,7 @@ import type { ImageSet } from '../datasets/index';
 import { createBatches } from '../datasets/index';
 import type { Shape, TrainingSettings } from '../graph/document';
 import type { EpochMetrics, RunEvent, RunResult } from '../protocol/api';
-import { RunControl, yieldToEventLoop } from './control';
+import { yieldToEventLoop, type RunControl } from './control';
 import { evaluateSet, type Evaluation } from './evaluate';
 import { divergenceError, explainFailure, TrainingError } from './failures';
 import { perClassAccuracy } from './metrics';

@@ -1,5 +1,163 @@
-// Placeholder until the command lands; owned by the issue that builds it.
-export async function run(_args: string[]): Promise<number> {
-  console.error('cnn-studio bench: not built yet.');
-  return 1;
+/**
+ * `cnn-studio bench`: steady-state training speed of a preset (warm-up batches excluded), the
+ * batch pipeline's speed, and — where Debian's PyTorch is installed — the same network in
+ * PyTorch on the same machine, with the ratio ours / PyTorch.
+ *
+ *   cnn-studio bench --preset lenet [--batch-size 256] [--seconds 10] [--backend wasm] [--json]
+ *   cnn-studio bench --all [--json]     (lenet, bn-lenet, resnet18 at 96×96; `npm run bench`)
+ *
+ * --json prints one object per preset: {"preset","backend","batchSize","imagesPerSecond",
+ * "pipelineImagesPerSecond","pytorchImagesPerSecond"?,"ratio"?} (with --all, a JSON array).
+ */
+import { parseArgs } from 'node:util';
+import { selectBackend } from '../../backends/select';
+import { benchPipeline } from '../../datasets/index';
+import { getPreset, isPresetId, presetIds } from '../../presets/index';
+import { benchTraining } from '../../train/bench/training-bench';
+import { benchTorch, torchAvailable, torchModels } from '../../train/bench/torch-reference';
+import { parseNumber, UsageError } from '../../train/cli/graph-source';
+
+const USAGE = `Usage: cnn-studio bench (--preset <id> | --all) [options]
+
+  --preset <id>       one of: ${presetIds.join(', ')}
+  --all               lenet, bn-lenet and resnet18 (96×96, few batches) as a table
+  --batch-size <n>    batch size (default: the preset's; 16 for resnet18 with --all)
+  --seconds <s>       time to measure after warm-up (default 10; 5 per preset with --all)
+  --backend <name>    force a backend (tensorflow, wasm, cpu, …)
+  --no-torch          skip the PyTorch comparison
+  --json              JSON instead of text`;
+
+export interface BenchRow {
+  preset: string;
+  backend: string;
+  batchSize: number;
+  imagesPerSecond: number;
+  /** The batch pipeline (bytes → normalized floats) at this preset's input size. */
+  pipelineImagesPerSecond: number;
+  pytorchImagesPerSecond?: number;
+  /** ours / PyTorch. */
+  ratio?: number;
+  pytorchError?: string;
+}
+
+const ALL: Array<{ preset: string; batchSize?: number; seconds?: number }> = [
+  { preset: 'lenet' },
+  { preset: 'bn-lenet' },
+  { preset: 'resnet18', batchSize: 16, seconds: 5 },
+];
+
+async function benchOne(
+  preset: string,
+  options: { batchSize?: number; seconds: number; backend?: string; torch: boolean; progress: (text: string) => void },
+): Promise<BenchRow> {
+  const graph = getPreset(preset);
+  const batchSize = options.batchSize ?? graph.training.batchSize;
+  const { tf, info } = await selectBackend({ ...(options.backend ? { force: options.backend } : {}) });
+  options.progress(`${preset}: training ${options.seconds}s at batch ${batchSize} on ${info.name}…`);
+  const ours = await benchTraining(tf, graph, { batchSize, seconds: options.seconds, warmupBatches: preset === 'resnet18' ? 1 : 2 });
+  const side = graph.nodes.find((node) => node.type === 'input')?.params.height;
+  const pipeline = await benchPipeline({ minMilliseconds: 400, batchSize });
+  const pipelineImagesPerSecond =
+    side === 224 ? pipeline.imagesPerSecond224 : side === 96 ? pipeline.imagesPerSecond96 : pipeline.imagesPerSecond28;
+  const row: BenchRow = { preset, backend: info.name, batchSize, imagesPerSecond: ours.imagesPerSecond, pipelineImagesPerSecond };
+  if (options.torch && (torchModels as readonly string[]).includes(preset)) {
+    options.progress(`${preset}: PyTorch…`);
+    try {
+      const torch = await benchTorch(preset, batchSize, options.seconds, preset === 'resnet18' ? 1 : 2);
+      row.pytorchImagesPerSecond = torch.imagesPerSecond;
+      row.ratio = ours.imagesPerSecond / torch.imagesPerSecond;
+    } catch (error) {
+      row.pytorchError = (error as Error).message;
+    }
+  }
+  return row;
+}
+
+const fmt = (n: number | undefined, digits = 0) =>
+  n === undefined ? '—' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export function benchTable(rows: readonly BenchRow[]): string {
+  const header = ['preset', 'backend', 'batch', 'train img/s', 'pipeline img/s', 'PyTorch img/s', 'ours/PyTorch'];
+  const body = rows.map((r) => [
+    r.preset,
+    r.backend,
+    String(r.batchSize),
+    fmt(r.imagesPerSecond, r.imagesPerSecond < 100 ? 1 : 0),
+    fmt(r.pipelineImagesPerSecond),
+    fmt(r.pytorchImagesPerSecond, (r.pytorchImagesPerSecond ?? 0) < 100 ? 1 : 0),
+    r.ratio === undefined ? '—' : `${r.ratio.toFixed(2)}×`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+export async function run(args: string[]): Promise<number> {
+  let values;
+  try {
+    values = parseArgs({
+      args,
+      options: {
+        preset: { type: 'string' },
+        all: { type: 'boolean', default: false },
+        'batch-size': { type: 'string' },
+        seconds: { type: 'string' },
+        backend: { type: 'string' },
+        'no-torch': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    if (values.all === (values.preset !== undefined)) throw new UsageError('give --preset <id> or --all');
+    if (values.preset !== undefined && !isPresetId(values.preset)) {
+      throw new UsageError(`unknown preset "${values.preset}"; the presets are: ${presetIds.join(', ')}`);
+    }
+  } catch (error) {
+    console.error(`cnn-studio bench: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  let batchSize: number | undefined;
+  let seconds: number | undefined;
+  try {
+    batchSize = parseNumber('--batch-size', values['batch-size'], 'int', 1);
+    seconds = parseNumber('--seconds', values.seconds, 'float', 0);
+  } catch (error) {
+    console.error(`cnn-studio bench: ${(error as Error).message}`);
+    return 2;
+  }
+  const json = values.json;
+  const progress = (text: string) => {
+    if (!json) process.stderr.write(`${text}\n`);
+  };
+  let torch = !values['no-torch'];
+  if (torch) {
+    const available = await torchAvailable();
+    if ('reason' in available) {
+      progress(`PyTorch comparison skipped: ${available.reason}`);
+      torch = false;
+    } else progress(`PyTorch ${available.version} found: comparing on the same machine (2 threads).`);
+  }
+  const plans = values.all ? ALL : [{ preset: values.preset as string }];
+  const rows: BenchRow[] = [];
+  for (const plan of plans) {
+    rows.push(
+      await benchOne(plan.preset, {
+        batchSize: batchSize ?? plan.batchSize,
+        seconds: seconds ?? plan.seconds ?? (values.all ? 5 : 10),
+        ...(values.backend ? { backend: values.backend } : {}),
+        torch,
+        progress,
+      }),
+    );
+  }
+  if (json) console.log(JSON.stringify(values.all ? rows : rows[0]));
+  else {
+    console.log(benchTable(rows));
+    for (const row of rows) if (row.pytorchError) console.log(`${row.preset}: PyTorch failed: ${row.pytorchError}`);
+  }
+  return 0;
 }

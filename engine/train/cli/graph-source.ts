@@ -29,12 +29,12 @@ export async function loadGraphSource(source: { preset?: string | undefined; fil
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(`${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw new Error(`${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`, { cause: error });
   }
   try {
     return loadGraphDocument(text);
   } catch (error) {
-    throw new Error(`${path}: ${(error as Error).message}`);
+    throw new Error(`${path}: ${(error as Error).message}`, { cause: error });
   }
 }
 

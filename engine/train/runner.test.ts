@@ -1,0 +1,150 @@
+import * as tf from '@tensorflow/tfjs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunEvent } from '../protocol/api';
+import { readCheckpointState } from './checkpoint';
+import { RunControl } from './control';
+import { runTrainingJob, type TrainingJob } from './runner';
+import { quickTraining, tinyCnn } from './test-support';
+
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'cnn-train-'));
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+function job(overrides: Partial<TrainingJob> = {}): TrainingJob {
+  return { runId: 'r1', graph: tinyCnn(), training: quickTraining(), limit: 320, batchEventIntervalMs: 0, ...overrides };
+}
+
+async function collect(j: TrainingJob, control?: RunControl, onEvent?: (event: RunEvent) => void) {
+  const events: RunEvent[] = [];
+  const outcome = await runTrainingJob(j, {
+    dataDir,
+    control,
+    emit: (event) => {
+      events.push(event);
+      onEvent?.(event);
+    },
+  });
+  return { events, outcome };
+}
+
+describe('runTrainingJob', () => {
+  it('learns the synthetic set: loss falls and events come in order', async () => {
+    const { events, outcome } = await collect(job({ training: quickTraining({ epochs: 3 }), limit: 640 }));
+    expect(outcome.status).toBe('done');
+    const kinds = events.map((e) => e.kind);
+    expect(kinds[0]).toBe('started');
+    expect(kinds.at(-1)).toBe('done');
+    // started → batch… → epoch, three times, then done.
+    const compact = kinds.filter((k, i) => k !== 'batch' || kinds[i - 1] !== 'batch');
+    expect(compact).toEqual(['started', 'batch', 'epoch', 'batch', 'epoch', 'batch', 'epoch', 'done']);
+    const batches = events.filter((e): e is Extract<RunEvent, { kind: 'batch' }> => e.kind === 'batch');
+    expect(batches.filter((b) => b.epoch === 1).map((b) => b.batch)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    const epochs = events.filter((e): e is Extract<RunEvent, { kind: 'epoch' }> => e.kind === 'epoch');
+    expect(epochs[2].trainLoss).toBeLessThan(epochs[0].trainLoss);
+    expect(epochs[2].testAccuracy).toBeGreaterThan(0.3);
+    const done = events.at(-1) as Extract<RunEvent, { kind: 'done' }>;
+    expect(done.stopped).toBe(false);
+    expect(done.result.confusion).toHaveLength(10);
+    expect(done.result.confusion.flat().reduce((a, b) => a + b, 0)).toBe(160);
+    expect(done.result.perClassAccuracy).toHaveLength(10);
+  });
+
+  it('throttles batch events but always sends the last batch of an epoch', async () => {
+    const { events } = await collect(job({ batchEventIntervalMs: 60_000, training: quickTraining({ epochs: 1 }) }));
+    const batches = events.filter((e) => e.kind === 'batch').map((e) => (e as { batch: number }).batch);
+    expect(batches).toEqual([1, 10]);
+  });
+
+  it('keeps the tensor count flat across epochs (every tensor disposed)', async () => {
+    const counts: number[] = [];
+    await collect(
+      job({ graph: tinyCnn({ batchNorm: true, dropout: true }), training: quickTraining({ epochs: 4, gradientClip: 1, weightDecay: 1e-4, optimizer: 'adamw' }) }),
+      undefined,
+      (event) => {
+        if (event.kind === 'epoch') counts.push(tf.memory().numTensors);
+      },
+    );
+    expect(counts).toHaveLength(4);
+    expect(new Set(counts.slice(1)).size).toBe(1);
+  });
+
+  it('stops mid-run after the current batch and reports a stopped result', async () => {
+    const control = new RunControl();
+    const { events, outcome } = await collect(job({ training: quickTraining({ epochs: 5 }) }), control, (event) => {
+      if (event.kind === 'batch' && event.epoch === 1 && event.batch === 3) control.stop();
+    });
+    expect(outcome.status).toBe('stopped');
+    expect(events.filter((e) => e.kind === 'batch')).toHaveLength(3);
+    expect(events.some((e) => e.kind === 'epoch')).toBe(false);
+    expect(events.at(-1)).toMatchObject({ kind: 'done', stopped: true });
+  });
+
+  it('pauses and resumes between batches', async () => {
+    const control = new RunControl();
+    const order: string[] = [];
+    const { outcome } = await collect(job({ training: quickTraining({ epochs: 1 }) }), control, (event) => {
+      order.push(event.kind === 'batch' ? `b${event.batch}` : event.kind);
+      if (event.kind === 'batch' && event.batch === 2) {
+        control.pause();
+        setTimeout(() => control.resume(), 50);
+      }
+    });
+    expect(outcome.status).toBe('done');
+    expect(order.slice(0, 6)).toEqual(['started', 'b1', 'b2', 'paused', 'resumed', 'b3']);
+  });
+
+  it('checkpoints each epoch and resumes at the next epoch with the optimizer state', async () => {
+    const checkpointDir = join(dataDir, 'ckpt');
+    const first = await collect(job({ checkpointDir, training: quickTraining({ epochs: 2, optimizer: 'sgd', momentum: 0.9 }) }));
+    expect(first.outcome.status).toBe('done');
+    const state = await readCheckpointState(checkpointDir);
+    expect(state?.epochsDone).toBe(2);
+    expect(state?.optimizer.specs.length).toBeGreaterThan(1); // step count + momentum per variable
+    const resumed = await collect(
+      job({ checkpointDir, resumeFrom: checkpointDir, training: quickTraining({ epochs: 3, optimizer: 'sgd', momentum: 0.9 }) }),
+    );
+    expect(resumed.outcome.status).toBe('done');
+    const epochs = resumed.events.filter((e) => e.kind === 'epoch').map((e) => (e as { epoch: number }).epoch);
+    expect(epochs).toEqual([3]);
+    const firstBatch = resumed.events.find((e) => e.kind === 'batch') as { epoch: number; loss: number };
+    expect(firstBatch.epoch).toBe(3);
+    // Trained weights came back: the first resumed batch is far below a fresh model's loss (ln 10 ≈ 2.3).
+    expect(firstBatch.loss).toBeLessThan(2);
+    if (resumed.outcome.status === 'done') expect(resumed.outcome.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+  });
+
+  it('fails with a readable message when the loss becomes NaN', async () => {
+    const { outcome, events } = await collect(job({ training: quickTraining({ optimizer: 'sgd', learningRate: 1e12 }) }));
+    expect(outcome.status).toBe('failed');
+    const message = (events.at(-1) as { message: string }).message;
+    expect(message).toMatch(/^loss became (NaN|Infinity) at epoch 1 batch \d+ — the learning rate 1000000000000 is probably too high; try 0\.1$/);
+  });
+
+  it('refuses a model whose output units differ from the class count, naming both', async () => {
+    const { outcome } = await collect(job({ graph: tinyCnn({ units: 7 }) }));
+    expect(outcome).toMatchObject({ status: 'failed' });
+    expect((outcome as { message: string }).message).toMatch(/'synthetic' has 10 classes but the model's output node out has 7 units/);
+  });
+
+  it('adapts images to the input node: 32×32 input trains on 28×28 data', async () => {
+    const { outcome } = await collect(job({ graph: tinyCnn({ size: 32 }), training: quickTraining({ epochs: 1 }), limit: 64 }));
+    expect(outcome.status).toBe('done');
+  });
+
+  it('makes the seed matter: same seed, same first loss; another seed, another', async () => {
+    const firstLoss = async (seed: number) => {
+      const { events } = await collect(job({ training: quickTraining({ epochs: 1, seed }), limit: 32 }));
+      return (events.find((e) => e.kind === 'batch') as { loss: number }).loss;
+    };
+    const a = await firstLoss(1);
+    expect(await firstLoss(1)).toBe(a);
+    expect(await firstLoss(2)).not.toBe(a);
+  });
+});
