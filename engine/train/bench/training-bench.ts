@@ -11,7 +11,7 @@ import { createOptimizer } from '../optimizer';
 import { checkRunnable } from '../preflight';
 import { createRandom, withRandom } from '../seeded-random';
 import { trainStep } from '../step';
-import type { Tf } from '../tf-types';
+import type { Tf, tfjs } from '../tf-types';
 
 export interface TrainingBenchOptions {
   batchSize: number;
@@ -42,7 +42,7 @@ export async function benchTraining(tf: Tf, graph: GraphDocument, options: Train
   const model = withRandom(random, () => compileGraph(tf, graph));
   const optimizer = createOptimizer(tf, { ...graph.training, optimizer: 'sgd', momentum: 0, weightDecay: 0 });
   const [h, w, c] = plan.inputShape;
-  const xs = tf.randomUniform([options.batchSize, h, w, c], 0, 1, 'float32', 1) as import('@tensorflow/tfjs').Tensor4D;
+  const xs = tf.randomUniform([options.batchSize, h, w, c], 0, 1, 'float32', 1) as tfjs.Tensor4D;
   const labels = tf.tensor1d(Int32Array.from({ length: options.batchSize }, (_, i) => i % classCount), 'int32');
   const context = { tf, model, optimizer, classCount, outputIsProbabilities: plan.outputIsProbabilities, gradientClip: 0 };
   const step = async () => {
