@@ -12,7 +12,11 @@ import { cpuMaxPoolGradConfig } from './kernels/cpu-max-pool-grad';
 export function kernelPatchesFor(tf: Tf, backendName: string): KernelConfig[] {
   switch (backendName) {
     case 'wasm':
-      return [conv2dBackpropFilterConfig(tf, 'wasm'), conv2dBackpropInputConfig(tf, 'wasm'), wasmTileConfig()];
+      return [
+        conv2dBackpropFilterConfig(tf, 'wasm'),
+        conv2dBackpropInputConfig(tf, 'wasm'),
+        wasmTileConfig(),
+      ];
     case 'cpu':
       return [conv2dBackpropFilterConfig(tf, 'cpu'), cpuMaxPoolGradConfig(tf)];
     default:

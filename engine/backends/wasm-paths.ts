@@ -12,7 +12,8 @@ const wasmFile = 'tfjs-backend-wasm-simd.wasm';
  */
 export function wasmBinaryDir(fromUrl: string = import.meta.url): string {
   const override = process.env.CNN_STUDIO_WASM_DIR;
-  const dir = override ?? dirname(createRequire(fromUrl).resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+  const dir =
+    override ?? dirname(createRequire(fromUrl).resolve('@tensorflow/tfjs-backend-wasm/package.json'));
   const folder = override ? dir : join(dir, 'dist');
   if (!existsSync(join(folder, wasmFile))) {
     throw new Error(`The WebAssembly backend's binaries are missing: no ${wasmFile} in '${folder}'.`);

@@ -15,7 +15,13 @@ export function conv2dBackpropInputConfig(tf: Tf, backendName: string): KernelCo
     const k = createKernelRunner(tf, backend, backendName);
 
     const dilated = dilateByStride(k, dy, g.strideHeight, g.strideWidth);
-    const rows = spanPlan(g.outHeight * g.strideHeight, g.inHeight, g.filterHeight, g.dilationHeight, g.padTop);
+    const rows = spanPlan(
+      g.outHeight * g.strideHeight,
+      g.inHeight,
+      g.filterHeight,
+      g.dilationHeight,
+      g.padTop,
+    );
     const cols = spanPlan(g.outWidth * g.strideWidth, g.inWidth, g.filterWidth, g.dilationWidth, g.padLeft);
 
     const reversed = k.run('Reverse', { x: filter }, { dims: [0, 1] });
@@ -33,7 +39,8 @@ export function conv2dBackpropInputConfig(tf: Tf, backendName: string): KernelCo
     );
     k.dispose(flipped);
     if (dilated !== dy) k.dispose(dilated);
-    if (rows.crop === 0 && cols.crop === 0 && full.shape[1] === g.inHeight && full.shape[2] === g.inWidth) return full;
+    if (rows.crop === 0 && cols.crop === 0 && full.shape[1] === g.inHeight && full.shape[2] === g.inWidth)
+      return full;
     const out = k.run(
       'Slice',
       { x: full },
@@ -50,17 +57,21 @@ function dilateByStride(k: KernelRunner, dy: TensorInfo, sh: number, sw: number)
   if (sh === 1 && sw === 1) return dy;
   const [n, oh, ow, c] = dy.shape;
   const spread = k.run('Reshape', { x: dy }, { shape: [n, oh, 1, ow, 1, c] });
-  const padded = k.run('PadV2', { x: spread }, {
-    paddings: [
-      [0, 0],
-      [0, 0],
-      [0, sh - 1],
-      [0, 0],
-      [0, sw - 1],
-      [0, 0],
-    ],
-    constantValue: 0,
-  });
+  const padded = k.run(
+    'PadV2',
+    { x: spread },
+    {
+      paddings: [
+        [0, 0],
+        [0, 0],
+        [0, sh - 1],
+        [0, 0],
+        [0, sw - 1],
+        [0, 0],
+      ],
+      constantValue: 0,
+    },
+  );
   k.dispose(spread);
   const out = k.run('Reshape', { x: padded }, { shape: [n, oh * sh, ow * sw, c] });
   k.dispose(padded);
@@ -73,7 +84,13 @@ function dilateByStride(k: KernelRunner, dy: TensorInfo, sh: number, sw: number)
  * Input row i receives from dilated row j at tap t when i = j − pt + t·d, hence the flipped
  * filter starts (K−1)·d − pt rows before; a negative start becomes a crop of the output.
  */
-function spanPlan(dilatedLength: number, inLength: number, kernel: number, dilation: number, padBefore: number) {
+function spanPlan(
+  dilatedLength: number,
+  inLength: number,
+  kernel: number,
+  dilation: number,
+  padBefore: number,
+) {
   const reach = (kernel - 1) * dilation;
   const start = reach - padBefore;
   const before = Math.max(0, start);

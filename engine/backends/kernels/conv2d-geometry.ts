@@ -37,7 +37,9 @@ export function forwardConv(
   attrs: ConvGradAttrs,
 ): ForwardConv {
   if (attrs.dataFormat === 'NCHW') {
-    throw new Error(`${kernelName}: dataFormat 'NCHW' is not supported by the training kernels; use channels-last (NHWC).`);
+    throw new Error(
+      `${kernelName}: dataFormat 'NCHW' is not supported by the training kernels; use channels-last (NHWC).`,
+    );
   }
   const info = tf.backend_util.computeConv2DInfo(
     inShape as [number, number, number, number],

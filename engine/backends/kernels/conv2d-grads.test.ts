@@ -24,15 +24,21 @@ describe.each(['wasm', 'cpu'])('patched conv gradients on %s', (backendName) => 
 
   it.each(cases.map((c) => [caseName(c), c] as const))('Conv2DBackpropFilter %s', async (_name, c) => {
     await tf.setBackend(backendName);
-    const g = convGeometry(c);
+    const g = convGeometry(tf, c);
     const xData = randomArray(c.batch * c.height * c.width * c.inChannels, 11);
     const dyData = randomArray(c.batch * g.outHeight * g.outWidth * c.outChannels, 23);
     const x = tf.tensor4d(xData, [c.batch, c.height, c.width, c.inChannels]);
     const dy = tf.tensor4d(dyData, [c.batch, g.outHeight, g.outWidth, c.outChannels]);
-    const attrs = { strides: c.stride, pad: c.pad, dilations: c.dilation, dataFormat: 'NHWC', filterShape: g.filterShape };
+    const attrs = {
+      strides: c.stride,
+      pad: c.pad,
+      dilations: c.dilation,
+      dataFormat: 'NHWC',
+      filterShape: g.filterShape,
+    };
     const patched = runKernelFunc(conv2dBackpropFilterConfig(tf, backendName), { x, dy }, attrs);
     expect(patched.shape).toEqual([c.kernel, c.kernel, c.inChannels, c.outChannels]);
-    expect(relativeError(patched.values, referenceFilterGrad(c, xData, dyData))).toBeLessThan(tolerance);
+    expect(relativeError(patched.values, referenceFilterGrad(tf, c, xData, dyData))).toBeLessThan(tolerance);
     if (c.dilation === 1) {
       // The stock cpu kernel (tfjs's own) is the reference where it applies: it has no dilations.
       await tf.setBackend('cpu');
@@ -44,7 +50,7 @@ describe.each(['wasm', 'cpu'])('patched conv gradients on %s', (backendName) => 
 
   it.each(cases.map((c) => [caseName(c), c] as const))('Conv2DBackpropInput %s', async (_name, c) => {
     await tf.setBackend(backendName);
-    const g = convGeometry(c);
+    const g = convGeometry(tf, c);
     const dyData = randomArray(c.batch * g.outHeight * g.outWidth * c.outChannels, 5);
     const filterData = randomArray(c.kernel * c.kernel * c.inChannels * c.outChannels, 7);
     const dy = tf.tensor4d(dyData, [c.batch, g.outHeight, g.outWidth, c.outChannels]);
@@ -53,7 +59,9 @@ describe.each(['wasm', 'cpu'])('patched conv gradients on %s', (backendName) => 
     const attrs = { strides: c.stride, pad: c.pad, dilations: c.dilation, dataFormat: 'NHWC', inputShape };
     const patched = runKernelFunc(conv2dBackpropInputConfig(tf, backendName), { dy, filter }, attrs);
     expect(patched.shape).toEqual(inputShape);
-    expect(relativeError(patched.values, referenceInputGrad(c, dyData, filterData))).toBeLessThan(tolerance);
+    expect(relativeError(patched.values, referenceInputGrad(tf, c, dyData, filterData))).toBeLessThan(
+      tolerance,
+    );
     if (c.dilation === 1) {
       await tf.setBackend('cpu');
       const stock = runKernelFunc(tf.getKernel('Conv2DBackpropInput', 'cpu')!, { dy, filter }, attrs);

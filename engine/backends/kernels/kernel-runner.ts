@@ -15,13 +15,19 @@ export interface KernelRunner {
 }
 
 /** A runner over `backend`'s registered kernels (looked up in tfjs's public kernel registry). */
-export function createKernelRunner(tf: Tf, backend: tfjs.KernelBackend, backendName: string): KernelRunner {
+export function createKernelRunner(tf: Tf, backendArg: object, backendName: string): KernelRunner {
+  // Kernel functions receive the backend typed as `{}`; it is the backend the kernel is registered for.
+  const backend = backendArg as tfjs.KernelBackend;
   return {
     run(kernelName, inputs, attrs = {}) {
       const kernel = tf.getKernel(kernelName, backendName);
-      if (!kernel) throw new Error(`Backend '${backendName}' has no '${kernelName}' kernel, which a training kernel needs.`);
+      if (!kernel)
+        throw new Error(
+          `Backend '${backendName}' has no '${kernelName}' kernel, which a training kernel needs.`,
+        );
       const out = kernel.kernelFunc({ inputs, attrs, backend });
-      if (Array.isArray(out)) throw new Error(`Kernel '${kernelName}' returned several outputs; expected one.`);
+      if (Array.isArray(out))
+        throw new Error(`Kernel '${kernelName}' returned several outputs; expected one.`);
       return out as TensorInfo;
     },
     dispose(...infos) {

@@ -11,7 +11,8 @@ export function wasmTileConfig(): KernelConfig {
     const { x } = inputs as { x: TensorInfo };
     const reps = (attrs as unknown as { reps: number[] }).reps;
     const wasm = backend as WasmBackendLike;
-    if (x.dtype === 'string') throw new Error('Tile: string tensors are not supported by the wasm Tile patch.');
+    if (x.dtype === 'string')
+      throw new Error('Tile: string tensors are not supported by the wasm Tile patch.');
     const outShape = x.shape.map((d, i) => d * reps[i]);
     // Allocate before taking views: allocating can grow wasm memory and detach older views.
     const out = wasm.makeOutput(outShape, x.dtype);
@@ -49,7 +50,8 @@ export function tileInto<T extends Float32Array | Int32Array | Uint8Array>(
     if (axis === rank - 1) {
       dst.set(src.subarray(srcAt, srcAt + shape[axis]) as never, dstAt);
     } else {
-      for (let i = 0; i < shape[axis]; i++) fill(axis + 1, srcAt + i * srcStride[axis], dstAt + i * dstStride[axis]);
+      for (let i = 0; i < shape[axis]; i++)
+        fill(axis + 1, srcAt + i * srcStride[axis], dstAt + i * dstStride[axis]);
     }
     repeatInPlace(dst, dstAt, block, reps[axis]);
   };
@@ -57,7 +59,12 @@ export function tileInto<T extends Float32Array | Int32Array | Uint8Array>(
 }
 
 /** dst[at .. at+len) repeated `times` times in place, doubling the copied span each step. */
-function repeatInPlace(dst: Float32Array | Int32Array | Uint8Array, at: number, len: number, times: number): void {
+function repeatInPlace(
+  dst: Float32Array | Int32Array | Uint8Array,
+  at: number,
+  len: number,
+  times: number,
+): void {
   const total = len * times;
   let done = len;
   while (done < total) {
