@@ -366,6 +366,18 @@ describe('analyzeGraph reports each kind of problem, tied to its node or edge', 
       ],
     );
     expect(onlyError(analyzeGraph(twoInputs), 'extra-input')).toMatchObject({ nodeId: 'in2' });
+    const apart = graph(
+      [input(8), ['f', 'flatten'], ['d', 'dense'], ['in2', 'input'], ['f2', 'flatten']],
+      [
+        ['in', 'f'],
+        ['f', 'd'],
+        ['in2', 'f2'],
+      ],
+    );
+    expect(errors(analyzeGraph(apart)).map((issue) => [issue.code, issue.nodeId])).toEqual([
+      ['extra-input', 'in2'],
+      ['disconnected', 'f2'],
+    ]);
 
     const bypassed = graph(
       [input(8), conv('a', 4, 3), ['sum', 'add', {}, { bypassed: true }], ['f', 'flatten'], ['d', 'dense']],

@@ -121,7 +121,7 @@ export function analyzeWiring(doc: GraphDocument, lookup: NodeTypeLookup): Wirin
     });
   } else {
     for (const id of ids) {
-      if (!connected!.has(id)) {
+      if (!connected!.has(id) && !inputIds.includes(id)) {
         error({
           code: 'disconnected',
           nodeId: id,
