@@ -5,10 +5,25 @@
  */
 import { analyzeGraph } from '../graph/analyze';
 import { GraphInvalidError } from '../graph/errors';
-import type { GraphDocument, Shape } from '../graph/document';
+import type { GraphDocument, Shape, TrainingSettings } from '../graph/document';
 import type { GraphAnalysis } from '../graph/types';
 import type { DatasetInfo } from '../protocol/api';
 import { TrainingError } from './failures';
+
+/** Throws `TrainingError` naming the first setting that cannot work, quoting its value. */
+export function checkSettings(settings: TrainingSettings): void {
+  const rules: Array<[boolean, string]> = [
+    [Number.isFinite(settings.learningRate) && settings.learningRate > 0, `the learning rate must be a positive number, got ${settings.learningRate}`],
+    [Number.isInteger(settings.epochs) && settings.epochs >= 1, `epochs must be a whole number ≥ 1, got ${settings.epochs}`],
+    [Number.isInteger(settings.batchSize) && settings.batchSize >= 1, `the batch size must be a whole number ≥ 1, got ${settings.batchSize}`],
+    [settings.weightDecay >= 0, `weight decay must be ≥ 0, got ${settings.weightDecay}`],
+    [settings.gradientClip >= 0, `the gradient clip must be ≥ 0 (0 = off), got ${settings.gradientClip}`],
+    [settings.warmupEpochs >= 0, `warm-up epochs must be ≥ 0, got ${settings.warmupEpochs}`],
+    [Number.isInteger(settings.seed), `the seed must be a whole number, got ${settings.seed}`],
+  ];
+  const failed = rules.find(([ok]) => !ok);
+  if (failed) throw new TrainingError(failed[1]);
+}
 
 /** What training needs to know about a graph that passed the checks. */
 export interface RunPlan {

@@ -29,7 +29,7 @@ import type { JobHandle, JobLauncher, JobMessage } from './job-messages';
 import { workerLauncher } from './launchers';
 import { MODEL_FILE } from './model-files';
 import { loadPredictor, type Predictor } from './predictor';
-import { checkRunnable } from './preflight';
+import { checkRunnable, checkSettings } from './preflight';
 import { deleteRunFiles, loadRunRecords, newRunId, runPaths, saveRunRecord } from './run-store';
 import type { TrainingJob } from './runner';
 
@@ -207,7 +207,8 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       if (resumed && active.has(resumed.id)) throw new Error(`run '${resumed.id}' is still running`);
       const graph = resumed ? resumed.graph : request.graph;
       const training = request.training;
-      // Fails here, before any worker starts, for an invalid graph or a class-count mismatch.
+      // Fails here, before any worker starts: bad settings, invalid graph, class-count mismatch.
+      checkSettings(training);
       checkRunnable(graph, await datasetInfo(training.dataset));
       let record: RunRecord;
       if (resumed) {

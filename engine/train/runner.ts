@@ -15,7 +15,7 @@ import { writeCheckpoint, restoreCheckpoint } from './checkpoint';
 import { RunControl } from './control';
 import { explainFailure, TrainingError } from './failures';
 import { createOptimizer, type TrainingOptimizer } from './optimizer';
-import { checkRunnable } from './preflight';
+import { checkRunnable, checkSettings } from './preflight';
 import { createRandom, withRandom } from './seeded-random';
 import { writeModelFiles } from './model-files';
 import { batchesPerEpoch, trainLoop, type TrainingData } from './trainer';
@@ -62,6 +62,7 @@ export async function runTrainingJob(job: TrainingJob, options: RunnerOptions): 
   let paramCount = 0;
   try {
     const settings = job.training;
+    checkSettings(settings);
     const dataset = await openDataset(settings.dataset, { dataDir: options.dataDir });
     const plan = checkRunnable(job.graph, dataset.info);
     paramCount = plan.paramCount;

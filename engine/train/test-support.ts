@@ -42,5 +42,5 @@ export function tinyCnn(options: { units?: number; batchNorm?: boolean; dropout?
 
 /** Settings for a few quick batches on the synthetic set. */
 export function quickTraining(overrides: Partial<TrainingSettings> = {}): TrainingSettings {
-  return { ...DEFAULT_TRAINING, dataset: 'synthetic', epochs: 2, batchSize: 32, learningRate: 0.1, optimizer: 'adam', ...overrides };
+  return { ...DEFAULT_TRAINING, dataset: 'synthetic', epochs: 2, batchSize: 32, learningRate: 0.01, optimizer: 'adam', ...overrides };
 }
