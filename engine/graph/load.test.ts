@@ -42,6 +42,10 @@ describe('loadGraphDocument', () => {
     expect(fromObject.nodes.map((node) => node.id)).toEqual(['in', 'f', 'd']);
   });
 
+  it('accepts a byte-order mark before the JSON', () => {
+    expect(loadGraphDocument(`\uFEFF${JSON.stringify(file())}`).name).toBe('tiny');
+  });
+
   it('fills missing training settings, layout, meta and positions with defaults', () => {
     const nodes = [{ id: 'in', type: 'input' }];
     const doc = loadGraphDocument(file({ nodes, edges: [], training: { learningRate: 0.5 } }));

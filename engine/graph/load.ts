@@ -50,7 +50,9 @@ export function loadGraphDocument(input: string | unknown, options: LoadOptions 
   return document;
 }
 
-function parseJson(text: string): unknown {
+function parseJson(input: string): unknown {
+  // Editors on Windows may save a byte-order mark, which JSON.parse rejects.
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   try {
     return JSON.parse(text);
   } catch (error) {
