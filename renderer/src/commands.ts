@@ -8,7 +8,7 @@ import { editorActions, editorStore } from './store/editor-store';
 import { useUi } from './ui/ui-store';
 import { tidyLayout } from './canvas/layout';
 import { newProject, openProjectFlow, saveProjectFlow } from './files/file-actions';
-import { GRID } from './canvas/Canvas';
+import { FIT_OPTIONS, GRID } from './canvas/Canvas';
 
 export type Commands = ReturnType<typeof useCommands>;
 
@@ -16,7 +16,7 @@ export function useCommands() {
   const flow = useReactFlow();
   return useMemo(() => {
     const toast = (message: string, kind?: 'info' | 'error') => useUi.getState().toast(message, kind);
-    const fitView = () => void flow.fitView({ padding: 0.12, duration: 200 });
+    const fitView = () => void flow.fitView(FIT_OPTIONS);
     return {
       undo: () => editorActions.undo(),
       redo: () => editorActions.redo(),
@@ -26,14 +26,20 @@ export function useCommands() {
       async tidy() {
         const doc = editorStore.getState().doc;
         if (doc.nodes.length === 0) return;
-        const positions = await tidyLayout(
+        let positions;
+        try {
+          positions = await tidyLayout(
           doc,
           (id) => {
             const n = flow.getInternalNode(id);
             return n?.measured.width && n.measured.height ? { width: n.measured.width, height: n.measured.height } : undefined;
           },
           GRID[0],
-        );
+          );
+        } catch (error) {
+          toast(`Tidy layout failed: ${(error as Error).message}`, 'error');
+          return;
+        }
         editorActions.placeNodes(positions);
         setTimeout(fitView, 30);
       },

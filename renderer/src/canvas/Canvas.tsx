@@ -30,6 +30,8 @@ import { PALETTE_MIME } from '../palette/Palette';
 const nodeTypes = { layer: LayerNode };
 const edgeTypes = { shape: ShapeEdge };
 export const GRID: [number, number] = [16, 16];
+/** Fit the graph, but never blow a small graph up beyond a comfortable size. */
+export const FIT_OPTIONS = { padding: 0.12, duration: 200, maxZoom: 1.1 };
 /** Roughly half a collapsed node, so a dropped node lands centred on the pointer. */
 const DROP_OFFSET: XY = { x: 80, y: 36 };
 
@@ -57,7 +59,7 @@ export function Canvas({ snap }: { snap: boolean }) {
   useEffect(() => {
     if (fitRequest === 0) return;
     // Wait a frame or two so freshly added nodes are measured before fitting.
-    const timer = setTimeout(() => void flow.fitView({ padding: 0.12, duration: 200 }), 80);
+    const timer = setTimeout(() => void flow.fitView(FIT_OPTIONS), 80);
     return () => clearTimeout(timer);
   }, [fitRequest, flow]);
 
@@ -192,7 +194,7 @@ export function Canvas({ snap }: { snap: boolean }) {
         maxZoom={2.5}
         onlyRenderVisibleElements
         proOptions={{ hideAttribution: true }}
-        fitView
+        defaultViewport={{ x: 40, y: 40, zoom: 1 }}
       >
         <Background variant={BackgroundVariant.Dots} gap={GRID[0]} size={1.2} color="#c9ced6" />
         <MiniMap pannable zoomable nodeStrokeWidth={3} nodeColor={minimapColor} className="minimap" />
@@ -212,7 +214,8 @@ export function Canvas({ snap }: { snap: boolean }) {
 }
 
 function minimapColor(node: LayerFlowNode): string {
-  return node.data.error ? '#e5484d' : '#8b95a5';
+  if (node.data.error) return node.data.error.incomplete ? '#f5b041' : '#e5484d';
+  return '#8b95a5';
 }
 
 function sameIds(a: readonly string[], b: readonly string[]): boolean {

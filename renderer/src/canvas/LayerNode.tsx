@@ -12,12 +12,13 @@ import { getNodeType } from '../../../engine/nodes/registry';
 import { resolveParams } from '../../../engine/nodes/params';
 import { editorActions } from '../store/editor-store';
 import { innerLayers } from './block-layers';
+import type { NodeError } from './flow-model';
 
 export interface LayerNodeData extends Record<string, unknown> {
   node: GraphNode;
   info: NodeAnalysis | undefined;
-  /** The first error message about this node, if any. */
-  error: string | undefined;
+  /** The error shown on the node, if any. */
+  error: NodeError | undefined;
   vertical: boolean;
 }
 
@@ -41,7 +42,7 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
   const expandable = Boolean(def?.expand);
   const inner = expandable && node.expanded && def ? innerLayers(def, node.params, info?.inputShapes[0] ?? null) : [];
   const classes = ['layer-node', `cat-${(def?.category ?? 'unknown').toLowerCase()}`];
-  if (error) classes.push('invalid');
+  if (error) classes.push(error.incomplete ? 'incomplete' : 'invalid');
   if (node.bypassed) classes.push('bypassed');
   if (selected) classes.push('selected');
   return (
@@ -107,7 +108,7 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
       )}
       {error && (
         <div className="layer-error" data-testid="node-error">
-          {error}
+          {error.message}
         </div>
       )}
       {def?.outputs.map((port) => (
@@ -131,7 +132,7 @@ function sameFace(a: NodeProps<LayerFlowNode>, b: NodeProps<LayerFlowNode>): boo
   return (
     a.selected === b.selected &&
     x.vertical === y.vertical &&
-    x.error === y.error &&
+    x.error?.message === y.error?.message &&
     x.node.type === y.node.type &&
     x.node.params === y.node.params &&
     x.node.label === y.node.label &&

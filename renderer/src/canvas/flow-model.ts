@@ -4,17 +4,29 @@
  * re-renders one node, not the whole graph.
  */
 import type { GraphDocument } from '../../../engine/graph/document';
-import type { GraphAnalysis } from '../../../engine/graph/types';
+import type { GraphAnalysis, IssueCode } from '../../../engine/graph/types';
 import { formatShape } from '../../../engine/graph/format';
 import type { Selection } from '../store/editor-store';
 import type { LayerFlowNode } from './LayerNode';
 import type { ShapeFlowEdge } from './ShapeEdge';
 
-/** The first error per node, as shown on the node face. */
-export function errorsByNode(analysis: GraphAnalysis): Map<string, string> {
-  const errors = new Map<string, string>();
+/** Wiring that is merely unfinished (normal while building), shown softer than real errors. */
+const INCOMPLETE_CODES: ReadonlySet<IssueCode> = new Set(['missing-input', 'no-input', 'no-output', 'several-outputs', 'disconnected']);
+
+export interface NodeError {
+  message: string;
+  /** True for unfinished wiring; false for a real problem (shapes, params, cycles). */
+  incomplete: boolean;
+}
+
+/** The error shown on each node's face: its first real problem, else its first wiring gap. */
+export function errorsByNode(analysis: GraphAnalysis): Map<string, NodeError> {
+  const errors = new Map<string, NodeError>();
   for (const issue of analysis.issues) {
-    if (issue.severity === 'error' && issue.nodeId && !errors.has(issue.nodeId)) errors.set(issue.nodeId, issue.message);
+    if (issue.severity !== 'error' || !issue.nodeId) continue;
+    const incomplete = INCOMPLETE_CODES.has(issue.code);
+    const current = errors.get(issue.nodeId);
+    if (!current || (current.incomplete && !incomplete)) errors.set(issue.nodeId, { message: issue.message, incomplete });
   }
   return errors;
 }
@@ -38,7 +50,7 @@ export function buildFlowNodes(
       old &&
       old.data.node === node &&
       old.data.info === info &&
-      old.data.error === error &&
+      old.data.error?.message === error?.message &&
       old.data.vertical === vertical &&
       Boolean(old.selected) === isSelected
     )
@@ -67,7 +79,7 @@ export function buildFlowEdges(doc: GraphDocument, analysis: GraphAnalysis, sele
     selected: selected.has(edge.id),
     data: {
       shape: formatShape(analysis.nodes[edge.source]?.outputShape),
-      invalid: errors.has(edge.target),
+      invalid: errors.get(edge.target)?.incomplete === false,
     },
   }));
 }
