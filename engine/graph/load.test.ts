@@ -204,6 +204,13 @@ describe('serializeGraphDocument', () => {
     expect(Object.keys(JSON.parse(text).meta.a)).toEqual(['c', 'd']);
   });
 
+  it("writes a node's params in its type's schema order, unknown ones last", () => {
+    const doc = loadGraphDocument(file());
+    doc.nodes[2].params = { zeta: 1, useBias: false, units: 3, activation: 'relu' };
+    const written = JSON.parse(serializeGraphDocument(doc));
+    expect(Object.keys(written.nodes[2].params)).toEqual(['units', 'activation', 'useBias', 'zeta']);
+  });
+
   it('does not depend on the key order of the object it is given', () => {
     const doc = loadGraphDocument(file());
     const shuffled = JSON.parse(JSON.stringify(doc), (_key, value: unknown) =>

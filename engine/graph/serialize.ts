@@ -2,11 +2,12 @@
  * Writing graph files: one canonical text per document (fixed key order, 2-space indent,
  * trailing newline), so saving an unchanged graph changes no bytes and diffs stay small.
  */
+import { getNodeType } from '../nodes/registry';
 import { DEFAULT_TRAINING, type GraphDocument, type GraphEdge, type GraphNode } from './document';
 
 /**
  * The document as JSON text in canonical form: top-level, node, edge and training keys in
- * the order of their interfaces; params and meta keys sorted.
+ * the order of their interfaces; params in their type's schema order; meta keys sorted.
  *
  * @example await writeFile(path, serializeGraphDocument(doc));
  */
@@ -35,9 +36,19 @@ function orderNode(node: GraphNode): Record<string, unknown> {
     label: node.label,
     bypassed: node.bypassed,
     expanded: node.expanded,
-    params: sortKeysDeep(node.params),
+    params: orderParams(node),
     position: { x: node.position.x, y: node.position.y },
   };
+}
+
+/** A known type's params in its schema order (filters, kernelSize, …), then any others sorted. */
+function orderParams(node: GraphNode): Record<string, unknown> {
+  const schemaOrder = getNodeType(node.type)?.params.map((spec) => spec.name) ?? [];
+  const known = schemaOrder.filter((name) => name in node.params);
+  const others = Object.keys(node.params)
+    .filter((name) => !schemaOrder.includes(name))
+    .sort();
+  return Object.fromEntries([...known, ...others].map((name) => [name, node.params[name]]));
 }
 
 function orderEdge(edge: GraphEdge): Record<string, unknown> {
