@@ -6,21 +6,29 @@
  * - `{type: 'connect'}` with one MessagePort: a new editor connection. The engine host is
  *   served over that port with `serveApi`; each window (and each reload) gets its own, all
  *   sharing one host, so runs and events are the same for every window.
- * - `{type: 'shutdown'}`: dispose the host (stopping runs, saving what must be saved) and exit.
+ * - `{type: 'shutdown'}`: dispose the host (stopping runs) and exit.
  *
  * Nothing here imports Electron: the parent port and the ports are typed structurally.
  */
-import { createEngineHost } from './engine-host';
+import { pathToFileURL } from 'node:url';
 import { resolveDataDir } from './data-dir';
-import { serveApi } from '../protocol/rpc';
+import { createEngineHost } from './engine-host';
+import { serveApi, type ServedHost } from '../protocol/rpc';
 import { createMessagePortTransport, type NodePortLike } from '../protocol/transports/message-port';
 
 /** Messages from Electron's main process to the engine process. */
 export type EngineParentMessage = { type: 'connect' } | { type: 'shutdown' };
 
-/** `process.parentPort` of an Electron utility process. */
-interface ParentPortLike {
-  on(event: 'message', listener: (event: { data: unknown; ports: NodePortLike[] }) => void): unknown;
+/** `process.parentPort` of an Electron utility process: messages arrive as `{data, ports}`. */
+export interface ParentPortLike {
+  on(event: 'message', listener: (event: { data: unknown; ports: readonly NodePortLike[] }) => void): unknown;
+}
+
+export interface EngineProcessOptions {
+  parentPort: ParentPortLike;
+  host: ServedHost & { dispose(): Promise<void> };
+  exit(code: number): void;
+  log(message: string): void;
 }
 
 function isParentMessage(value: unknown): value is EngineParentMessage {
@@ -28,22 +36,9 @@ function isParentMessage(value: unknown): value is EngineParentMessage {
   return type === 'connect' || type === 'shutdown';
 }
 
-function log(message: string): void {
-  console.error(`[engine ${process.pid}] ${message}`);
-}
-
-function main(): void {
-  const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
-  if (!parentPort) {
-    console.error(
-      'utility-process: no process.parentPort; this entry runs only as an Electron utility process (use `cnn-studio serve` for the browser mode).',
-    );
-    process.exitCode = 2;
-    return;
-  }
-
-  const dataDir = resolveDataDir();
-  const host = createEngineHost({ dataDir, version: process.env.CNN_STUDIO_VERSION });
+/** Serves `host` on every port the parent sends, until it asks for a shutdown. */
+export function serveEngineProcess(options: EngineProcessOptions): void {
+  const { host, log } = options;
   const connections = new Set<() => void>();
   let shuttingDown = false;
 
@@ -56,6 +51,7 @@ function main(): void {
       transport.close();
     };
     connections.add(close);
+    // A window that reloads or closes drops its port; stop serving it.
     transport.onClose?.(() => {
       connections.delete(close);
       stopServing();
@@ -71,12 +67,12 @@ function main(): void {
     } catch (error) {
       log(`dispose failed: ${error instanceof Error ? error.message : String(error)}`);
     }
-    process.exit(0);
+    options.exit(0);
   };
 
-  parentPort.on('message', (event) => {
+  options.parentPort.on('message', (event) => {
     if (!isParentMessage(event.data)) {
-      log(`ignored a message from the main process: ${JSON.stringify(event.data)?.slice(0, 200)}`);
+      log(`ignored a message from the main process: ${String(JSON.stringify(event.data)).slice(0, 200)}`);
       return;
     }
     if (event.data.type === 'shutdown') {
@@ -84,13 +80,25 @@ function main(): void {
       return;
     }
     const port = event.ports[0];
-    if (!port) {
-      log('a connect message came without a port; ignored');
-      return;
-    }
-    if (!shuttingDown) connect(port);
+    if (!port) log('a connect message came without a port; ignored');
+    else if (!shuttingDown) connect(port);
   });
-  log(`engine host ready (data in ${dataDir})`);
 }
 
-main();
+function log(message: string): void {
+  console.error(`[engine ${process.pid}] ${message}`);
+}
+
+const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
+if (parentPort) {
+  const dataDir = resolveDataDir();
+  const host = createEngineHost({ dataDir, version: process.env.CNN_STUDIO_VERSION });
+  serveEngineProcess({ parentPort, host, exit: (code) => process.exit(code), log });
+  log(`engine host ready (data in ${dataDir})`);
+} else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  console.error(
+    'utility-process: no process.parentPort; this entry runs only as an Electron utility process ' +
+      '(use `cnn-studio serve` for the browser mode).',
+  );
+  process.exitCode = 2;
+}
