@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { getNodeType, nodeTypes } from '../nodes/registry';
+import type { NodeTypeDefinition } from '../nodes/types';
 import { analyzeGraph } from './analyze';
-import { DEFAULT_TRAINING, GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument, type Params } from './document';
+import {
+  DEFAULT_TRAINING,
+  GRAPH_FORMAT,
+  GRAPH_VERSION,
+  type GraphDocument,
+  type Params,
+  type Shape,
+} from './document';
 import type { GraphAnalysis, GraphIssue, IssueCode } from './types';
 
 type NodeRow = [id: string, type: string, params?: Params, extra?: { bypassed?: boolean }];
@@ -530,6 +539,26 @@ describe('analyzeGraph reports each kind of problem, tied to its node or edge', 
     const analysis = analyzeGraph(chain(input(4), conv('c', 4, 5), ['f', 'flatten'], ['d', 'dense']));
     expect(onlyError(analysis, 'spatial-too-small').nodeId).toBe('c');
     expect(analysis.nodes.f.outputShape).toBeNull();
+  });
+
+  it('spatial size ≤ 0 from a node type that does not check it itself', () => {
+    const crop = {
+      ...getNodeType('flatten')!,
+      type: 'crop',
+      label: 'Crop',
+      inferShape: (_p: unknown, [shape]: readonly Shape[]) => [shape[0] - 10, shape[1] - 10, shape[2]],
+    };
+    const types = [...nodeTypes, crop as unknown as NodeTypeDefinition];
+    const analysis = analyzeGraph(chain(input(8), ['c', 'crop'], ['f', 'flatten'], ['d', 'dense']), {
+      types,
+    });
+    const issue = onlyError(analysis, 'spatial-too-small');
+    expect(issue).toMatchObject({
+      nodeId: 'c',
+      message:
+        'Crop would output -2×-2×1 from 8×8×1: the image is too small for this layer; use a larger input, or a smaller kernel or stride',
+    });
+    expect(analysis.nodes.c.outputShape).toBeNull();
   });
 
   it('reports every problem at once', () => {
