@@ -1,8 +1,9 @@
 /**
- * The compiled model computes what the book's PyTorch code computes: a graph with numeric
- * padding in strided convs, an even kernel and an even input size, max and average pools (after tanh, so
- * values are negative and −∞ padding matters) is run in tfjs and, with
- * the same weights, in PyTorch (Debian's python3-torch). Skipped where torch is missing.
+ * The compiled model computes what the book's PyTorch code computes. A graph with numeric
+ * padding in a stride-2 conv on an even input size (where tfjs 'same' would pad one side
+ * only), an even kernel, and max and average pools after tanh (so values are negative and
+ * −∞ padding matters) runs in tfjs and, with the same weights, in PyTorch (Debian's
+ * python3-torch). Skipped where torch is missing.
  */
 import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';

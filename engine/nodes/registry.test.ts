@@ -103,6 +103,16 @@ describe('shape rules', () => {
     expect(shapeOf('maxPool2d', { poolSize: 3, strides: 2 }, [54, 54, 96])).toEqual([26, 26, 96]);
   });
 
+  it('counts multiply-adds of convolutions and dense layers', () => {
+    const conv = typed('conv2d');
+    const convParams = params('conv2d', { filters: 6, kernelSize: 5, padding: 2 });
+    expect(conv.macs(convParams, [[28, 28, 1]], [28, 28, 6])).toBe(28 * 28 * 6 * 25);
+    expect(typed('dense').macs(params('dense', { units: 120 }), [[400]], [120])).toBe(400 * 120);
+    expect(
+      typed('vggBlock').macs(params('vggBlock', { numConvs: 1, filters: 2 }), [[4, 4, 1]], [2, 2, 2]),
+    ).toBe(4 * 4 * 2 * 9);
+  });
+
   it('summarizes conv params for the node face', () => {
     expect(
       typed('conv2d').summarize(
