@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DatasetCacheError, readDatasetCache, writeDatasetCache, type CachedDataset } from './cache-file';
-import { loadOrBuildCache } from './cache-store';
+import { loadOrBuildCache, readCachedDataset } from './cache-store';
 import { buildSynthetic } from './builtin/synthetic';
 import { useTempDir } from './test-support/temp-dir';
 
@@ -64,6 +64,18 @@ describe('dataset cache file', () => {
     expect(rebuilt.train.count).toBe(2000);
     expect(messages.join()).toMatch(/s\.bin: .*truncated.*; rebuilding it/);
     expect((await readDatasetCache(file)).train.count).toBe(2000);
+  });
+
+  it('keeps a loaded cache in memory until its file changes', async () => {
+    const file = join(tempDir(), 'm.bin');
+    await writeDatasetCache(file, data);
+    const first = await readCachedDataset(file);
+    // Identity checked as booleans: a failing toBe would diff megabytes of pixels.
+    expect((await readCachedDataset(file)) === first).toBe(true);
+    await writeDatasetCache(file, { ...data, name: 'changed' });
+    const second = await readCachedDataset(file);
+    expect(second === first).toBe(false);
+    expect(second.name).toBe('changed');
   });
 
   it('uses a shipped cache folder before converting', async () => {

@@ -2,8 +2,12 @@
  * Finding a dataset's binary cache, or building it once: the data dir's cache first, then a
  * read-only cache shipped with the app, then the (slow) conversion, whose result is written
  * atomically to the data dir so the next load takes milliseconds.
+ *
+ * Loaded caches are kept in memory per file (until the file changes), so opening a dataset
+ * again — for samples, then for a run — costs nothing. The images are shared: callers must
+ * treat `images` and `labels` as read-only.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DatasetCacheError, readDatasetCache, writeDatasetCache, type CachedDataset } from './cache-file';
 import type { DatasetLocation } from './types';
@@ -16,6 +20,32 @@ export function datasetsDir(dataDir: string): string {
 /** The shipped cache folder: the explicit option, else `CNN_STUDIO_DATASET_CACHE`. */
 export function shippedCacheDir(location: DatasetLocation): string | undefined {
   return location.cacheDir ?? (process.env.CNN_STUDIO_DATASET_CACHE || undefined);
+}
+
+const loaded = new Map<string, { version: string; data: CachedDataset }>();
+
+/** Reads a cache file, or returns the copy already in memory if the file hasn't changed. */
+export async function readCachedDataset(path: string): Promise<CachedDataset> {
+  const version = await fileVersion(path);
+  const hit = loaded.get(path);
+  if (hit && version !== null && hit.version === version) return hit.data;
+  loaded.delete(path);
+  const data = await readDatasetCache(path);
+  if (version !== null) loaded.set(path, { version, data });
+  return data;
+}
+
+/** Writes a cache file atomically and keeps `data` as its in-memory copy. */
+export async function storeCachedDataset(path: string, data: CachedDataset): Promise<void> {
+  loaded.delete(path);
+  await writeDatasetCache(path, data);
+  const version = await fileVersion(path);
+  if (version !== null) loaded.set(path, { version, data });
+}
+
+async function fileVersion(path: string): Promise<string | null> {
+  const info = await stat(path).catch(() => null);
+  return info ? `${info.size}:${info.mtimeMs}:${info.ino}` : null;
 }
 
 function isMissing(error: unknown): boolean {
@@ -39,7 +69,7 @@ export async function loadOrBuildCache(
 ): Promise<CachedDataset> {
   const own = join(datasetsDir(options.dataDir), fileName);
   try {
-    return await readDatasetCache(own);
+    return await readCachedDataset(own);
   } catch (error) {
     if (!(error instanceof DatasetCacheError)) throw error;
     if (!isMissing(error)) options.log?.(`${error.message}; rebuilding it.`);
@@ -47,7 +77,7 @@ export async function loadOrBuildCache(
   const shipped = shippedCacheDir(options);
   if (shipped) {
     try {
-      return await readDatasetCache(join(shipped, fileName));
+      return await readCachedDataset(join(shipped, fileName));
     } catch (error) {
       if (!(error instanceof DatasetCacheError)) throw error;
       if (!isMissing(error)) options.log?.(`${error.message}; ignoring the shipped cache.`);
@@ -55,6 +85,6 @@ export async function loadOrBuildCache(
   }
   const data = await build();
   await mkdir(datasetsDir(options.dataDir), { recursive: true });
-  await writeDatasetCache(own, data);
+  await storeCachedDataset(own, data);
   return data;
 }

@@ -6,8 +6,8 @@ import { access, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DatasetImportRequest, DatasetInfo } from '../protocol/api';
 import { builtinDatasets, getBuiltin } from './builtin/catalog';
-import { DatasetCacheError, readDatasetCache, writeDatasetCache, type CachedDataset } from './cache-file';
-import { datasetsDir } from './cache-store';
+import { DatasetCacheError, type CachedDataset } from './cache-file';
+import { datasetsDir, readCachedDataset, storeCachedDataset } from './cache-store';
 import { importCsv } from './import/csv';
 import { importIdx } from './import/idx';
 import { importImageFolder } from './import/image-folder';
@@ -46,6 +46,7 @@ function toDataset(info: DatasetInfo, data: CachedDataset): Dataset {
 /**
  * Opens a dataset by id with all its images in memory. Built-ins are converted once into a
  * binary cache; a damaged imported cache is rebuilt from its source if that still exists.
+ * Loaded images are kept in memory and shared between callers: treat them as read-only.
  */
 export async function openDataset(id: string, options: DatasetOptions): Promise<Dataset> {
   const builtin = getBuiltin(id);
@@ -58,7 +59,7 @@ export async function openDataset(id: string, options: DatasetOptions): Promise<
   }
   const file = join(datasetsDir(options.dataDir), entry.file);
   try {
-    return toDataset(entryInfo(entry), await readDatasetCache(file));
+    return toDataset(entryInfo(entry), await readCachedDataset(file));
   } catch (error) {
     if (!(error instanceof DatasetCacheError)) throw error;
     const sourceExists = await access(entry.path).then(
@@ -72,7 +73,7 @@ export async function openDataset(id: string, options: DatasetOptions): Promise<
     }
     options.log?.(`${error.message}; re-importing it from ${entry.path}.`);
     const data = await convert(entry.kind, entry.path, entry.name);
-    await writeDatasetCache(file, data);
+    await storeCachedDataset(file, data);
     return toDataset(entryInfo(entry), data);
   }
 }
@@ -122,7 +123,7 @@ export async function importDataset(
       classNames: data.classNames,
     };
     await mkdir(datasetsDir(options.dataDir), { recursive: true });
-    await writeDatasetCache(join(datasetsDir(options.dataDir), entry.file), data);
+    await storeCachedDataset(join(datasetsDir(options.dataDir), entry.file), data);
     await writeImportIndex(options.dataDir, [...entries.filter((e) => e.id !== id), entry]);
     return entryInfo(entry);
   };
