@@ -146,6 +146,15 @@ describe('runTrainingJob', () => {
     expect(outcome.status).toBe('done');
   });
 
+  it('holds out a validation split: epochs report it, the result reports the test set', async () => {
+    const { events, outcome } = await collect(job({ training: quickTraining({ epochs: 1, validationSplit: 0.25 }) }));
+    expect(outcome.status).toBe('done');
+    const batches = events.filter((e) => e.kind === 'batch');
+    expect((batches[0] as { batchesPerEpoch: number }).batchesPerEpoch).toBe(8); // 240 of 320 images at 32
+    const done = events.at(-1) as Extract<RunEvent, { kind: 'done' }>;
+    expect(done.result.confusion.flat().reduce((a, b) => a + b, 0)).toBe(80); // the test subset
+  });
+
   it('makes the seed matter: same seed, same first loss; another seed, another', async () => {
     const firstLoss = async (seed: number) => {
       const { events } = await collect(job({ training: quickTraining({ epochs: 1, seed }), limit: 32 }));

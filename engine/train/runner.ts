@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { selectBackend } from '../backends/select';
 import { assertTrainingKernels } from '../backends/kernel-check';
 import { compileGraph } from '../compile/compile';
-import { limitIndices, openDataset } from '../datasets/index';
+import { limitIndices, openDataset, splitValidation } from '../datasets/index';
 import type { GraphDocument, TrainingSettings } from '../graph/document';
 import type { EpochMetrics, LogEvent, RunEvent, RunResult } from '../protocol/api';
 import { writeCheckpoint, restoreCheckpoint } from './checkpoint';
@@ -86,7 +86,7 @@ export async function runTrainingJob(job: TrainingJob, options: RunnerOptions): 
       log('info', `resuming from ${job.resumeFrom} at epoch ${startEpoch + 1}`);
     }
 
-    const data = subsetData(dataset.train, dataset.test, job.limit ?? null, settings.seed);
+    const data = subsetData(dataset.train, dataset.test, job.limit ?? null, settings.seed, settings.validationSplit);
     const perEpoch = batchesPerEpoch(data.trainIndices?.length ?? data.train.count, settings.batchSize);
     emit({
       kind: 'started',
@@ -153,22 +153,37 @@ export async function runTrainingJob(job: TrainingJob, options: RunnerOptions): 
 }
 
 /**
- * The training and test images of a run: all of them, or with `limit` a seeded random
- * subset of `limit` training images and a proportional number of test images (at least one).
+ * The images of a run: all of them, or with `limit` a seeded random subset of `limit`
+ * training images and a proportional number of test images (at least one); with
+ * `validationFraction > 0`, that share of the training images is held out for validation.
  */
 export function subsetData(
   train: TrainingData['train'],
   test: TrainingData['test'],
   limit: number | null,
   seed: number,
+  validationFraction = 0,
 ): TrainingData {
-  if (limit === null || limit >= train.count) return { train, test };
-  if (!(limit >= 1)) throw new TrainingError(`limit must be at least 1 image, got ${limit}`);
-  const testCount = Math.min(test.count, Math.max(1, Math.round((limit * test.count) / train.count)));
-  return {
-    train,
-    test,
-    trainIndices: limitIndices(train, limit, seed),
-    testIndices: limitIndices(test, testCount, seed + 1),
-  };
+  const data: TrainingData = { train, test };
+  if (limit !== null && limit < train.count) {
+    if (!(limit >= 1)) throw new TrainingError(`limit must be at least 1 image, got ${limit}`);
+    const testCount = Math.min(test.count, Math.max(1, Math.round((limit * test.count) / train.count)));
+    data.trainIndices = limitIndices(train, limit, seed);
+    data.testIndices = limitIndices(test, testCount, seed + 1);
+  }
+  if (validationFraction > 0) {
+    if (!(validationFraction < 1)) throw new TrainingError(`the validation split must be below 1, got ${validationFraction}`);
+    const pool = data.trainIndices;
+    // Split positions 0…n-1 of the pool, then map them to image indices.
+    const split = splitValidation({ ...train, count: pool?.length ?? train.count }, validationFraction, seed + 2);
+    const toImages = (positions: Uint32Array) => (pool ? positions.map((p) => pool[p]) : positions);
+    data.trainIndices = toImages(split.train);
+    data.validationIndices = toImages(split.validation);
+    if (data.trainIndices.length === 0 || data.validationIndices.length === 0) {
+      throw new TrainingError(
+        `a validation split of ${validationFraction} of ${pool?.length ?? train.count} images leaves no images to ${data.trainIndices.length === 0 ? 'train on' : 'validate on'}`,
+      );
+    }
+  }
+  return data;
 }

@@ -24,6 +24,12 @@ export interface TrainingData {
   test: ImageSet;
   trainIndices?: Uint32Array;
   testIndices?: Uint32Array;
+  /**
+   * Images of `train` held out for validation (`validationSplit`). When given, each epoch is
+   * evaluated on them (the epoch's `test…` metrics are then validation metrics) and the
+   * test set is evaluated once at the end for the result.
+   */
+  validationIndices?: Uint32Array;
 }
 
 export interface TrainLoopOptions {
@@ -91,6 +97,12 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopOut
   let lastTrain = { loss: history.at(-1)?.trainLoss ?? 0, accuracy: history.at(-1)?.trainAccuracy ?? 0 };
   let epoch = options.startEpoch ?? 0;
   let batch = 0;
+  const evaluationOptions = {
+    batchSize: settings.batchSize,
+    target: options.target,
+    shouldStop: () => control.stopRequested,
+  };
+  const testOptions = { ...evaluationOptions, ...(data.testIndices ? { indices: data.testIndices } : {}) };
 
   try {
     for (; epoch < settings.epochs && !control.stopRequested; epoch++) {
@@ -162,12 +174,9 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopOut
       if (seen > 0) lastTrain = { loss: lossSum / seen, accuracy: correct / seen };
       if (control.stopRequested) break;
 
-      const evaluation = await evaluateSet(stepContext, data.test, {
-        batchSize: settings.batchSize,
-        target: options.target,
-        ...(data.testIndices ? { indices: data.testIndices } : {}),
-        shouldStop: () => control.stopRequested,
-      });
+      const evaluation = data.validationIndices
+        ? await evaluateSet(stepContext, data.train, { ...evaluationOptions, indices: data.validationIndices })
+        : await evaluateSet(stepContext, data.test, testOptions);
       if (!evaluation) break;
       lastEvaluation = evaluation;
       const metrics: EpochMetrics = {
@@ -181,6 +190,9 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopOut
       history.push(metrics);
       await options.onEpochEnd?.(epoch + 1, history, evaluation);
       emit({ kind: 'epoch', runId, ...metrics });
+    }
+    if (data.validationIndices && lastEvaluation && !control.stopRequested) {
+      lastEvaluation = (await evaluateSet(stepContext, data.test, testOptions)) ?? lastEvaluation;
     }
   } catch (error) {
     if (error instanceof TrainingError) throw error;
