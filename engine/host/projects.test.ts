@@ -31,7 +31,7 @@ describe('project store', () => {
     const store = createProjectStore({ dataDir });
     expect(await store.list()).toEqual({ directory: join(dataDir, 'projects'), files: [] });
     const saved = await store.save('my net', doc('My net'));
-    expect(saved.path).toBe(join(dataDir, 'projects', 'my net.json'));
+    expect(saved.path).toBe(join(dataDir, 'projects', 'my net.cnn.json'));
     expect(saved.name).toBe('my net');
     const listed = await store.list();
     expect(listed.files.map((f) => f.name)).toEqual(['my net']);
@@ -78,7 +78,7 @@ describe('project store', () => {
     const folder = join(dataDir, 'elsewhere');
     await mkdir(folder);
     await writeFile(join(folder, 'old.json'), '{}');
-    await writeFile(join(folder, 'new.json'), '{}');
+    await writeFile(join(folder, 'new.cnn.json'), '{}');
     await writeFile(join(folder, 'notes.txt'), 'x');
     await utimes(join(folder, 'old.json'), new Date(2020, 1, 1), new Date(2020, 1, 1));
     expect((await store.list(folder)).files.map((f) => f.name)).toEqual(['new', 'old']);

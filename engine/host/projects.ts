@@ -4,7 +4,8 @@
  * recovery copy the editor autosaves to.
  *
  * Relative paths are taken relative to the projects folder (`<dataDir>/projects`), and a
- * name without an extension gets `.json`, so browser mode can offer a plain name field.
+ * name without an extension gets `.cnn.json` (the editor's suggestion), so browser mode can
+ * offer a plain name field. Any `*.json` file is listed; its name drops `.cnn.json`/`.json`.
  */
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, extname, isAbsolute, join, resolve } from 'node:path';
@@ -16,6 +17,8 @@ import type { OpenedProject, ProjectFileInfo } from '../protocol/api';
 import { EngineError } from '../protocol/errors';
 import { writeFileAtomic } from './atomic-file';
 
+/** The extension given to a project path typed without one. */
+export const PROJECT_EXTENSION = '.cnn.json';
 /** How many recent projects are remembered. */
 export const RECENT_LIMIT = 10;
 /** Project files larger than this are refused rather than read into memory. */
@@ -44,7 +47,7 @@ export function createProjectStore(options: { dataDir: string; log?: (message: s
   const toPath = (path: string): string => {
     if (path.trim() === '') throw new EngineError('BadArguments', 'a project path is required (got an empty string)');
     const absolute = isAbsolute(path) ? path : resolve(projectsDir, path);
-    return extname(absolute) === '' ? `${absolute}.json` : absolute;
+    return extname(absolute) === '' ? `${absolute}${PROJECT_EXTENSION}` : absolute;
   };
 
   const readRecentPaths = async (): Promise<string[]> => {
@@ -150,7 +153,9 @@ async function fileInfo(path: string): Promise<ProjectFileInfo | null> {
   try {
     const info = await stat(path);
     if (!info.isFile()) return null;
-    return { path, name: basename(path, '.json'), modifiedAt: info.mtime.toISOString() };
+    const file = basename(path);
+    const name = file.endsWith(PROJECT_EXTENSION) ? file.slice(0, -PROJECT_EXTENSION.length) : basename(file, '.json');
+    return { path, name, modifiedAt: info.mtime.toISOString() };
   } catch {
     return null;
   }
