@@ -107,7 +107,8 @@ describe('importing a layers model.json', () => {
     const params = (id: string) => document.nodes.find((node) => node.id === id)!.params;
     expect(params('c1_conv')).toMatchObject({ filters: 6, kernelSize: 5, padding: 2, activation: 'relu' });
     expect(params('p1_pool')).toMatchObject({ poolSize: 3, strides: 2, padding: 1 });
-    expect(params('a')).toMatchObject({ useBias: false, activation: 'none', padding: 'same' });
+    expect(params('a')).toMatchObject({ useBias: false, activation: 'none', padding: 0 });
+    expect(params('b')).toMatchObject({ padding: 1 });
     // The unmapped noise layer is wired through, so the graph stays whole and valid.
     const analysis = analyzeGraph(document);
     expect(analysis.issues.filter((issue) => issue.severity === 'error')).toEqual([]);

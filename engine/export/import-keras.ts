@@ -196,19 +196,27 @@ function mapLayer(layer: KerasLayer, pad: number | null): Mapped {
         params: { height: Number(shape[1]), width: Number(shape[2]), channels: Number(shape[3]) },
       };
     }
-    case 'Conv2D':
+    case 'Conv2D': {
+      const kernelSize = pair(c.kernel_size, 'kernel size', layer);
+      const strides = pair(c.strides ?? 1, 'strides', layer);
+      const dilation = pair(c.dilation_rate ?? 1, 'dilation', layer);
+      let padding = windowPadding();
+      // Stride-1 'same' with an odd kernel pads (k−1)/2 on every side: write it the book's way.
+      const extent = (kernelSize - 1) * dilation + 1;
+      if (padding === 'same' && strides === 1 && extent % 2 === 1) padding = (extent - 1) / 2;
       return {
         type: 'conv2d',
         params: {
           filters: Number(c.filters),
-          kernelSize: pair(c.kernel_size, 'kernel size', layer),
-          strides: pair(c.strides ?? 1, 'strides', layer),
-          padding: windowPadding(),
-          dilation: pair(c.dilation_rate ?? 1, 'dilation', layer),
+          kernelSize,
+          strides,
+          padding,
+          dilation,
           activation: activationOf(c.activation),
           useBias: c.use_bias !== false,
         },
       };
+    }
     case 'MaxPooling2D':
     case 'MaxPool2D':
     case 'AveragePooling2D':

@@ -93,7 +93,8 @@ class DenseBlock(nn.Module):
 };
 
 const RESIZE_SOURCE = `class Resize(nn.Module):
-    """Bilinear resize to a fixed size."""
+    """Bilinear resize to a fixed size. (TensorFlow.js samples without half-pixel centers, so
+    resized values differ slightly from the app's.)"""
 
     def __init__(self, size):
         super().__init__()
@@ -154,7 +155,7 @@ function paddingFor(
 }
 
 /** The module(s) one layer becomes, applied in sequence. Empty for layers done in `forward`. */
-function modulesFor(layer: PlannedNode): string[] {
+export function modulesFor(layer: PlannedNode): string[] {
   const inC = layer.inputShapes.length > 0 ? channels(layer.inputShapes[0]) : 0;
   switch (layer.type) {
     case 'conv2d': {
@@ -354,10 +355,33 @@ def init_weights(module):
             nn.init.zeros_(module.bias)
 
 
-def build_model():
-    """The network, initialized; it takes NCHW input of INPUT_SHAPE."""
+def load_weights(model, directory):
+    """Loads weights exported by CNN Studio (weights.json + weights.bin, already in PyTorch's layout)."""
+    import json
+    import math
+    import os
+    with open(os.path.join(directory, 'weights.json')) as f:
+        manifest = json.load(f)
+    with open(os.path.join(directory, 'weights.bin'), 'rb') as f:
+        flat = torch.frombuffer(bytearray(f.read()), dtype=torch.float32)
+    state = model.state_dict()
+    with torch.no_grad():
+        for entry in manifest['tensors']:
+            key, shape, offset = entry['key'], tuple(entry['shape']), entry['offset']
+            if key not in state:
+                raise KeyError(f'weights.json names {key}, which this model does not have')
+            if tuple(state[key].shape) != shape:
+                raise ValueError(f'{key}: the model has {tuple(state[key].shape)}, weights.json has {shape}')
+            state[key].copy_(flat[offset:offset + math.prod(shape)].view(shape))
+    return model
+
+
+def build_model(weights_dir=None):
+    """The network, initialized (or with the weights exported from CNN Studio); it takes NCHW input of INPUT_SHAPE."""
     model = Net()
     model.apply(init_weights)
+    if weights_dir is not None:
+        load_weights(model, weights_dir)
     return model
 
 
