@@ -59,7 +59,7 @@ export function Canvas({ snap }: { snap: boolean }) {
   useEffect(() => {
     if (fitRequest === 0) return;
     // Wait a frame or two so freshly added nodes are measured before fitting.
-    const timer = setTimeout(() => void flow.fitView(FIT_OPTIONS), 80);
+    const timer = setTimeout(() => readableFit(flow), 80);
     return () => clearTimeout(timer);
   }, [fitRequest, flow]);
 
@@ -211,6 +211,30 @@ export function Canvas({ snap }: { snap: boolean }) {
       )}
     </div>
   );
+}
+
+/** The zoom below which node text is too small to read. */
+const READABLE_ZOOM = 0.6;
+
+/**
+ * Fits a freshly loaded graph; a long one that would only fit at an unreadable size is
+ * shown from its start (the input) at a readable zoom instead — the minimap shows the rest.
+ */
+function readableFit(flow: ReturnType<typeof useReactFlow<LayerFlowNode, ShapeFlowEdge>>): void {
+  const nodes = flow.getNodes();
+  const pane = document.querySelector('.canvas')?.getBoundingClientRect();
+  if (nodes.length === 0 || !pane) return;
+  const bounds = flow.getNodesBounds(nodes);
+  const fitZoom = Math.min(pane.width / (bounds.width * 1.15), pane.height / (bounds.height * 1.15));
+  if (fitZoom >= READABLE_ZOOM) {
+    void flow.fitView(FIT_OPTIONS);
+    return;
+  }
+  const zoom = 0.85;
+  const tall = bounds.height * pane.width > bounds.width * pane.height;
+  const x = tall ? pane.width / 2 - (bounds.x + bounds.width / 2) * zoom : 40 - bounds.x * zoom;
+  const y = tall ? 30 - bounds.y * zoom : pane.height / 2 - (bounds.y + bounds.height / 2) * zoom;
+  void flow.setViewport({ x, y, zoom }, { duration: 200 });
 }
 
 function minimapColor(node: LayerFlowNode): string {

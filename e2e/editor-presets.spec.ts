@@ -1,0 +1,43 @@
+/**
+ * Every preset loads through the gallery with the book's shapes and totals, and a
+ * screenshot of the editor is kept (test-results/, and docs/editor.png for the README).
+ */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from './fixtures';
+import { EditorPage } from './pages/editor-page';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+test('each preset loads with its shapes and totals', async ({ page, engine }) => {
+  test.setTimeout(180_000);
+  const editor = new EditorPage(page);
+  const presets = await engine.listPresets();
+  expect(presets.length).toBe(9);
+  mkdirSync(`${root}test-results/editor`, { recursive: true });
+  for (const preset of presets) {
+    await editor.loadPreset(preset.id);
+    await expect(page.getByTestId('doc-title')).toContainText(preset.name);
+    await expect.poll(() => editor.trainable(), { message: preset.id }).toBe(preset.trainableParams);
+    await expect(page.getByTestId('summary-output-shape')).toHaveText('10');
+    await expect(page.getByTestId('summary-valid')).toBeVisible();
+    await expect(page.locator('[data-invalid="true"]')).toHaveCount(0);
+    // The input node shows the preset's input size.
+    const [h, w, c] = preset.inputShape;
+    await expect(page.locator('[data-testid="node-shape"]', { hasText: `${h}×${w}×${c}` }).first()).toBeVisible();
+    await page.screenshot({ path: `${root}test-results/editor/preset-${preset.id}.png` });
+  }
+  // Loading a preset is one undoable step.
+  await page.getByTestId('undo').click();
+  await expect(page.getByTestId('doc-title')).toContainText(presets[presets.length - 2].name);
+});
+
+test('screenshot for the README: ResNet-18 with its first residual block expanded', async ({ page }) => {
+  const editor = new EditorPage(page);
+  await editor.loadPreset('resnet18');
+  await editor.node('residual1').getByTestId('node-expand').click();
+  await editor.select('residual1');
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: `${root}test-results/editor/readme.png` });
+  await page.screenshot({ path: `${root}docs/editor.png` });
+});
