@@ -6,7 +6,7 @@ import {
   fusedActivationArg,
   zeroPad,
 } from './compile-utils';
-import { singleImageInput, windowOutput } from './shape-utils';
+import { paddingTag, singleImageInput, windowOutput } from './shape-utils';
 import { ShapeError, type NodeTypeDefinition } from './types';
 
 /**
@@ -54,9 +54,8 @@ export const conv2d: NodeTypeDefinition<'conv2d'> = {
   summarize(p) {
     const parts = [`${p.kernelSize}×${p.kernelSize}`, `${p.filters}`];
     if (p.strides !== 1) parts.push(`s${p.strides}`);
-    if (typeof p.padding === 'number') {
-      if (p.padding > 0) parts.push(`p${p.padding}`);
-    } else if (p.padding === 'same') parts.push('same');
+    const pad = paddingTag(p.padding);
+    if (pad) parts.push(pad);
     if (p.dilation !== 1) parts.push(`d${p.dilation}`);
     if (p.activation !== 'none') parts.push(p.activation);
     return parts.join(' · ');

@@ -1,4 +1,5 @@
 import { convNode, defineBlock } from './block';
+import { paddingTag } from './shape-utils';
 import type { Subgraph } from './types';
 
 /** NiN block: conv(filters, k, s, p) relu, then two 1×1 convs with relu. */
@@ -15,7 +16,8 @@ export const ninBlock = defineBlock({
   summarize(p) {
     const parts = [`${p.kernelSize}×${p.kernelSize}`, `${p.filters}`];
     if (p.strides !== 1) parts.push(`s${p.strides}`);
-    if (typeof p.padding === 'number' ? p.padding > 0 : p.padding === 'same') parts.push(`p${p.padding}`);
+    const pad = paddingTag(p.padding);
+    if (pad) parts.push(pad);
     return parts.join(' · ');
   },
   expand(p): Subgraph {

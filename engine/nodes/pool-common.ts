@@ -3,7 +3,7 @@
  * on padding. They differ only in the layer and the padding fill.
  */
 import type { Padding, Shape } from '../graph/document';
-import { formatPadding, singleImageInput, windowOutput } from './shape-utils';
+import { formatPadding, paddingTag, singleImageInput, windowOutput } from './shape-utils';
 import { ShapeError, type ParamSpec } from './types';
 
 export interface PoolParams {
@@ -35,9 +35,8 @@ export const POOL_PARAMS: readonly ParamSpec[] = [
 export function summarizePool(p: PoolParams): string {
   const parts = [`${p.poolSize}×${p.poolSize}`];
   if (p.strides !== p.poolSize) parts.push(`s${p.strides}`);
-  if (typeof p.padding === 'number') {
-    if (p.padding > 0) parts.push(`p${p.padding}`);
-  } else if (p.padding === 'same') parts.push('same');
+  const pad = paddingTag(p.padding);
+  if (pad) parts.push(pad);
   return parts.join(' · ');
 }
 

@@ -119,6 +119,11 @@ describe('shape rules', () => {
         params('conv2d', { filters: 6, kernelSize: 5, padding: 2, activation: 'none' }),
       ),
     ).toBe('5×5 · 6 · p2');
+    expect(typed('maxPool2d').summarize(params('maxPool2d', { poolSize: 3, strides: 2, padding: 1 }))).toBe(
+      '3×3 · s2 · p1',
+    );
+    const nin = params('ninBlock', { filters: 96, kernelSize: 11, strides: 4, padding: 'same' });
+    expect(typed('ninBlock').summarize(nin)).toBe('11×11 · 96 · s4 · same');
   });
 
   it('tells the person to add a Flatten before Dense on an image', () => {

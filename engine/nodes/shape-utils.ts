@@ -61,6 +61,15 @@ export function windowOutputSize(
   return Math.floor((size + 2 * pad - effectiveKernel(kernelSize, dilation)) / strides) + 1;
 }
 
+/**
+ * The padding part of a node-face summary: `p2` for 2 pixels, `same`, or `null` when
+ * nothing is added (0 or 'valid').
+ */
+export function paddingTag(padding: Padding): string | null {
+  if (typeof padding === 'number') return padding > 0 ? `p${padding}` : null;
+  return padding === 'same' ? 'same' : null;
+}
+
 /** Human text for a padding value: `padding 2`, `'same'`. */
 export function formatPadding(padding: Padding): string {
   return typeof padding === 'number' ? `padding ${padding}` : `padding '${padding}'`;
