@@ -28,6 +28,7 @@ const fakeRuns: RunManagerModule = {
         return { runId };
       },
       get: async (id) => records.get(id) ?? null,
+      modelArtifactsDir: () => null,
       dispose: async () => {
         disposed++;
       },
@@ -94,12 +95,29 @@ describe('engine host over the memory transport', () => {
   });
 
   it('says clearly what this build lacks', async () => {
-    connect({ runs: null, backends: null, exporter: null });
+    connect({ runs: null, backends: null, codeExport: null, modelImport: null, tfjsExport: null });
     const lenet = await client.getPreset('lenet');
     await expect(client.exportModel(lenet, 'pytorch')).rejects.toMatchObject({ name: 'NotAvailable', message: expect.stringContaining('not available in this build') });
     await expect(client.importModel('{}')).rejects.toMatchObject({ name: 'NotAvailable' });
     await expect(client.listRuns()).rejects.toMatchObject({ name: 'NotAvailable', message: 'Training is not available in this build of the engine.' });
   });
+
+  it('exports PyTorch code, and a tfjs model that imports back to the same graph', async () => {
+    connect({ runs: async () => fakeRuns });
+    const lenet = await client.getPreset('lenet');
+    const pytorch = await client.exportModel(lenet, 'pytorch');
+    expect(pytorch.map((f) => f.path)).toContain('model.py');
+    await expect(client.exportModel(lenet, 'onnx' as never)).rejects.toThrow("export target must be 'pytorch', 'keras' or 'tfjs', got \"onnx\"");
+    const tfjs = await client.exportModel(lenet, 'tfjs');
+    expect(tfjs.map((f) => [f.path, f.encoding])).toEqual([
+      ['model.json', 'utf8'],
+      ['weights.bin', 'base64'],
+    ]);
+    expect(Buffer.from(tfjs[1].content, 'base64').length).toBe(61706 * 4);
+    const imported = await client.importModel(tfjs[0].content);
+    expect(imported).toEqual({ document: lenet, unmapped: [] });
+    await expect(client.exportModel(lenet, 'tfjs', 'run-404')).rejects.toMatchObject({ name: 'NoModel' });
+  }, 60_000);
 
   it('saves, lists, reopens projects and keeps recovery', async () => {
     connect();

@@ -171,13 +171,22 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     },
 
     async exportModel(graph, target, runId) {
-      const load = modules.exporter ?? missing('Export to PyTorch, Keras and TensorFlow.js');
-      const modelDir = runId ? await (await runs()).modelArtifactsDir(runId) : null;
-      return (await load()).exportModel(document(graph, 'graph'), target, { modelDir });
+      const doc = document(graph, 'graph');
+      if (target === 'tfjs') {
+        const load = modules.tfjsExport ?? missing('Export to TensorFlow.js');
+        const modelDir = runId ? await (await runs()).modelArtifactsDir(runId) : null;
+        if (runId && !modelDir) throw new EngineError('NoModel', `run '${runId}' has no saved model to export (it has not finished an epoch)`);
+        return (await load()).exportTfjsModel(doc, { modelDir });
+      }
+      if (target !== 'pytorch' && target !== 'keras') {
+        throw new EngineError(RpcErrorName.badArguments, `export target must be 'pytorch', 'keras' or 'tfjs', got ${JSON.stringify(target)}`);
+      }
+      const load = modules.codeExport ?? missing(`Export to ${target === 'pytorch' ? 'PyTorch' : 'Keras'}`);
+      return (await load()).exportCode(doc, target);
     },
     async importModel(modelJson) {
-      const load = modules.exporter ?? missing('Importing a Keras / TensorFlow.js model');
-      return (await load()).importModel(modelJson);
+      const load = modules.modelImport ?? missing('Importing a Keras / TensorFlow.js model');
+      return (await load()).importLayersModel(modelJson);
     },
 
     listProjects: (directory) => projects.list(directory),

@@ -7,7 +7,7 @@
  * Tests pass their own loaders to `createEngineHost`.
  */
 import type { GraphDocument } from '../graph/document';
-import type { BackendInfo, DatasetImportRequest, DatasetInfo, ExportedFile, ExportTarget, LogEvent, MisclassifiedExample, Prediction, PresetInfo, RunEvent, RunRecord, SampleImage, StartRunRequest } from '../protocol/api';
+import type { BackendInfo, DatasetImportRequest, DatasetInfo, ExportedFile, LogEvent, MisclassifiedExample, Prediction, PresetInfo, RunEvent, RunRecord, SampleImage, StartRunRequest } from '../protocol/api';
 
 export interface PresetsModule {
   listPresets(): PresetInfo[];
@@ -54,10 +54,19 @@ export interface BackendsModule {
   selectBackend(options?: { force?: string; log?: (message: string) => void }): Promise<{ info: BackendInfo }>;
 }
 
-/** engine/export, when a build includes it. */
-export interface ExportModule {
-  exportModel(graph: GraphDocument, target: ExportTarget, options: { modelDir: string | null }): Promise<ExportedFile[]>;
-  importModel(modelJson: string): Promise<{ document: GraphDocument; unmapped: string[] }>;
+/** engine/export: source code for other tools. */
+export interface CodeExportModule {
+  exportCode(document: GraphDocument, target: 'pytorch' | 'keras'): ExportedFile[];
+}
+
+/** engine/export/import-keras: a Keras / tfjs layers model.json as a graph. */
+export interface ModelImportModule {
+  importLayersModel(input: string, name?: string): { document: GraphDocument; unmapped: string[] };
+}
+
+/** engine/host/tfjs-export: the model as TensorFlow.js files. */
+export interface TfjsExportModule {
+  exportTfjsModel(document: GraphDocument, options: { modelDir: string | null }): Promise<ExportedFile[]>;
 }
 
 /** Loaders for every module; `null` means this build does not include it. */
@@ -66,14 +75,18 @@ export interface EngineModules {
   datasets: () => Promise<DatasetsModule>;
   runs: (() => Promise<RunManagerModule>) | null;
   backends: (() => Promise<BackendsModule>) | null;
-  exporter: (() => Promise<ExportModule>) | null;
+  codeExport: (() => Promise<CodeExportModule>) | null;
+  modelImport: (() => Promise<ModelImportModule>) | null;
+  tfjsExport: (() => Promise<TfjsExportModule>) | null;
 }
 
-/** The real modules. A module still being written is `null` until it lands. */
+/** The real modules. */
 export const defaultModules: EngineModules = {
   presets: () => import('../presets/index'),
   datasets: () => import('../datasets/index'),
-  runs: null,
-  backends: null,
-  exporter: null,
+  runs: () => import('../train/run-manager'),
+  backends: () => import('../backends/select'),
+  codeExport: () => import('../export/index'),
+  modelImport: () => import('../export/import-keras'),
+  tfjsExport: () => import('./tfjs-export'),
 };
