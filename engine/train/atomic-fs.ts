@@ -17,7 +17,10 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 }
 
 /** Fills a fresh directory with `fill` and puts it in place of `dir` (if any). */
-export async function replaceDirAtomic(dir: string, fill: (temporaryDir: string) => Promise<void>): Promise<void> {
+export async function replaceDirAtomic(
+  dir: string,
+  fill: (temporaryDir: string) => Promise<void>,
+): Promise<void> {
   const partial = `${dir}.partial`;
   const old = `${dir}.old`;
   await rm(partial, { recursive: true, force: true });

@@ -14,7 +14,13 @@ import { join } from 'node:path';
 import type { GraphDocument, TrainingSettings } from '../graph/document';
 import type { EpochMetrics } from '../protocol/api';
 import { readableDir, replaceDirAtomic } from './atomic-fs';
-import { decodeInOrder, encodeTensors, readModelWeights, toArrayBuffer, writeModelFiles } from './model-files';
+import {
+  decodeInOrder,
+  encodeTensors,
+  readModelWeights,
+  toArrayBuffer,
+  writeModelFiles,
+} from './model-files';
 import type { TrainingOptimizer } from './optimizer';
 import type { Tf, tfjs } from './tf-types';
 
@@ -94,6 +100,8 @@ export async function restoreCheckpoint(
   await readModelWeights(tf, targets.model, found);
   const buffer = toArrayBuffer(await readFile(join(found, OPTIMIZER_FILE)));
   const tensors = decodeInOrder(tf, buffer, state.optimizer.specs);
-  await targets.optimizer.setState(state.optimizer.specs.map((spec, i) => ({ name: spec.name, tensor: tensors[i] })));
+  await targets.optimizer.setState(
+    state.optimizer.specs.map((spec, i) => ({ name: spec.name, tensor: tensors[i] })),
+  );
   return state;
 }

@@ -55,7 +55,9 @@ export function missingKernelName(error: unknown): string | null {
   const match =
     /'(\w+)' not yet implemented/.exec(text) ??
     /[Kk]ernel '(\w+)' not registered/.exec(text) ??
-    /gradient (?:function )?for (?:op |kernel )?'?(\w+)'? (?:is )?not (?:yet )?(?:defined|implemented|registered)/i.exec(text);
+    /gradient (?:function )?for (?:op |kernel )?'?(\w+)'? (?:is )?not (?:yet )?(?:defined|implemented|registered)/i.exec(
+      text,
+    );
   return match ? match[1] : null;
 }
 
@@ -73,8 +75,12 @@ export interface FailureContext {
 
 /** A person-readable message for any error that ends a run. */
 export function explainFailure(error: unknown, context: FailureContext): string {
-  if (error instanceof TrainingError || PHRASED_ERRORS.has((error as Error)?.name)) return (error as Error).message;
-  const where = context.epoch !== undefined ? ` at epoch ${context.epoch}${context.batch !== undefined ? ` batch ${context.batch}` : ''}` : '';
+  if (error instanceof TrainingError || PHRASED_ERRORS.has((error as Error)?.name))
+    return (error as Error).message;
+  const where =
+    context.epoch !== undefined
+      ? ` at epoch ${context.epoch}${context.batch !== undefined ? ` batch ${context.batch}` : ''}`
+      : '';
   if (isOutOfMemory(error)) {
     const smaller = Math.max(1, Math.floor(context.batchSize / 2));
     return (

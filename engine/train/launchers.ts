@@ -15,7 +15,10 @@ import type { JobCommand, JobLauncher, JobMessage } from './job-messages';
 export function trainWorkerPath(): string {
   const fromEnv = process.env.CNN_STUDIO_TRAIN_WORKER;
   if (fromEnv) return fromEnv;
-  const candidates = [new URL('./train-worker.mjs', import.meta.url), new URL('../../dist/engine/train-worker.mjs', import.meta.url)];
+  const candidates = [
+    new URL('./train-worker.mjs', import.meta.url),
+    new URL('../../dist/engine/train-worker.mjs', import.meta.url),
+  ];
   for (const candidate of candidates) {
     const path = fileURLToPath(candidate);
     if (existsSync(path)) return path;
@@ -67,7 +70,8 @@ export function inProcessLauncher(): JobLauncher {
       },
     }).then(
       () => queueMicrotask(() => onExit(finished ? null : 'the job ended without reporting')),
-      (error: unknown) => onExit(`the job crashed: ${error instanceof Error ? error.message : String(error)}`),
+      (error: unknown) =>
+        onExit(`the job crashed: ${error instanceof Error ? error.message : String(error)}`),
     );
     return {
       send: (command) => {

@@ -6,13 +6,19 @@ export function emptyConfusion(classCount: number): number[][] {
 }
 
 /** Adds a batch of (label, prediction) pairs to `confusion`. Out-of-range classes are an error. */
-export function addToConfusion(confusion: number[][], labels: ArrayLike<number>, predicted: ArrayLike<number>): void {
+export function addToConfusion(
+  confusion: number[][],
+  labels: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+): void {
   const classCount = confusion.length;
   for (let i = 0; i < labels.length; i++) {
     const truth = labels[i];
     const guess = predicted[i];
     if (truth >= classCount || guess >= classCount) {
-      throw new Error(`class ${Math.max(truth, guess)} is outside the ${classCount} classes of the confusion matrix`);
+      throw new Error(
+        `class ${Math.max(truth, guess)} is outside the ${classCount} classes of the confusion matrix`,
+      );
     }
     confusion[truth][guess]++;
   }

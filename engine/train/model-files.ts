@@ -66,7 +66,11 @@ export async function encodeTensors(
 }
 
 /** Decodes tensors by position (names may repeat), as written by `encodeTensors`. */
-export function decodeInOrder(tf: Tf, buffer: ArrayBuffer, specs: readonly tfjs.io.WeightsManifestEntry[]): tfjs.Tensor[] {
+export function decodeInOrder(
+  tf: Tf,
+  buffer: ArrayBuffer,
+  specs: readonly tfjs.io.WeightsManifestEntry[],
+): tfjs.Tensor[] {
   const renamed = specs.map((spec, i) => ({ ...spec, name: `#${i}` }));
   const decoded = tf.io.decodeWeights(buffer, renamed);
   return renamed.map((spec) => decoded[spec.name]);

@@ -10,7 +10,14 @@ beforeAll(async () => {
 
 const settings = { ...DEFAULT_TRAINING, learningRate: 0.1 };
 
-function oneStep(name: 'sgd' | 'adam' | 'adamw' | 'rmsprop', weightDecay: number, w0 = 2, g = 0.5, lr = 0.1, extra = {}) {
+function oneStep(
+  name: 'sgd' | 'adam' | 'adamw' | 'rmsprop',
+  weightDecay: number,
+  w0 = 2,
+  g = 0.5,
+  lr = 0.1,
+  extra = {},
+) {
   const variable = tf.variable(tf.tensor1d([w0]));
   const opt = createOptimizer(tf, { ...settings, ...extra, optimizer: name, weightDecay });
   const grad = tf.tensor1d([g]);
@@ -84,7 +91,9 @@ describe('createOptimizer', () => {
   });
 
   it('rejects unknown optimizers by name', () => {
-    expect(() => createOptimizer(tf, { ...settings, optimizer: 'lion' as never })).toThrow(/unknown optimizer 'lion'/);
+    expect(() => createOptimizer(tf, { ...settings, optimizer: 'lion' as never })).toThrow(
+      /unknown optimizer 'lion'/,
+    );
   });
 });
 
@@ -101,7 +110,10 @@ describe('clipByGlobalNorm', () => {
   it('leaves gradients under the norm, and all of them when clipping is off', () => {
     const a = tf.tensor1d([0.3, 0.4]);
     const under = clipByGlobalNorm(tf, [a], 1);
-    expect(Array.from(under.gradients[0].dataSync())).toEqual([expect.closeTo(0.3, 5), expect.closeTo(0.4, 5)]);
+    expect(Array.from(under.gradients[0].dataSync())).toEqual([
+      expect.closeTo(0.3, 5),
+      expect.closeTo(0.4, 5),
+    ]);
     const off = clipByGlobalNorm(tf, [a], 0);
     expect(off.gradients[0]).toBe(a);
     tf.dispose([a, under.norm, off.norm, ...under.gradients]);

@@ -7,7 +7,10 @@
 import type { OptimizerName, TrainingSettings } from '../graph/document';
 import type { Tf, tfjs } from './tf-types';
 
-export type OptimizerSettings = Pick<TrainingSettings, 'optimizer' | 'learningRate' | 'momentum' | 'nesterov' | 'weightDecay'>;
+export type OptimizerSettings = Pick<
+  TrainingSettings,
+  'optimizer' | 'learningRate' | 'momentum' | 'nesterov' | 'weightDecay'
+>;
 
 /** A named tensor as tfjs optimizers save and restore their state. */
 export interface NamedTensor {

@@ -51,13 +51,19 @@ export async function loadPredictor(
     async misclassified(set, count) {
       const found: MisclassifiedExample[] = [];
       if (count <= 0) return found;
-      for (const batch of createBatches(set, { batchSize: 256, target: [h, w, c], shuffle: false, seed: 0 })) {
+      for (const batch of createBatches(set, {
+        batchSize: 256,
+        target: [h, w, c],
+        shuffle: false,
+        seed: 0,
+      })) {
         const xs = tf.tensor4d(batch.xs, [batch.size, h, w, c]);
         const predicted = tf.tidy(() => tf.argMax(toProbabilities(xs), -1));
         const classes = await predicted.data();
         tf.dispose([xs, predicted]);
         for (let i = 0; i < batch.size && found.length < count; i++) {
-          if (classes[i] !== batch.labels[i]) found.push({ image: toSample(set, batch.indices[i]), predictedClass: classes[i] });
+          if (classes[i] !== batch.labels[i])
+            found.push({ image: toSample(set, batch.indices[i]), predictedClass: classes[i] });
         }
         if (found.length >= count) break;
       }

@@ -13,9 +13,18 @@ import { TrainingError } from './failures';
 /** Throws `TrainingError` naming the first setting that cannot work, quoting its value. */
 export function checkSettings(settings: TrainingSettings): void {
   const rules: Array<[boolean, string]> = [
-    [Number.isFinite(settings.learningRate) && settings.learningRate > 0, `the learning rate must be a positive number, got ${settings.learningRate}`],
-    [Number.isInteger(settings.epochs) && settings.epochs >= 1, `epochs must be a whole number ≥ 1, got ${settings.epochs}`],
-    [Number.isInteger(settings.batchSize) && settings.batchSize >= 1, `the batch size must be a whole number ≥ 1, got ${settings.batchSize}`],
+    [
+      Number.isFinite(settings.learningRate) && settings.learningRate > 0,
+      `the learning rate must be a positive number, got ${settings.learningRate}`,
+    ],
+    [
+      Number.isInteger(settings.epochs) && settings.epochs >= 1,
+      `epochs must be a whole number ≥ 1, got ${settings.epochs}`,
+    ],
+    [
+      Number.isInteger(settings.batchSize) && settings.batchSize >= 1,
+      `the batch size must be a whole number ≥ 1, got ${settings.batchSize}`,
+    ],
     [settings.weightDecay >= 0, `weight decay must be ≥ 0, got ${settings.weightDecay}`],
     [settings.gradientClip >= 0, `the gradient clip must be ≥ 0 (0 = off), got ${settings.gradientClip}`],
     [settings.warmupEpochs >= 0, `warm-up epochs must be ≥ 0, got ${settings.warmupEpochs}`],
@@ -42,12 +51,15 @@ export interface RunPlan {
  */
 export function checkRunnable(graph: GraphDocument, dataset: DatasetInfo): RunPlan {
   const analysis = analyzeGraph(graph);
-  if (!analysis.valid) throw new GraphInvalidError(analysis.issues, `the graph "${graph.name}" cannot be trained`);
+  if (!analysis.valid)
+    throw new GraphInvalidError(analysis.issues, `the graph "${graph.name}" cannot be trained`);
   const inputShape = analysis.inputShape;
   const outputShape = analysis.outputShape;
   const outputId = analysis.outputNodeId ?? '?';
   if (!inputShape || inputShape.length !== 3) {
-    throw new TrainingError(`the input node must give an image [height, width, channels], got [${inputShape ?? ''}]`);
+    throw new TrainingError(
+      `the input node must give an image [height, width, channels], got [${inputShape ?? ''}]`,
+    );
   }
   const classCount = dataset.classNames.length;
   if (!outputShape || outputShape.length !== 1) {

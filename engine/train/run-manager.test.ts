@@ -15,7 +15,12 @@ let manager: RunManager;
 let events: RunEvent[];
 
 function create(launcher: JobLauncher = inProcessLauncher()): RunManager {
-  return createRunManager({ dataDir, emit: (event) => events.push(event), launcher, batchEventIntervalMs: 0 });
+  return createRunManager({
+    dataDir,
+    emit: (event) => events.push(event),
+    launcher,
+    batchEventIntervalMs: 0,
+  });
 }
 
 beforeEach(async () => {
@@ -30,7 +35,11 @@ afterEach(async () => {
 
 describe('run manager', () => {
   it('runs, records the history on disk and serves predictions from the final model', async () => {
-    const { runId } = await manager.start({ graph: tinyCnn(), training: quickTraining({ epochs: 2 }), limit: 320 });
+    const { runId } = await manager.start({
+      graph: tinyCnn(),
+      training: quickTraining({ epochs: 2 }),
+      limit: 320,
+    });
     await manager.whenSettled(runId);
     const record = await manager.get(runId);
     expect(record.status).toBe('done');
@@ -62,7 +71,11 @@ describe('run manager', () => {
   });
 
   it('pauses, resumes and stops a run', async () => {
-    const { runId } = await manager.start({ graph: tinyCnn(), training: quickTraining({ epochs: 50 }), limit: 320 });
+    const { runId } = await manager.start({
+      graph: tinyCnn(),
+      training: quickTraining({ epochs: 50 }),
+      limit: 320,
+    });
     await until(() => events.some((e) => e.kind === 'batch'));
     await manager.pause(runId);
     await until(() => events.some((e) => e.kind === 'paused'));
@@ -81,14 +94,25 @@ describe('run manager', () => {
     );
     const broken = tinyCnn();
     broken.edges.pop();
-    await expect(manager.start({ graph: broken, training: quickTraining() })).rejects.toThrow(/cannot be trained/);
+    await expect(manager.start({ graph: broken, training: quickTraining() })).rejects.toThrow(
+      /cannot be trained/,
+    );
     expect(await manager.list()).toEqual([]);
   });
 
   it('resumes a run from its checkpoint under the same id', async () => {
-    const { runId } = await manager.start({ graph: tinyCnn(), training: quickTraining({ epochs: 1 }), limit: 160 });
+    const { runId } = await manager.start({
+      graph: tinyCnn(),
+      training: quickTraining({ epochs: 1 }),
+      limit: 160,
+    });
     await manager.whenSettled(runId);
-    const again = await manager.start({ graph: tinyCnn(), training: quickTraining({ epochs: 2 }), limit: 160, resumeFrom: runId });
+    const again = await manager.start({
+      graph: tinyCnn(),
+      training: quickTraining({ epochs: 2 }),
+      limit: 160,
+      resumeFrom: runId,
+    });
     expect(again.runId).toBe(runId);
     await manager.whenSettled(runId);
     const record = await manager.get(runId);
@@ -100,7 +124,19 @@ describe('run manager', () => {
     const dying: JobLauncher = (start, onMessage, onExit) => {
       const runId = start.job.runId;
       setTimeout(() => {
-        onMessage({ type: 'event', event: { kind: 'epoch', runId, epoch: 1, trainLoss: 1, trainAccuracy: 0.5, testLoss: 1, testAccuracy: 0.5, seconds: 1 } });
+        onMessage({
+          type: 'event',
+          event: {
+            kind: 'epoch',
+            runId,
+            epoch: 1,
+            trainLoss: 1,
+            trainAccuracy: 0.5,
+            testLoss: 1,
+            testAccuracy: 0.5,
+            seconds: 1,
+          },
+        });
         onExit('the training worker stopped unexpectedly (exit code 134)');
       }, 10);
       return { send: () => {}, kill: async () => {} };
@@ -117,7 +153,11 @@ describe('run manager', () => {
   });
 
   it('marks runs left running by a previous engine as failed on start-up', async () => {
-    const { runId } = await manager.start({ graph: tinyCnn(), training: quickTraining({ epochs: 1 }), limit: 64 });
+    const { runId } = await manager.start({
+      graph: tinyCnn(),
+      training: quickTraining({ epochs: 1 }),
+      limit: 64,
+    });
     await manager.whenSettled(runId);
     const record = await manager.get(runId);
     await saveRunRecord(dataDir, { ...record, status: 'running' });

@@ -100,7 +100,9 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     const previous = writes.get(record.id) ?? Promise.resolve();
     const next = previous
       .then(() => saveRunRecord(dataDir, snapshot))
-      .catch((error: unknown) => log('error', `could not save run ${record.id}: ${(error as Error).message}`));
+      .catch((error: unknown) =>
+        log('error', `could not save run ${record.id}: ${(error as Error).message}`),
+      );
     writes.set(record.id, next);
     return next;
   }
@@ -190,7 +192,8 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     if (!source) throw new Error(`run '${id}' has no trained weights yet: no epoch has finished`);
     const savedAt = String((await stat(join(source, MODEL_FILE))).mtimeMs);
     const cached = predictors.get(id);
-    if (cached && cached.source === source && cached.savedAt === savedAt) return { predictor: cached.predictor, record };
+    if (cached && cached.source === source && cached.savedAt === savedAt)
+      return { predictor: cached.predictor, record };
     cached?.predictor.dispose();
     predictors.delete(id);
     const plan = checkRunnable(record.graph, await datasetInfo(record.datasetId));
@@ -245,7 +248,9 @@ export function createRunManager(options: RunManagerOptions): RunManager {
         checkpointDir: paths.checkpoint,
         resumeFrom: resumed ? paths.checkpoint : null,
         finalModelDir: paths.model,
-        ...(options.batchEventIntervalMs !== undefined ? { batchEventIntervalMs: options.batchEventIntervalMs } : {}),
+        ...(options.batchEventIntervalMs !== undefined
+          ? { batchEventIntervalMs: options.batchEventIntervalMs }
+          : {}),
       });
       return { runId: record.id };
     },
@@ -304,7 +309,9 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     async dispose() {
       const running = [...active.values()];
       for (const run of running) run.handle.send({ type: 'stop' });
-      await Promise.all(running.map((run) => Promise.race([run.settled, delay(5000).then(() => run.handle.kill())])));
+      await Promise.all(
+        running.map((run) => Promise.race([run.settled, delay(5000).then(() => run.handle.kill())])),
+      );
       for (const run of [...active.values()]) await run.handle.kill();
       for (const { predictor } of predictors.values()) predictor.dispose();
       predictors.clear();

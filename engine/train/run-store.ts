@@ -25,7 +25,12 @@ const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 export function runPaths(dataDir: string, id: string): RunPaths {
   if (!RUN_ID.test(id)) throw new Error(`not a run id: ${JSON.stringify(id)}`);
   const dir = join(dataDir, 'runs', id);
-  return { dir, record: join(dir, 'run.json'), checkpoint: join(dir, 'checkpoint'), model: join(dir, 'model') };
+  return {
+    dir,
+    record: join(dir, 'run.json'),
+    checkpoint: join(dir, 'checkpoint'),
+    model: join(dir, 'model'),
+  };
 }
 
 /** A new, sortable run id, e.g. `run-20261127-081530-4f2a`. */
@@ -42,7 +47,10 @@ export async function saveRunRecord(dataDir: string, record: RunRecord): Promise
 }
 
 /** Every readable run record, oldest first; unreadable ones are reported through `warn` and skipped. */
-export async function loadRunRecords(dataDir: string, warn: (message: string) => void = () => {}): Promise<RunRecord[]> {
+export async function loadRunRecords(
+  dataDir: string,
+  warn: (message: string) => void = () => {},
+): Promise<RunRecord[]> {
   let ids: string[];
   try {
     ids = await readdir(join(dataDir, 'runs'));
@@ -55,7 +63,8 @@ export async function loadRunRecords(dataDir: string, warn: (message: string) =>
     try {
       records.push(JSON.parse(await readFile(file, 'utf8')) as RunRecord);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') warn(`skipping run ${id}: ${file} cannot be read (${(error as Error).message})`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        warn(`skipping run ${id}: ${file} cannot be read (${(error as Error).message})`);
     }
   }
   return records.sort((a, b) => a.startedAt.localeCompare(b.startedAt));

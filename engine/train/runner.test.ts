@@ -18,7 +18,14 @@ afterAll(async () => {
 });
 
 function job(overrides: Partial<TrainingJob> = {}): TrainingJob {
-  return { runId: 'r1', graph: tinyCnn(), training: quickTraining(), limit: 320, batchEventIntervalMs: 0, ...overrides };
+  return {
+    runId: 'r1',
+    graph: tinyCnn(),
+    training: quickTraining(),
+    limit: 320,
+    batchEventIntervalMs: 0,
+    ...overrides,
+  };
 }
 
 async function collect(j: TrainingJob, control?: RunControl, onEvent?: (event: RunEvent) => void) {
@@ -45,7 +52,9 @@ describe('runTrainingJob', () => {
     const compact = kinds.filter((k, i) => k !== 'batch' || kinds[i - 1] !== 'batch');
     expect(compact).toEqual(['started', 'batch', 'epoch', 'batch', 'epoch', 'batch', 'epoch', 'done']);
     const batches = events.filter((e): e is Extract<RunEvent, { kind: 'batch' }> => e.kind === 'batch');
-    expect(batches.filter((b) => b.epoch === 1).map((b) => b.batch)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(batches.filter((b) => b.epoch === 1).map((b) => b.batch)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
     const epochs = events.filter((e): e is Extract<RunEvent, { kind: 'epoch' }> => e.kind === 'epoch');
     expect(epochs[2].trainLoss).toBeLessThan(epochs[0].trainLoss);
     expect(epochs[2].testAccuracy).toBeGreaterThan(0.3);
@@ -57,7 +66,9 @@ describe('runTrainingJob', () => {
   });
 
   it('throttles batch events but always sends the last batch of an epoch', async () => {
-    const { events } = await collect(job({ batchEventIntervalMs: 60_000, training: quickTraining({ epochs: 1 }) }));
+    const { events } = await collect(
+      job({ batchEventIntervalMs: 60_000, training: quickTraining({ epochs: 1 }) }),
+    );
     const batches = events.filter((e) => e.kind === 'batch').map((e) => (e as { batch: number }).batch);
     expect(batches).toEqual([1, 10]);
   });
@@ -65,7 +76,10 @@ describe('runTrainingJob', () => {
   it('keeps the tensor count flat across epochs (every tensor disposed)', async () => {
     const counts: number[] = [];
     await collect(
-      job({ graph: tinyCnn({ batchNorm: true, dropout: true }), training: quickTraining({ epochs: 4, gradientClip: 1, weightDecay: 1e-4, optimizer: 'adamw' }) }),
+      job({
+        graph: tinyCnn({ batchNorm: true, dropout: true }),
+        training: quickTraining({ epochs: 4, gradientClip: 1, weightDecay: 1e-4, optimizer: 'adamw' }),
+      }),
       undefined,
       (event) => {
         if (event.kind === 'epoch') counts.push(tf.memory().numTensors);
@@ -77,9 +91,13 @@ describe('runTrainingJob', () => {
 
   it('stops mid-run after the current batch and reports a stopped result', async () => {
     const control = new RunControl();
-    const { events, outcome } = await collect(job({ training: quickTraining({ epochs: 5 }) }), control, (event) => {
-      if (event.kind === 'batch' && event.epoch === 1 && event.batch === 3) control.stop();
-    });
+    const { events, outcome } = await collect(
+      job({ training: quickTraining({ epochs: 5 }) }),
+      control,
+      (event) => {
+        if (event.kind === 'batch' && event.epoch === 1 && event.batch === 3) control.stop();
+      },
+    );
     expect(outcome.status).toBe('stopped');
     expect(events.filter((e) => e.kind === 'batch')).toHaveLength(3);
     expect(events.some((e) => e.kind === 'epoch')).toBe(false);
@@ -101,7 +119,8 @@ describe('runTrainingJob', () => {
   });
 
   it('checkpoints each epoch and resumes at the next epoch with the optimizer state', async () => {
-    const training = (epochs: number) => quickTraining({ epochs, optimizer: 'sgd', momentum: 0.9, learningRate: 0.05 });
+    const training = (epochs: number) =>
+      quickTraining({ epochs, optimizer: 'sgd', momentum: 0.9, learningRate: 0.05 });
     const straight = await collect(job({ training: training(3) }));
     const checkpointDir = join(dataDir, 'ckpt');
     const first = await collect(job({ checkpointDir, training: training(2) }));
@@ -111,43 +130,61 @@ describe('runTrainingJob', () => {
     expect(state?.optimizer.specs.length).toBeGreaterThan(1); // step count + momentum per variable
     const resumed = await collect(job({ checkpointDir, resumeFrom: checkpointDir, training: training(3) }));
     expect(resumed.outcome.status).toBe('done');
-    const epochs = resumed.events.filter((e): e is Extract<RunEvent, { kind: 'epoch' }> => e.kind === 'epoch');
+    const epochs = resumed.events.filter(
+      (e): e is Extract<RunEvent, { kind: 'epoch' }> => e.kind === 'epoch',
+    );
     expect(epochs.map((e) => e.epoch)).toEqual([3]);
     expect((resumed.events.find((e) => e.kind === 'batch') as { epoch: number }).epoch).toBe(3);
     // Same weights, momentum and shuffle order as the run that never stopped: the same epoch 3.
-    const straightThird = straight.events.filter((e): e is Extract<RunEvent, { kind: 'epoch' }> => e.kind === 'epoch')[2];
+    const straightThird = straight.events.filter(
+      (e): e is Extract<RunEvent, { kind: 'epoch' }> => e.kind === 'epoch',
+    )[2];
     expect(epochs[0].trainLoss).toBeCloseTo(straightThird.trainLoss, 4);
     expect(epochs[0].testAccuracy).toBeCloseTo(straightThird.testAccuracy, 4);
-    if (resumed.outcome.status === 'done') expect(resumed.outcome.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+    if (resumed.outcome.status === 'done')
+      expect(resumed.outcome.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
   });
 
   it('fails with a readable message when the loss becomes NaN', async () => {
     // Weights of ~1e38 overflow float32 within a few steps.
-    const { outcome, events } = await collect(job({ training: quickTraining({ optimizer: 'sgd', learningRate: 1e38 }) }));
+    const { outcome, events } = await collect(
+      job({ training: quickTraining({ optimizer: 'sgd', learningRate: 1e38 }) }),
+    );
     expect(outcome.status).toBe('failed');
     const message = (events.at(-1) as { message: string }).message;
-    expect(message).toMatch(/^loss became (NaN|Infinity) at epoch 1 batch \d+ — the learning rate 1e\+38 is probably too high; try 0\.1$/);
+    expect(message).toMatch(
+      /^loss became (NaN|Infinity) at epoch 1 batch \d+ — the learning rate 1e\+38 is probably too high; try 0\.1$/,
+    );
   });
 
   it('rejects a learning rate that is not a positive number before training', async () => {
     const { outcome, events } = await collect(job({ training: quickTraining({ learningRate: NaN }) }));
-    expect(outcome).toEqual({ status: 'failed', message: 'the learning rate must be a positive number, got NaN' });
+    expect(outcome).toEqual({
+      status: 'failed',
+      message: 'the learning rate must be a positive number, got NaN',
+    });
     expect(events.map((e) => e.kind)).toEqual(['failed']);
   });
 
   it('refuses a model whose output units differ from the class count, naming both', async () => {
     const { outcome } = await collect(job({ graph: tinyCnn({ units: 7 }) }));
     expect(outcome).toMatchObject({ status: 'failed' });
-    expect((outcome as { message: string }).message).toMatch(/'synthetic' has 10 classes but the model's output node out has 7 units/);
+    expect((outcome as { message: string }).message).toMatch(
+      /'synthetic' has 10 classes but the model's output node out has 7 units/,
+    );
   });
 
   it('adapts images to the input node: 32×32 input trains on 28×28 data', async () => {
-    const { outcome } = await collect(job({ graph: tinyCnn({ size: 32 }), training: quickTraining({ epochs: 1 }), limit: 64 }));
+    const { outcome } = await collect(
+      job({ graph: tinyCnn({ size: 32 }), training: quickTraining({ epochs: 1 }), limit: 64 }),
+    );
     expect(outcome.status).toBe('done');
   });
 
   it('holds out a validation split: epochs report it, the result reports the test set', async () => {
-    const { events, outcome } = await collect(job({ training: quickTraining({ epochs: 1, validationSplit: 0.25 }) }));
+    const { events, outcome } = await collect(
+      job({ training: quickTraining({ epochs: 1, validationSplit: 0.25 }) }),
+    );
     expect(outcome.status).toBe('done');
     const batches = events.filter((e) => e.kind === 'batch');
     expect((batches[0] as { batchesPerEpoch: number }).batchesPerEpoch).toBe(8); // 240 of 320 images at 32

@@ -80,13 +80,22 @@ export async function runTrainingJob(job: TrainingJob, options: RunnerOptions): 
     let startEpoch = 0;
     let history: EpochMetrics[] = [];
     if (job.resumeFrom) {
-      const state = await restoreCheckpoint(tf, job.resumeFrom, { model: trainedModel, optimizer: trainedOptimizer });
+      const state = await restoreCheckpoint(tf, job.resumeFrom, {
+        model: trainedModel,
+        optimizer: trainedOptimizer,
+      });
       startEpoch = state.epochsDone;
       history = state.history;
       log('info', `resuming from ${job.resumeFrom} at epoch ${startEpoch + 1}`);
     }
 
-    const data = subsetData(dataset.train, dataset.test, job.limit ?? null, settings.seed, settings.validationSplit);
+    const data = subsetData(
+      dataset.train,
+      dataset.test,
+      job.limit ?? null,
+      settings.seed,
+      settings.validationSplit,
+    );
     const perEpoch = batchesPerEpoch(data.trainIndices?.length ?? data.train.count, settings.batchSize);
     emit({
       kind: 'started',
@@ -172,10 +181,15 @@ export function subsetData(
     data.testIndices = limitIndices(test, testCount, seed + 1);
   }
   if (validationFraction > 0) {
-    if (!(validationFraction < 1)) throw new TrainingError(`the validation split must be below 1, got ${validationFraction}`);
+    if (!(validationFraction < 1))
+      throw new TrainingError(`the validation split must be below 1, got ${validationFraction}`);
     const pool = data.trainIndices;
     // Split positions 0…n-1 of the pool, then map them to image indices.
-    const split = splitValidation({ ...train, count: pool?.length ?? train.count }, validationFraction, seed + 2);
+    const split = splitValidation(
+      { ...train, count: pool?.length ?? train.count },
+      validationFraction,
+      seed + 2,
+    );
     const toImages = (positions: Uint32Array) => (pool ? positions.map((p) => pool[p]) : positions);
     data.trainIndices = toImages(split.train);
     data.validationIndices = toImages(split.validation);

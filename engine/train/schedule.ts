@@ -63,6 +63,8 @@ function scheduledRate(
       return 0.5 * base * (1 + Math.cos(Math.PI * progress));
     }
     default:
-      throw new Error(`unknown learning-rate schedule '${String(settings.schedule)}' (use constant, step or cosine)`);
+      throw new Error(
+        `unknown learning-rate schedule '${String(settings.schedule)}' (use constant, step or cosine)`,
+      );
   }
 }

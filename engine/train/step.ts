@@ -22,7 +22,13 @@ export interface StepContext {
  * Mean cross-entropy of a batch: softmax cross-entropy on logits, or the negative log of the
  * clipped probabilities when the model already applies softmax.
  */
-export function crossEntropy(tf: Tf, labels: tfjs.Tensor1D, output: tfjs.Tensor, classCount: number, outputIsProbabilities: boolean): tfjs.Scalar {
+export function crossEntropy(
+  tf: Tf,
+  labels: tfjs.Tensor1D,
+  output: tfjs.Tensor,
+  classCount: number,
+  outputIsProbabilities: boolean,
+): tfjs.Scalar {
   const oneHot = tf.oneHot(labels, classCount);
   if (!outputIsProbabilities) return tf.losses.softmaxCrossEntropy(oneHot, output) as tfjs.Scalar;
   const logProbabilities = tf.log(tf.clipByValue(output, 1e-7, 1));
@@ -82,6 +88,9 @@ export function evaluateBatch(
   return tf.tidy(() => {
     const output = model.apply(xs, { training: false }) as tfjs.Tensor;
     const loss = crossEntropy(tf, labels, output, context.classCount, context.outputIsProbabilities);
-    return { lossSum: tf.mul(loss, labels.shape[0]) as tfjs.Scalar, predicted: tf.argMax(output, -1) as tfjs.Tensor1D };
+    return {
+      lossSum: tf.mul(loss, labels.shape[0]) as tfjs.Scalar,
+      predicted: tf.argMax(output, -1) as tfjs.Tensor1D,
+    };
   });
 }

@@ -141,7 +141,12 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopOut
         packed.dispose();
         batch++;
         if (!Number.isFinite(loss)) {
-          throw divergenceError(loss, { epoch: epoch + 1, batch, learningRate, optimizer: settings.optimizer });
+          throw divergenceError(loss, {
+            epoch: epoch + 1,
+            batch,
+            learningRate,
+            optimizer: settings.optimizer,
+          });
         }
         lossSum += loss * next.size;
         correct += batchCorrect;
@@ -175,7 +180,10 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopOut
       if (control.stopRequested) break;
 
       const evaluation = data.validationIndices
-        ? await evaluateSet(stepContext, data.train, { ...evaluationOptions, indices: data.validationIndices })
+        ? await evaluateSet(stepContext, data.train, {
+            ...evaluationOptions,
+            indices: data.validationIndices,
+          })
         : await evaluateSet(stepContext, data.test, testOptions);
       if (!evaluation) break;
       lastEvaluation = evaluation;

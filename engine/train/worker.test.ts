@@ -14,9 +14,16 @@ let manager: RunManager;
 const events: RunEvent[] = [];
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['scripts/build-engine.mjs'], { cwd: join(import.meta.dirname, '../..'), stdio: 'inherit' });
+  execFileSync(process.execPath, ['scripts/build-engine.mjs'], {
+    cwd: join(import.meta.dirname, '../..'),
+    stdio: 'inherit',
+  });
   dataDir = await mkdtemp(join(tmpdir(), 'cnn-worker-'));
-  manager = createRunManager({ dataDir, emit: (event) => events.push(event), launcher: workerLauncher(trainWorkerPath()) });
+  manager = createRunManager({
+    dataDir,
+    emit: (event) => events.push(event),
+    launcher: workerLauncher(trainWorkerPath()),
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -26,7 +33,11 @@ afterAll(async () => {
 
 describe('training worker', () => {
   it('trains in a worker thread while this thread stays responsive, then exits', async () => {
-    const { runId } = await manager.start({ graph: tinyCnn(), training: quickTraining({ epochs: 2 }), limit: 320 });
+    const { runId } = await manager.start({
+      graph: tinyCnn(),
+      training: quickTraining({ epochs: 2 }),
+      limit: 320,
+    });
     let ticks = 0;
     const timer = setInterval(() => ticks++, 10);
     await manager.whenSettled(runId);

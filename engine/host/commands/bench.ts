@@ -48,18 +48,38 @@ const ALL: Array<{ preset: string; batchSize?: number; seconds?: number }> = [
 
 async function benchOne(
   preset: string,
-  options: { batchSize?: number; seconds: number; backend?: string; torch: boolean; progress: (text: string) => void },
+  options: {
+    batchSize?: number;
+    seconds: number;
+    backend?: string;
+    torch: boolean;
+    progress: (text: string) => void;
+  },
 ): Promise<BenchRow> {
   const graph = getPreset(preset);
   const batchSize = options.batchSize ?? graph.training.batchSize;
   const { tf, info } = await selectBackend({ ...(options.backend ? { force: options.backend } : {}) });
   options.progress(`${preset}: training ${options.seconds}s at batch ${batchSize} on ${info.name}…`);
-  const ours = await benchTraining(tf, graph, { batchSize, seconds: options.seconds, warmupBatches: preset === 'resnet18' ? 1 : 2 });
+  const ours = await benchTraining(tf, graph, {
+    batchSize,
+    seconds: options.seconds,
+    warmupBatches: preset === 'resnet18' ? 1 : 2,
+  });
   const side = graph.nodes.find((node) => node.type === 'input')?.params.height;
   const pipeline = await benchPipeline({ minMilliseconds: 400, batchSize });
   const pipelineImagesPerSecond =
-    side === 224 ? pipeline.imagesPerSecond224 : side === 96 ? pipeline.imagesPerSecond96 : pipeline.imagesPerSecond28;
-  const row: BenchRow = { preset, backend: info.name, batchSize, imagesPerSecond: ours.imagesPerSecond, pipelineImagesPerSecond };
+    side === 224
+      ? pipeline.imagesPerSecond224
+      : side === 96
+        ? pipeline.imagesPerSecond96
+        : pipeline.imagesPerSecond28;
+  const row: BenchRow = {
+    preset,
+    backend: info.name,
+    batchSize,
+    imagesPerSecond: ours.imagesPerSecond,
+    pipelineImagesPerSecond,
+  };
   if (options.torch && (torchModels as readonly string[]).includes(preset)) {
     options.progress(`${preset}: PyTorch…`);
     try {
@@ -74,10 +94,20 @@ async function benchOne(
 }
 
 const fmt = (n: number | undefined, digits = 0) =>
-  n === undefined ? '—' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  n === undefined
+    ? '—'
+    : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 export function benchTable(rows: readonly BenchRow[]): string {
-  const header = ['preset', 'backend', 'batch', 'train img/s', 'pipeline img/s', 'PyTorch img/s', 'ours/PyTorch'];
+  const header = [
+    'preset',
+    'backend',
+    'batch',
+    'train img/s',
+    'pipeline img/s',
+    'PyTorch img/s',
+    'ours/PyTorch',
+  ];
   const body = rows.map((r) => [
     r.preset,
     r.backend,
@@ -88,7 +118,8 @@ export function benchTable(rows: readonly BenchRow[]): string {
     r.ratio === undefined ? '—' : `${r.ratio.toFixed(2)}×`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
@@ -157,7 +188,8 @@ export async function run(args: string[]): Promise<number> {
   if (json) console.log(JSON.stringify(values.all ? rows : rows[0]));
   else {
     console.log(benchTable(rows));
-    for (const row of rows) if (row.pytorchError) console.log(`${row.preset}: PyTorch failed: ${row.pytorchError}`);
+    for (const row of rows)
+      if (row.pytorchError) console.log(`${row.preset}: PyTorch failed: ${row.pytorchError}`);
   }
   return 0;
 }

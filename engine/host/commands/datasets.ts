@@ -19,7 +19,10 @@ export async function run(args: string[]): Promise<number> {
   try {
     const { values } = parseArgs({
       args,
-      options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+      options: {
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
     });
     if (values.help) {
       console.log(USAGE);
@@ -46,7 +49,8 @@ export async function run(args: string[]): Promise<number> {
   ]);
   const header = ['id', 'name', 'source', 'train', 'test', 'image h×w×c', 'classes'];
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
-  const format = (row: string[]) => row.map((cell, i) => (i >= 3 && i !== 5 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ');
+  const format = (row: string[]) =>
+    row.map((cell, i) => (i >= 3 && i !== 5 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ');
   console.log(format(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(format(row));

@@ -24,7 +24,9 @@ async function capture(fn: () => Promise<number>): Promise<{ code: number; out: 
   const out: string[] = [];
   let err = '';
   const log = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void out.push(String(line)));
-  const error = vi.spyOn(console, 'error').mockImplementation((line: unknown) => void (err += `${String(line)}\n`));
+  const error = vi
+    .spyOn(console, 'error')
+    .mockImplementation((line: unknown) => void (err += `${String(line)}\n`));
   const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
   try {
     return { code: await fn(), out, err };
@@ -38,23 +40,50 @@ async function capture(fn: () => Promise<number>): Promise<{ code: number; out: 
 describe('cnn-studio train', () => {
   it('--json prints events and ends with exactly the result line', async () => {
     const { code, out } = await capture(() =>
-      run(['--file', graphFile, '--dataset', 'synthetic', '--epochs', '1', '--limit', '64', '--batch-size', '16', '--lr', '0.01', '--optimizer', 'adam', '--json']),
+      run([
+        '--file',
+        graphFile,
+        '--dataset',
+        'synthetic',
+        '--epochs',
+        '1',
+        '--limit',
+        '64',
+        '--batch-size',
+        '16',
+        '--lr',
+        '0.01',
+        '--optimizer',
+        'adam',
+        '--json',
+      ]),
     );
     expect(code).toBe(0);
     const lines = out.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines[0].event).toBe('started');
     expect(lines.some((line) => line.event === 'epoch')).toBe(true);
     const last = lines.at(-1)!;
-    expect(Object.keys(last)).toEqual(['event', 'testAccuracy', 'testLoss', 'trainAccuracy', 'trainLoss', 'epochs', 'backend', 'imagesPerSecond']);
+    expect(Object.keys(last)).toEqual([
+      'event',
+      'testAccuracy',
+      'testLoss',
+      'trainAccuracy',
+      'trainLoss',
+      'epochs',
+      'backend',
+      'imagesPerSecond',
+    ]);
     expect(last).toMatchObject({ event: 'done', epochs: 1 });
     expect(typeof last.backend).toBe('string');
   });
 
   it('prints a summary with per-class accuracy in human mode', async () => {
-    const { code, out } = await capture(() => run(['--file', graphFile, '--dataset', 'synthetic', '--epochs', '1', '--limit', '32']));
+    const { code, out } = await capture(() =>
+      run(['--file', graphFile, '--dataset', 'synthetic', '--epochs', '1', '--limit', '32']),
+    );
     expect(code).toBe(0);
     expect(out[0]).toBe('Done.');
-    expect(out.join("\n")).toMatch(/test {2}loss [\d.]+ {2}accuracy [\d.]+/);
+    expect(out.join('\n')).toMatch(/test {2}loss [\d.]+ {2}accuracy [\d.]+/);
     expect(out.join('\n')).toMatch(/checkerboard/);
   });
 
@@ -76,7 +105,8 @@ describe('cnn-studio train', () => {
     expect(code).toBe(1);
     expect(JSON.parse(out.at(-1)!)).toEqual({
       event: 'failed',
-      message: "the dataset 'synthetic' has 10 classes but the model's output node out has 7 units — set its units to 10",
+      message:
+        "the dataset 'synthetic' has 10 classes but the model's output node out has 7 units — set its units to 10",
     });
   });
 });

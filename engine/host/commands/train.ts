@@ -60,7 +60,9 @@ const options = {
 type Values = ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
 
 /** The graph and settings to train, from the arguments (and the checkpoint when resuming). */
-async function plan(values: Values): Promise<{ graph: GraphDocument; training: TrainingSettings; resumeFrom: string | null }> {
+async function plan(
+  values: Values,
+): Promise<{ graph: GraphDocument; training: TrainingSettings; resumeFrom: string | null }> {
   const resumeFrom = values.resume ? resolve(values.resume) : null;
   const checkpoint = resumeFrom ? await readCheckpointState(resumeFrom) : null;
   if (resumeFrom && !checkpoint) throw new UsageError(`--resume: no checkpoint in ${resumeFrom}`);
@@ -84,7 +86,8 @@ async function plan(values: Values): Promise<{ graph: GraphDocument; training: T
     ['learningRate', parseNumber('--lr', values.lr, 'float', 0)],
     ['seed', parseNumber('--seed', values.seed, 'int', 0)],
   ];
-  for (const [key, value] of overrides) if (value !== undefined) (training as unknown as Record<string, number>)[key] = value;
+  for (const [key, value] of overrides)
+    if (value !== undefined) (training as unknown as Record<string, number>)[key] = value;
   return { graph, training, resumeFrom };
 }
 
@@ -106,7 +109,9 @@ export async function run(args: string[]): Promise<number> {
     job = await plan(values);
     limit = parseNumber('--limit', values.limit, 'int', 1);
   } catch (error) {
-    console.error(`cnn-studio train: ${(error as Error).message}${error instanceof UsageError ? `\n\n${USAGE}` : ''}`);
+    console.error(
+      `cnn-studio train: ${(error as Error).message}${error instanceof UsageError ? `\n\n${USAGE}` : ''}`,
+    );
     return error instanceof UsageError ? 2 : 1;
   }
 

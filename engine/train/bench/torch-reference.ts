@@ -21,7 +21,12 @@ export interface TorchResult {
 function run(args: string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(PYTHON, args, { timeout: timeoutMs, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${PYTHON} ${args.join(' ')} failed: ${stderr.trim().split('\n').at(-1) ?? error.message}`));
+      if (error)
+        reject(
+          new Error(
+            `${PYTHON} ${args.join(' ')} failed: ${stderr.trim().split('\n').at(-1) ?? error.message}`,
+          ),
+        );
       else resolve(stdout);
     });
   });
@@ -48,11 +53,28 @@ export async function torchAvailable(): Promise<{ version: string } | { reason: 
 }
 
 /** Times the same network in PyTorch (2 threads, SGD, random data, warm-up excluded). */
-export async function benchTorch(model: string, batchSize: number, seconds: number, warmup = 2): Promise<TorchResult> {
+export async function benchTorch(
+  model: string,
+  batchSize: number,
+  seconds: number,
+  warmup = 2,
+): Promise<TorchResult> {
   const script = torchScriptPath();
   if (!script) throw new Error('torch_bench.py not found');
   const stdout = await run(
-    [script, '--model', model, '--batch-size', String(batchSize), '--seconds', String(seconds), '--warmup', String(warmup), '--threads', '2'],
+    [
+      script,
+      '--model',
+      model,
+      '--batch-size',
+      String(batchSize),
+      '--seconds',
+      String(seconds),
+      '--warmup',
+      String(warmup),
+      '--threads',
+      '2',
+    ],
     Math.max(120_000, seconds * 20_000),
   );
   const line = stdout.trim().split('\n').at(-1) ?? '';

@@ -27,7 +27,11 @@ export interface TrainingBenchResult {
   seconds: number;
 }
 
-export async function benchTraining(tf: Tf, graph: GraphDocument, options: TrainingBenchOptions): Promise<TrainingBenchResult> {
+export async function benchTraining(
+  tf: Tf,
+  graph: GraphDocument,
+  options: TrainingBenchOptions,
+): Promise<TrainingBenchResult> {
   const classCount = options.classCount ?? 10;
   const plan = checkRunnable(graph, {
     id: 'random',
@@ -43,8 +47,18 @@ export async function benchTraining(tf: Tf, graph: GraphDocument, options: Train
   const optimizer = createOptimizer(tf, { ...graph.training, optimizer: 'sgd', momentum: 0, weightDecay: 0 });
   const [h, w, c] = plan.inputShape;
   const xs = tf.randomUniform([options.batchSize, h, w, c], 0, 1, 'float32', 1) as tfjs.Tensor4D;
-  const labels = tf.tensor1d(Int32Array.from({ length: options.batchSize }, (_, i) => i % classCount), 'int32');
-  const context = { tf, model, optimizer, classCount, outputIsProbabilities: plan.outputIsProbabilities, gradientClip: 0 };
+  const labels = tf.tensor1d(
+    Int32Array.from({ length: options.batchSize }, (_, i) => i % classCount),
+    'int32',
+  );
+  const context = {
+    tf,
+    model,
+    optimizer,
+    classCount,
+    outputIsProbabilities: plan.outputIsProbabilities,
+    gradientClip: 0,
+  };
   const step = async () => {
     const packed = withRandom(random, () => trainStep(context, xs, labels, 0.01));
     await packed.data();

@@ -13,7 +13,10 @@ export class UsageError extends Error {
 }
 
 /** Loads `--preset <id>` or `--file <path>` (exactly one); errors name the preset or file. */
-export async function loadGraphSource(source: { preset?: string | undefined; file?: string | undefined }): Promise<GraphDocument> {
+export async function loadGraphSource(source: {
+  preset?: string | undefined;
+  file?: string | undefined;
+}): Promise<GraphDocument> {
   if ((source.preset === undefined) === (source.file === undefined)) {
     throw new UsageError('give exactly one of --preset <id> or --file <graph.json>');
   }
@@ -29,7 +32,9 @@ export async function loadGraphSource(source: { preset?: string | undefined; fil
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(`${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`, { cause: error });
+    throw new Error(`${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`, {
+      cause: error,
+    });
   }
   try {
     return loadGraphDocument(text);
@@ -39,12 +44,20 @@ export async function loadGraphSource(source: { preset?: string | undefined; fil
 }
 
 /** Parses a CLI number, naming the option and quoting the value when it is not one. */
-export function parseNumber(option: string, value: string | undefined, kind: 'int' | 'float', min?: number): number | undefined {
+export function parseNumber(
+  option: string,
+  value: string | undefined,
+  kind: 'int' | 'float',
+  min?: number,
+): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
   if (value.trim() === '' || !Number.isFinite(number) || (kind === 'int' && !Number.isInteger(number))) {
-    throw new UsageError(`${option} must be ${kind === 'int' ? 'a whole number' : 'a number'}, got "${value}"`);
+    throw new UsageError(
+      `${option} must be ${kind === 'int' ? 'a whole number' : 'a number'}, got "${value}"`,
+    );
   }
-  if (min !== undefined && number < min) throw new UsageError(`${option} must be at least ${min}, got "${value}"`);
+  if (min !== undefined && number < min)
+    throw new UsageError(`${option} must be at least ${min}, got "${value}"`);
   return number;
 }

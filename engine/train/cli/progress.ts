@@ -12,7 +12,11 @@ export function formatDuration(seconds: number): string {
 }
 
 /** One line of progress, e.g. `epoch 1/2 [#######.........] 110/235 loss 0.612 acc 0.781 1,204 img/s ETA 0:42`. */
-export function progressLine(event: Extract<RunEvent, { kind: 'batch' }>, epochs: number, width = 20): string {
+export function progressLine(
+  event: Extract<RunEvent, { kind: 'batch' }>,
+  epochs: number,
+  width = 20,
+): string {
   const filled = Math.round((event.batch / event.batchesPerEpoch) * width);
   const bar = '#'.repeat(filled) + '.'.repeat(width - filled);
   return (
