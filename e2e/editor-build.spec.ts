@@ -93,5 +93,5 @@ test('a dragged link dropped on empty canvas offers only layers that fit, and co
   await expect(menu.getByTestId('add-menu-item-conv2d')).toHaveCount(0); // a vector can't feed a convolution
   await menu.getByTestId('add-menu-item-dense').click();
   await expect(page.locator('[data-testid^="edge-shape-"]', { hasText: '784' })).toHaveCount(1);
-  await expect(page.getByTestId('summary-output-shape')).toHaveText('16');
+  await expect(page.getByTestId('summary-output-shape')).toHaveText('10'); // Dense's default units
 });
