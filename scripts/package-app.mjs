@@ -90,7 +90,7 @@ function checkBuilt() {
 }
 
 /** Where electron-builder takes the runtime from: `{ dist, kind }`. */
-function resolveRuntime(requested) {
+export function resolveRuntime(requested, { projectRoot = root } = {}) {
   if (requested) {
     const dist = path.resolve(requested);
     if (!existsSync(dist)) throw new Error(`--electron-dist: no such file or folder: '${dist}'`);
@@ -105,9 +105,12 @@ function resolveRuntime(requested) {
     }
     return { dist, kind: 'given' };
   }
-  const installed = path.join(root, 'node_modules/electron/dist');
+  const installed = path.join(projectRoot, 'node_modules/electron/dist');
   if (existsSync(path.join(installed, 'electron'))) return { dist: installed, kind: 'installed' };
-  return { dist: prepareStandInRuntime(), kind: 'stand-in' };
+  return {
+    dist: prepareStandInRuntime(path.join(projectRoot, '.cache', `electron-stand-in-${electronVersion}`)),
+    kind: 'stand-in',
+  };
 }
 
 const standInScript = (version) => `#!/bin/sh
@@ -123,8 +126,7 @@ exit 127
 `;
 
 /** A folder shaped like an unpacked Electron release, with a script in place of the binary. */
-function prepareStandInRuntime() {
-  const dir = path.join(root, '.cache', `electron-stand-in-${electronVersion}`);
+export function prepareStandInRuntime(dir) {
   mkdirSync(path.join(dir, 'resources'), { recursive: true });
   writeFileSync(path.join(dir, 'electron'), standInScript(electronVersion));
   chmodSync(path.join(dir, 'electron'), 0o755);
@@ -138,18 +140,25 @@ function prepareStandInRuntime() {
   return dir;
 }
 
+/** The Linux targets to build; a stand-in runtime can only make the unpacked folder. */
+export function chooseTargets(runtimeKind, requested) {
+  const targets = requested ?? (runtimeKind === 'stand-in' ? ['dir'] : ['dir', 'AppImage', 'deb']);
+  const notDir = targets.filter((target) => target !== 'dir');
+  if (runtimeKind === 'stand-in' && notDir.length > 0) {
+    throw new Error(
+      'no Electron runtime here (node_modules/electron/dist is empty and no --electron-dist was given): ' +
+        `only the 'dir' target can be made, not ${notDir.join(', ')}`,
+    );
+  }
+  return targets;
+}
+
 function main() {
   const options = parseArgs(process.argv.slice(2));
   if (!options.skipBuild) buildEverything();
   checkBuilt();
   const runtime = resolveRuntime(options.electronDist);
-  const targets = options.targets ?? (runtime.kind === 'stand-in' ? ['dir'] : ['dir', 'AppImage', 'deb']);
-  if (runtime.kind === 'stand-in' && targets.some((target) => target !== 'dir')) {
-    throw new Error(
-      `no Electron runtime here (node_modules/electron/dist is empty and no --electron-dist was given): ` +
-        `only the 'dir' target can be made, not ${targets.filter((t) => t !== 'dir').join(', ')}`,
-    );
-  }
+  const targets = chooseTargets(runtime.kind, options.targets);
   if (runtime.kind === 'stand-in') {
     console.warn(
       `package-app: WARNING: no Electron ${electronVersion} runtime available; packaging with a stand-in. ` +
@@ -178,9 +187,11 @@ function main() {
   }
 }
 
-try {
-  main();
-} catch (error) {
-  console.error(`package-app: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    main();
+  } catch (error) {
+    console.error(`package-app: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
 }
