@@ -3,11 +3,24 @@ import type { Tf } from './kernels/kernel-runner';
 import { conv2dBackpropFilterConfig } from './kernels/conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './kernels/conv2d-backprop-input';
 import { wasmTileConfig } from './kernels/wasm-tile';
-import { cpuMaxPoolGradConfig } from './kernels/cpu-max-pool-grad';
+import { poolGradConfig } from './kernels/pool-grad';
+import { wasmIdentityConfig } from './kernels/wasm-identity';
+import { wasmBatchMatMulConfig } from './kernels/wasm-batch-mat-mul';
+
+/** Stock kernels we replaced, by `backend/kernel` (null: the backend had none). */
+const stockKernels = new Map<string, KernelConfig | null>();
+
+/** The backend's own kernel, even after we replaced it. */
+function stockKernel(tf: Tf, backendName: string, kernelName: string): KernelConfig {
+  const key = `${backendName}/${kernelName}`;
+  const stock = stockKernels.has(key) ? stockKernels.get(key) : tf.getKernel(kernelName, backendName);
+  if (!stock) throw new Error(`Backend '${backendName}' has no stock '${kernelName}' kernel to build on.`);
+  return stock;
+}
 
 /**
- * Our training kernels for one backend. Native tfjs-node and webgpu get none: their stock
- * kernels are already fast. See engine/backends/README.md for what each one replaces and why.
+ * Our training kernels for one backend, each measured to matter (engine/backends/README.md).
+ * Native tfjs-node and webgpu get none: their stock kernels are already fast.
  */
 export function kernelPatchesFor(tf: Tf, backendName: string): KernelConfig[] {
   switch (backendName) {
@@ -16,16 +29,21 @@ export function kernelPatchesFor(tf: Tf, backendName: string): KernelConfig[] {
         conv2dBackpropFilterConfig(tf, 'wasm'),
         conv2dBackpropInputConfig(tf, 'wasm'),
         wasmTileConfig(),
+        poolGradConfig(tf, 'MaxPoolGrad', 'wasm'),
+        poolGradConfig(tf, 'AvgPoolGrad', 'wasm'),
+        wasmIdentityConfig(),
+        wasmBatchMatMulConfig(tf, stockKernel(tf, 'wasm', 'BatchMatMul')),
       ];
     case 'cpu':
-      return [conv2dBackpropFilterConfig(tf, 'cpu'), cpuMaxPoolGradConfig(tf)];
+      return [
+        conv2dBackpropFilterConfig(tf, 'cpu'),
+        poolGradConfig(tf, 'MaxPoolGrad', 'cpu'),
+        poolGradConfig(tf, 'AvgPoolGrad', 'cpu'),
+      ];
     default:
       return [];
   }
 }
-
-/** Stock kernels we replaced, by `backend/kernel`, so they can be put back (benchmarks, tests). */
-const stockKernels = new Map<string, KernelConfig | null>();
 
 /**
  * Registers `backendName`'s training kernels in tfjs's kernel registry, replacing the stock

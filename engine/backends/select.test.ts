@@ -36,13 +36,13 @@ describe('selectBackendFrom', () => {
     expect(candidate).toBe('cpu');
     expect(info.name).toBe('cpu');
     expect(info.device).toBe('CPU (JavaScript)');
-    expect(info.patchedKernels).toEqual(['Conv2DBackpropFilter', 'MaxPoolGrad']);
+    expect(info.patchedKernels).toEqual(['Conv2DBackpropFilter', 'MaxPoolGrad', 'AvgPoolGrad']);
     expect(info.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'ghost', 'empty']);
     expect(info.skipped[0].reason).toBe('package missing');
     expect(info.skipped[1].reason).toMatch(/setBackend\('no-device'\) returned false/);
     expect(info.skipped[2].reason).toMatch(/not registered for backend 'no-kernels'/);
     expect(messages.at(-1)).toMatch(
-      /^backend: cpu — CPU \(JavaScript\); our kernels: Conv2DBackpropFilter, MaxPoolGrad$/,
+      /^backend: cpu — CPU \(JavaScript\); our kernels: Conv2DBackpropFilter, MaxPoolGrad, AvgPoolGrad$/,
     );
     tf.removeBackend('no-kernels');
     tf.removeBackend('no-device');
@@ -93,7 +93,15 @@ describe('selectBackend (the real candidates)', () => {
     expect(first.info.name).toBe('wasm');
     expect(first.info.device).toMatch(/^CPU \(WebAssembly SIMD, \d+ threads?\)$/);
     expect(first.info.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'webgpu']);
-    expect(first.info.patchedKernels).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Tile']);
+    expect(first.info.patchedKernels).toEqual([
+      'Conv2DBackpropFilter',
+      'Conv2DBackpropInput',
+      'Tile',
+      'MaxPoolGrad',
+      'AvgPoolGrad',
+      'Identity',
+      'BatchMatMul',
+    ]);
     expect(tf.getBackend()).toBe('wasm');
     const logged = messages.length;
     await tf.setBackend('cpu');
@@ -109,7 +117,7 @@ describe('kernel patches in the registry', () => {
     const stock = tf.getKernel('MaxPoolGrad', 'cpu')!;
     removeKernelPatches(tf, 'cpu');
     const stockAgain = tf.getKernel('MaxPoolGrad', 'cpu')!;
-    expect(applyKernelPatches(tf, 'cpu')).toEqual(['Conv2DBackpropFilter', 'MaxPoolGrad']);
+    expect(applyKernelPatches(tf, 'cpu')).toEqual(['Conv2DBackpropFilter', 'MaxPoolGrad', 'AvgPoolGrad']);
     applyKernelPatches(tf, 'cpu');
     expect(tf.getKernel('MaxPoolGrad', 'cpu')!.kernelFunc).not.toBe(stockAgain.kernelFunc);
     removeKernelPatches(tf, 'cpu');

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { cpuMaxPoolGradConfig } from './cpu-max-pool-grad';
+import { poolGradConfig } from './pool-grad';
 import { wasmTileConfig } from './wasm-tile';
 import { initWasm, randomArray, relativeError, runKernelFunc } from './test-support';
 
@@ -57,7 +57,12 @@ describe('wasm Tile (block copies) against the stock wasm Tile', () => {
   });
 });
 
-describe('cpu MaxPoolGrad against the stock cpu kernel', () => {
+describe.each([
+  ['MaxPoolGrad', 'cpu'],
+  ['MaxPoolGrad', 'wasm'],
+  ['AvgPoolGrad', 'cpu'],
+  ['AvgPoolGrad', 'wasm'],
+] as const)('%s on %s against the stock cpu kernel', (kind, backendName) => {
   const cases: Array<{
     n: number;
     h: number;
@@ -83,18 +88,24 @@ describe('cpu MaxPoolGrad against the stock cpu kernel', () => {
   it.each(cases.map((c) => [`n${c.n} c${c.c} pool${c.pool} s${c.stride} ${c.pad}`, c] as const))(
     '%s',
     async (_name, c) => {
-      await tf.setBackend('cpu');
+      await tf.setBackend(backendName);
       const raw = randomArray(c.n * c.h * c.w * c.c, 29);
       // After a relu, windows often hold several equal maxima (zeros): both must pick the first.
       const input = tf.tensor4d(
         raw.map((v) => Math.max(0, v)),
         [c.n, c.h, c.w, c.c],
       );
-      const output = tf.maxPool(input, c.pool, c.stride, c.pad);
+      const output =
+        kind === 'MaxPoolGrad'
+          ? tf.maxPool(input, c.pool, c.stride, c.pad)
+          : tf.avgPool(input, c.pool, c.stride, c.pad);
       const dy = tf.tensor(randomArray(output.size, 31), output.shape);
+      const inputs: Record<string, tf.Tensor> =
+        kind === 'MaxPoolGrad' ? { dy, input, output } : { dy, input };
       const attrs = { filterSize: c.pool, strides: c.stride, pad: c.pad };
-      const patched = runKernelFunc(cpuMaxPoolGradConfig(tf), { dy, input, output }, attrs);
-      const stock = runKernelFunc(tf.getKernel('MaxPoolGrad', 'cpu')!, { dy, input, output }, attrs);
+      const patched = runKernelFunc(poolGradConfig(tf, kind, backendName), inputs, attrs);
+      await tf.setBackend('cpu');
+      const stock = runKernelFunc(tf.getKernel(kind, 'cpu')!, inputs, attrs);
       expect(patched.shape).toEqual(input.shape);
       expect(relativeError(patched.values, stock.values)).toBeLessThan(tolerance);
       tf.dispose([input, output, dy]);
