@@ -5,7 +5,7 @@
 import { access, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DatasetImportRequest, DatasetInfo } from '../protocol/api';
-import { builtinDatasets, getBuiltin } from './builtin/catalog';
+import { builtinDatasets, getBuiltin, loadBuiltin } from './builtin/catalog';
 import { DatasetCacheError, type CachedDataset } from './cache-file';
 import { datasetsDir, readCachedDataset, storeCachedDataset } from './cache-store';
 import { importCsv } from './import/csv';
@@ -50,7 +50,7 @@ function toDataset(info: DatasetInfo, data: CachedDataset): Dataset {
  */
 export async function openDataset(id: string, options: DatasetOptions): Promise<Dataset> {
   const builtin = getBuiltin(id);
-  if (builtin) return toDataset(structuredClone(builtin.info), await builtin.load(options));
+  if (builtin) return toDataset(structuredClone(builtin.info), await loadBuiltin(builtin, options));
 
   const entry = (await readImportIndex(options.dataDir)).find((e) => e.id === id);
   if (!entry) {

@@ -23,4 +23,5 @@ export { sampleImages, sampleToInput, sampleToImageSet, toSample } from './pipel
 export { splitValidation, limitIndices, selectImages, classCounts, imageSize } from './image-set';
 export { benchPipeline, type PipelineBenchOptions, type PipelineBenchResult } from './bench';
 export { DatasetCacheError } from './cache-file';
+export { writeShippedCaches } from './builtin/catalog';
 export { mulberry32, permutation } from './random';

