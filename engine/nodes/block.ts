@@ -30,6 +30,8 @@ export interface BlockSpec<T extends BlockTypeId> {
   summarize(params: NodeParamsMap[T]): string;
   /** Inner nodes in topological order; edges into a multi port are listed in input order. */
   expand(params: NodeParamsMap[T]): Subgraph;
+  /** Advice appended when an inner node's shape fails, e.g. which block param to change. */
+  hint?(params: NodeParamsMap[T], innerNodeId: string): string | undefined;
 }
 
 type InnerNode = Subgraph['nodes'][number];
@@ -77,7 +79,12 @@ interface InnerAnalysis {
 }
 
 /** Shapes, parameters and multiply-adds of every inner node, summed. */
-function analyzeBlock(label: string, subgraph: Subgraph, input: Shape): InnerAnalysis {
+function analyzeBlock(
+  label: string,
+  subgraph: Subgraph,
+  input: Shape,
+  hint: (innerNodeId: string) => string | undefined,
+): InnerAnalysis {
   const totals = { params: { trainable: 0, nonTrainable: 0 }, macs: 0 };
   const output = evaluateSubgraph<Shape>(subgraph, input, (node, def, params, inputs) => {
     let shape: Shape;
@@ -85,8 +92,9 @@ function analyzeBlock(label: string, subgraph: Subgraph, input: Shape): InnerAna
       shape = def.inferShape(params, inputs);
     } catch (error) {
       if (error instanceof ShapeError) {
+        const advice = hint(node.id);
         throw new ShapeError(
-          `${label}, inner layer "${node.label ?? node.id}": ${error.message}`,
+          `${label}, inner layer "${node.label ?? node.id}": ${error.message}${advice ? ` (${advice})` : ''}`,
           error.code,
         );
       }
@@ -109,7 +117,7 @@ export function defineBlock<T extends BlockTypeId>(spec: BlockSpec<T>): NodeType
     return inputs[0];
   };
   const analyze = (params: NodeParamsMap[T], inputs: readonly Shape[]) =>
-    analyzeBlock(spec.label, spec.expand(params), singleInputOf(inputs));
+    analyzeBlock(spec.label, spec.expand(params), singleInputOf(inputs), (id) => spec.hint?.(params, id));
   return {
     type: spec.type,
     label: spec.label,

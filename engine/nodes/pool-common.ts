@@ -32,6 +32,7 @@ export const POOL_PARAMS: readonly ParamSpec[] = [
   },
 ];
 
+/** Node-face text, e.g. `3×3 · s2 · p1` (stride shown only when it differs from the pool size). */
 export function summarizePool(p: PoolParams): string {
   const parts = [`${p.poolSize}×${p.poolSize}`];
   if (p.strides !== p.poolSize) parts.push(`s${p.strides}`);
@@ -40,6 +41,7 @@ export function summarizePool(p: PoolParams): string {
   return parts.join(' · ');
 }
 
+/** `[oh, ow, c]` of a pool, or a ShapeError (padding above half the window, window too large). */
 export function inferPoolShape(label: string, p: PoolParams, inputs: readonly Shape[]): Shape {
   const input = singleImageInput(label, inputs);
   // PyTorch's rule: a window made only of padding would have no value to pool.
@@ -57,6 +59,7 @@ export function tfPoolPadding(padding: Padding): 'valid' | 'same' {
   return padding === 'same' ? 'same' : 'valid';
 }
 
+/** Pixels the explicit padding layer adds before the pool (0 for 'same'/'valid'). */
 export function explicitPoolPadding(padding: Padding): number {
   return typeof padding === 'number' ? padding : 0;
 }

@@ -158,6 +158,7 @@ describe('shape rules', () => {
       shapeOf('residual', { filters: 8, use1x1: false, strides: 2 }, [8, 8, 8]),
     );
     expect(error.message).toMatch(/Residual, inner layer "add"/);
+    expect(error.message).toMatch(/1×1 shortcut/);
   });
 });
 

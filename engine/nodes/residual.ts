@@ -26,6 +26,10 @@ export const residual = defineBlock({
     if (p.use1x1) parts.push('1×1');
     return parts.join(' · ');
   },
+  hint: (p, innerNodeId) =>
+    innerNodeId === 'add' && !p.use1x1
+      ? 'turn on "1×1 shortcut" when the block changes the stride or the channel count'
+      : undefined,
   expand(p): Subgraph {
     const nodes: Subgraph['nodes'] = [
       convNode('conv1', {
