@@ -93,7 +93,19 @@ const parentPort = (process as unknown as { parentPort?: ParentPortLike }).paren
 if (parentPort) {
   const dataDir = resolveDataDir();
   const host = createEngineHost({ dataDir, version: process.env.CNN_STUDIO_VERSION });
-  serveEngineProcess({ parentPort, host, exit: (code) => process.exit(code), log });
+  // The engine is a service: it lives until main asks it to stop or kills it, even when no
+  // window is connected and nothing is pending (packaged apps have seen utility processes
+  // exit once their script finished, electron/electron#42978).
+  const keepAlive = setInterval(() => {}, 2 ** 30);
+  serveEngineProcess({
+    parentPort,
+    host,
+    exit: (code) => {
+      clearInterval(keepAlive);
+      process.exit(code);
+    },
+    log,
+  });
   log(`engine host ready (data in ${dataDir})`);
 } else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   console.error(
