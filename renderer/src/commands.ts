@@ -7,6 +7,8 @@ import { useReactFlow } from '@xyflow/react';
 import { editorActions, editorStore } from './store/editor-store';
 import { useUi } from './ui/ui-store';
 import { tidyLayout } from './canvas/layout';
+import { innerListHeight } from './canvas/block-layers';
+import { getNodeType } from '../../engine/nodes/registry';
 import { newProject, openProjectFlow, saveProjectFlow } from './files/file-actions';
 import { FIT_OPTIONS, GRID } from './canvas/Canvas';
 
@@ -63,7 +65,10 @@ export function useCommands() {
       bypass: () => editorActions.toggleBypass(),
       toggleExpand() {
         const { doc, selection } = editorStore.getState();
-        for (const n of doc.nodes.filter((x) => selection.nodes.includes(x.id))) editorActions.setExpanded(n.id, !n.expanded);
+        for (const n of doc.nodes.filter((x) => selection.nodes.includes(x.id))) {
+          const def = getNodeType(n.type);
+          if (def?.expand) editorActions.setExpanded(n.id, !n.expanded, innerListHeight(def, n.params));
+        }
       },
       newProject,
       open: () => void openProjectFlow(),

@@ -11,7 +11,7 @@ import { formatCompact, formatCount, formatShape } from '../../../engine/graph/f
 import { getNodeType } from '../../../engine/nodes/registry';
 import { resolveParams } from '../../../engine/nodes/params';
 import { editorActions } from '../store/editor-store';
-import { innerLayers } from './block-layers';
+import { innerLayers, innerListHeight } from './block-layers';
 import type { NodeError } from './flow-model';
 
 export interface LayerNodeData extends Record<string, unknown> {
@@ -77,7 +77,7 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
             title={node.expanded ? 'Collapse the inner layers' : 'Show the inner layers'}
             onClick={(e) => {
               e.stopPropagation();
-              editorActions.setExpanded(node.id, !node.expanded);
+              editorActions.setExpanded(node.id, !node.expanded, def ? innerListHeight(def, node.params) : 0);
             }}
           >
             {node.expanded ? '▾' : '▸'}

@@ -61,3 +61,13 @@ export function innerLayers(def: NodeTypeDefinition, params: Params, inputShape:
   }
   return result;
 }
+
+/** Pixel height of one inner-layer row and the list's padding (kept in step with styles.css). */
+const ROW_HEIGHT = 17;
+const LIST_PADDING = 14;
+
+/** About how much taller a block gets when expanded (for making room below it). */
+export function innerListHeight(def: NodeTypeDefinition, params: Params): number {
+  const rows = innerLayers(def, params, null).length;
+  return rows === 0 ? 0 : rows * ROW_HEIGHT + LIST_PADDING;
+}

@@ -190,6 +190,21 @@ describe('editor store', () => {
     expect(store.getState().doc.nodes.find((n) => n.id === block.id)?.expanded).toBeUndefined();
   });
 
+  it('makes room below an expanded block (top-down layout) and closes it on collapse, in one step each', () => {
+    const store = createEditorStore(getPreset('resnet18'));
+    const a = store.actions;
+    expect(store.getState().doc.layout.direction).toBe('TB');
+    const y = (id: string) => store.getState().doc.nodes.find((n) => n.id === id)!.position.y;
+    const [above, block, below] = ['maxpool1', 'residual1', 'residual2'];
+    const before = { above: y(above), block: y(block), below: y(below) };
+    const steps = store.getState().history.past.length;
+    a.setExpanded(block, true, 120);
+    expect([y(above), y(block), y(below)]).toEqual([before.above, before.block, before.below + 120]);
+    expect(store.getState().history.past.length).toBe(steps + 1);
+    a.setExpanded(block, false, 120);
+    expect(y(below)).toBe(before.below);
+  });
+
   it('inserts an unlinked node into a link, keeping the shapes flowing', () => {
     const { store, a, ids } = buildLeNet();
     const edge = store.getState().doc.edges.find((e) => e.source === ids[6])!;

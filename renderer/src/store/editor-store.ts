@@ -225,14 +225,19 @@ export function createEditorStore(initial: GraphDocument = emptyDocument()) {
         }),
       );
     },
-    /** Expands or collapses a block node's inner layers. */
-    setExpanded(id: string, expanded: boolean): void {
-      change(
-        edit.updateNodes(get().doc, [id], (n) => {
-          const { expanded: _old, ...rest } = n;
-          return expanded ? { ...rest, expanded: true } : rest;
-        }),
-      );
+    /**
+     * Expands or collapses a block node's inner layers. With `room` (the height the inner
+     * list takes), the layers after it move along to make (or close) that room, in the
+     * same undo step.
+     */
+    setExpanded(id: string, expanded: boolean, room = 0): void {
+      const node = get().doc.nodes.find((n) => n.id === id);
+      if (!node || Boolean(node.expanded) === expanded) return;
+      const toggled = edit.updateNodes(get().doc, [id], (n) => {
+        const { expanded: _old, ...rest } = n;
+        return expanded ? { ...rest, expanded: true } : rest;
+      });
+      change(edit.makeRoom(toggled, id, expanded ? room : -room));
     },
     setDocument(update: (doc: GraphDocument) => GraphDocument): void {
       change(update(get().doc));

@@ -198,3 +198,21 @@ export function insertOnEdge(doc: GraphDocument, nodeId: string, edgeId: string)
 export function rewire(doc: GraphDocument, edgeId: string, request: ConnectionRequest): GraphDocument {
   return { ...doc, edges: doc.edges.map((e) => (e.id === edgeId ? { ...e, ...request } : e)) };
 }
+
+/**
+ * Moves the nodes after `id` along the layout direction by `delta` pixels (negative to
+ * close the gap), so a block that grows when expanded does not cover its neighbours.
+ * Top-down: every node below it. Left-to-right: the nodes below it in its column.
+ */
+export function makeRoom(doc: GraphDocument, id: string, delta: number, columnWidth = 200): GraphDocument {
+  const anchor = doc.nodes.find((n) => n.id === id);
+  if (!anchor || delta === 0) return doc;
+  const vertical = doc.layout.direction === 'TB';
+  const moved = new Map<string, XY>();
+  for (const n of doc.nodes) {
+    if (n.id === id || n.position.y <= anchor.position.y) continue;
+    if (!vertical && Math.abs(n.position.x - anchor.position.x) > columnWidth) continue;
+    moved.set(n.id, { x: n.position.x, y: n.position.y + delta });
+  }
+  return moveNodes(doc, moved);
+}
