@@ -174,6 +174,14 @@ describe('runTrainingJob', () => {
     );
   });
 
+  it('fails before training when the backend cannot train a layer, naming it', async () => {
+    const graph = tinyCnn();
+    graph.nodes[1].params = { ...graph.nodes[1].params, dilation: 2 };
+    const { outcome, events } = await collect(job({ graph }));
+    expect(events.map((e) => e.kind)).toEqual(['failed']);
+    expect((outcome as { message: string }).message).toMatch(/^Layer '.*conv.*' \(Conv2D\) has dilation/);
+  });
+
   it('adapts images to the input node: 32×32 input trains on 28×28 data', async () => {
     const { outcome } = await collect(
       job({ graph: tinyCnn({ size: 32 }), training: quickTraining({ epochs: 1 }), limit: 64 }),

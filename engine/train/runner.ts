@@ -73,7 +73,12 @@ export async function runTrainingJob(job: TrainingJob, options: RunnerOptions): 
     const initRandom = createRandom(settings.seed);
     const trainedModel: tfjs.LayersModel = withRandom(initRandom, () => compileGraph(tf, job.graph));
     model = trainedModel;
-    assertTrainingKernels(tf, trainedModel);
+    try {
+      assertTrainingKernels(tf, trainedModel);
+    } catch (error) {
+      // Already names the kernel (or the undifferentiable layer) and what to do.
+      throw new TrainingError((error as Error).message);
+    }
     const trainedOptimizer = createOptimizer(tf, settings);
     optimizer = trainedOptimizer;
 
