@@ -66,6 +66,23 @@ describe('dataset cache file', () => {
     expect((await readDatasetCache(file)).train.count).toBe(2000);
   });
 
+  it('shares one conversion between callers asking at the same time', async () => {
+    const dataDir = tempDir();
+    let builds = 0;
+    const build = async (): Promise<CachedDataset> => {
+      builds++;
+      await new Promise((done) => setTimeout(done, 20));
+      return data;
+    };
+    const options = { dataDir, cacheDir: '' };
+    const [a, b] = await Promise.all([
+      loadOrBuildCache('c.bin', options, build),
+      loadOrBuildCache('c.bin', options, build),
+    ]);
+    expect(builds).toBe(1);
+    expect(a === b).toBe(true);
+  });
+
   it('keeps a loaded cache in memory until its file changes', async () => {
     const file = join(tempDir(), 'm.bin');
     await writeDatasetCache(file, data);

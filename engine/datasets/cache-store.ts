@@ -62,12 +62,30 @@ export interface CacheOptions extends DatasetLocation {
  * Loads `<dataDir>/datasets/<fileName>`, else `<shipped cache dir>/<fileName>`, else runs
  * `build` and writes its result to the data dir. A damaged cache is reported and rebuilt.
  */
-export async function loadOrBuildCache(
+export function loadOrBuildCache(
   fileName: string,
   options: CacheOptions,
   build: () => Promise<CachedDataset>,
 ): Promise<CachedDataset> {
   const own = join(datasetsDir(options.dataDir), fileName);
+  // Callers asking at the same time (the gallery and a run) share one load: converting
+  // Fashion-MNIST twice at once would need twice the ~600 MB it takes.
+  let pending = inFlight.get(own);
+  if (!pending) {
+    pending = loadOrBuild(own, fileName, options, build).finally(() => inFlight.delete(own));
+    inFlight.set(own, pending);
+  }
+  return pending;
+}
+
+const inFlight = new Map<string, Promise<CachedDataset>>();
+
+async function loadOrBuild(
+  own: string,
+  fileName: string,
+  options: CacheOptions,
+  build: () => Promise<CachedDataset>,
+): Promise<CachedDataset> {
   try {
     return await readCachedDataset(own);
   } catch (error) {
