@@ -35,6 +35,7 @@ test('each preset loads with its shapes and totals', async ({ page, engine }) =>
 test('screenshot for the README: ResNet-18 with its first residual block expanded', async ({ page }) => {
   const editor = new EditorPage(page);
   await editor.loadPreset('resnet18');
+  await page.getByTestId('toast-info').click(); // dismiss "Loaded ResNet-18"
   await editor.node('residual1').getByTestId('node-expand').click();
   await editor.select('residual1');
   await page.waitForTimeout(400);
