@@ -117,6 +117,18 @@ describe('web server', () => {
     server = await startWebServer({ host, staticDir, port: 0, token: TOKEN, maxMessageBytes: 4096 });
   });
 
+  it('closes a connection that stops answering pings, keeps one that answers', async () => {
+    const quick = await startWebServer({ host, staticDir, port: 0, token: TOKEN, heartbeatMs: 50 });
+    const url = `ws://127.0.0.1:${quick.port}/ws?token=${TOKEN}`;
+    const silent = new WebSocket(url, { autoPong: false });
+    const healthy = new WebSocket(url);
+    await Promise.all([new Promise((r) => silent.on('open', r)), new Promise((r) => healthy.on('open', r))]);
+    await new Promise((r) => silent.on('close', r));
+    expect(healthy.readyState).toBe(WebSocket.OPEN);
+    healthy.close();
+    await quick.close();
+  });
+
   it('answers oversized and random frames with errors and keeps serving', async () => {
     const ws = new WebSocket(wsUrl());
     await new Promise((r) => ws.on('open', r));

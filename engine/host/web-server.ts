@@ -15,6 +15,9 @@
  *   (`--allow-remote`); the token is still required.
  * - Text messages over the size limit get an error response; frames over twice the limit
  *   close the connection (ws's own cap, so huge frames are never buffered).
+ *
+ * Every connection is pinged periodically; one that misses a pong is closed, so an editor
+ * on a laptop that went to sleep does not keep receiving run events forever (remote use).
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -35,6 +38,8 @@ export interface WebServerOptions {
   port: number;
   token: string;
   maxMessageBytes?: number;
+  /** Milliseconds between pings; a socket that did not answer the last one is closed. Default 30 s. */
+  heartbeatMs?: number;
   log?: (message: string) => void;
 }
 
@@ -117,6 +122,19 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxBytes * 2 });
   const sockets = new Set<WebSocket>();
+  const alive = new WeakSet<WebSocket>();
+  const heartbeat = setInterval(() => {
+    for (const ws of sockets) {
+      if (!alive.has(ws)) {
+        log('closing a WebSocket that stopped answering pings');
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, options.heartbeatMs ?? 30_000);
+  heartbeat.unref();
 
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -133,6 +151,8 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
       sockets.add(ws);
+      alive.add(ws);
+      ws.on('pong', () => alive.add(ws));
       ws.on('error', (error) => log(`WebSocket error: ${error.message}`));
       const transport = createWebSocketTransport(ws as unknown as WebSocketLike);
       const stop = serveApi(transport, options.host, { maxMessageBytes: maxBytes, log });
@@ -158,6 +178,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     hostname,
     url: `http://${shownHost}:${port}/?token=${encodeURIComponent(options.token)}`,
     async close() {
+      clearInterval(heartbeat);
       for (const ws of sockets) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       server.closeAllConnections();
