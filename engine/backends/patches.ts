@@ -6,6 +6,7 @@ import { wasmTileConfig } from './kernels/wasm-tile';
 import { poolGradConfig } from './kernels/pool-grad';
 import { wasmIdentityConfig } from './kernels/wasm-identity';
 import { wasmBatchMatMulConfig } from './kernels/wasm-batch-mat-mul';
+import { wasmLeadingReduceConfig } from './kernels/wasm-reduce';
 
 /** Stock kernels we replaced, by `backend/kernel` (null: the backend had none). */
 const stockKernels = new Map<string, KernelConfig | null>();
@@ -33,6 +34,8 @@ export function kernelPatchesFor(tf: Tf, backendName: string): KernelConfig[] {
         poolGradConfig(tf, 'AvgPoolGrad', 'wasm'),
         wasmIdentityConfig(),
         wasmBatchMatMulConfig(tf, stockKernel(tf, 'wasm', 'BatchMatMul')),
+        wasmLeadingReduceConfig(tf, 'Sum', stockKernel(tf, 'wasm', 'Sum')),
+        wasmLeadingReduceConfig(tf, 'Mean', stockKernel(tf, 'wasm', 'Mean')),
       ];
     case 'cpu':
       return [

@@ -101,6 +101,8 @@ describe('selectBackend (the real candidates)', () => {
       'AvgPoolGrad',
       'Identity',
       'BatchMatMul',
+      'Sum',
+      'Mean',
     ]);
     expect(tf.getBackend()).toBe('wasm');
     const logged = messages.length;

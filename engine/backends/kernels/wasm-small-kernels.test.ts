@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { wasmBatchMatMulConfig } from './wasm-batch-mat-mul';
 import { wasmIdentityConfig } from './wasm-identity';
+import { wasmLeadingReduceConfig } from './wasm-reduce';
 import { initWasm, randomArray, relativeError, runKernelFunc } from './test-support';
 
 beforeAll(initWasm);
@@ -64,5 +65,41 @@ describe('wasm Identity without a copy', () => {
     expect(Array.from(y.dataSync())).toEqual([1, 2, 3]);
     y.dispose();
     expect(backend.refCount(out.dataId)).toBe(0);
+  });
+});
+
+describe('wasm Sum / Mean over leading axes against the stock cpu kernels', () => {
+  const cases: Array<[number[], number | number[], boolean]> = [
+    [[5, 4, 3, 6], [0, 1, 2], false],
+    [[5, 4, 3, 6], [2, 1, 0], true],
+    [[7, 3], 0, false],
+    [[2, 3, 4], [-3, -2], false],
+    [[2, 3, 4], [1, 2], false], // trailing axes: handed to the stock kernel
+    [[2, 3, 4], [0, 1, 2], false], // every axis: stock
+  ];
+  it.each(
+    cases.flatMap(([shape, axis, keepDims]) =>
+      (['Sum', 'Mean'] as const).map((kind) => [kind, shape, axis, keepDims] as const),
+    ),
+  )('%s of %j over %j keepDims %s', async (kind, shape, axis, keepDims) => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor(
+      randomArray(
+        shape.reduce((p, d) => p * d),
+        8,
+      ),
+      shape,
+    );
+    const attrs = { axis, keepDims };
+    const patched = runKernelFunc(
+      wasmLeadingReduceConfig(tf, kind, tf.getKernel(kind, 'wasm')!),
+      { x },
+      attrs,
+    );
+    await tf.setBackend('cpu');
+    const stock = runKernelFunc(tf.getKernel(kind, 'cpu')!, { x }, attrs);
+    expect(patched.shape).toEqual(stock.shape);
+    expect(relativeError(patched.values, stock.values)).toBeLessThan(tolerance);
+    x.dispose();
   });
 });
