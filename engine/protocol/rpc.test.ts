@@ -71,6 +71,14 @@ describe('rpc over the memory transport', () => {
     expect((error as EngineError).data).toEqual({ issues: [{ severity: 'error', code: 'cycle', message: 'the graph has a cycle' }] });
   });
 
+  it('logs the stack of a bug in the host while the caller gets the error', async () => {
+    const [editor, engine] = createMemoryTransportPair();
+    const logs: string[] = [];
+    serveApi(engine, createFakeHost({ listRuns: async () => (null as unknown as { x: () => never }).x() }), { log: (m) => logs.push(m) });
+    await expect(createClient(editor).listRuns()).rejects.toMatchObject({ name: 'TypeError' });
+    expect(logs[0]).toMatch(/^listRuns failed with a bug: TypeError: .*\n\s+at /);
+  });
+
   it('delivers events to the matching listeners until they unsubscribe', async () => {
     const { client, host } = setup();
     const runs: unknown[] = [];

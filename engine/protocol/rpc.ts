@@ -185,7 +185,7 @@ export interface ServedHost {
 export interface ServeOptions {
   /** Refuse text messages longer than this (default 64 MiB). */
   maxMessageBytes?: number;
-  /** Told about refused messages and failed sends (never about normal traffic). */
+  /** Told about refused messages, failed sends and bugs (TypeError & co.) in the host; never about normal traffic. */
   log?: (message: string) => void;
 }
 
@@ -223,6 +223,10 @@ export function serveApi(transport: Transport, host: ServedHost, options: ServeO
       const result = await fn.apply(host.api, checked.args);
       if (inFlight.has(id)) send({ type: 'response', id, result: result === undefined ? null : result });
     } catch (error) {
+      // Programming errors reach the caller too, but their stack belongs in the engine's log.
+      if (error instanceof TypeError || error instanceof ReferenceError || error instanceof RangeError) {
+        log(`${method} failed with a bug: ${error.stack ?? error.message}`);
+      }
       if (inFlight.has(id)) send({ type: 'response', id, error: toWireError(error) });
     } finally {
       inFlight.delete(id);
