@@ -37,6 +37,12 @@ test('screenshot for the README: ResNet-18 with its first residual block expande
   await editor.loadPreset('resnet18');
   await page.getByTestId('toast-info').click(); // dismiss "Loaded ResNet-18"
   await editor.node('residual1').getByTestId('node-expand').click();
+  // Pan up so the expanded block sits in the middle of the view.
+  const pane = (await editor.canvas.boundingBox())!;
+  await page.mouse.move(pane.x + 200, pane.y + 460);
+  await page.mouse.down();
+  await page.mouse.move(pane.x + 200, pane.y + 200, { steps: 6 });
+  await page.mouse.up();
   await editor.select('residual1');
   await page.waitForTimeout(400);
   await page.screenshot({ path: `${root}test-results/editor/readme.png` });
