@@ -60,7 +60,7 @@ export function rgbaToSampleImage(rgba: Uint8ClampedArray | Uint8Array, width: n
 }
 
 /** A SampleImage as RGBA bytes for `new ImageData(...)`; throws when its pixels are the wrong size. */
-export function sampleToRgba(sample: SampleImage): Uint8ClampedArray {
+export function sampleToRgba(sample: SampleImage): Uint8ClampedArray<ArrayBuffer> {
   const bytes = base64ToBytes(sample.pixels);
   const { width, height, channels } = sample;
   if (bytes.length !== width * height * channels) {
