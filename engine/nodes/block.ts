@@ -116,8 +116,19 @@ export function defineBlock<T extends BlockTypeId>(spec: BlockSpec<T>): NodeType
       throw new ShapeError(`${spec.label} takes exactly 1 input, got ${inputs.length}`);
     return inputs[0];
   };
-  const analyze = (params: NodeParamsMap[T], inputs: readonly Shape[]) =>
-    analyzeBlock(spec.label, spec.expand(params), singleInputOf(inputs), (id) => spec.hint?.(params, id));
+  // The analyzer asks inferShape, paramCount and macs in turn with the same arguments:
+  // remember the last result so the subgraph is walked once, not three times.
+  let last: { key: string; result: InnerAnalysis } | null = null;
+  const analyze = (params: NodeParamsMap[T], inputs: readonly Shape[]): InnerAnalysis => {
+    const key = JSON.stringify([params, inputs]);
+    if (last?.key !== key) {
+      const result = analyzeBlock(spec.label, spec.expand(params), singleInputOf(inputs), (id) =>
+        spec.hint?.(params, id),
+      );
+      last = { key, result };
+    }
+    return last.result;
+  };
   return {
     type: spec.type,
     label: spec.label,
@@ -128,8 +139,8 @@ export function defineBlock<T extends BlockTypeId>(spec: BlockSpec<T>): NodeType
     params: spec.params,
     summarize: spec.summarize,
     expand: spec.expand,
-    inferShape: (params, inputs) => analyze(params, inputs).output,
-    paramCount: (params, inputs) => analyze(params, inputs).params,
+    inferShape: (params, inputs) => [...analyze(params, inputs).output],
+    paramCount: (params, inputs) => ({ ...analyze(params, inputs).params }),
     macs: (params, inputs) => analyze(params, inputs).macs,
     compile(ctx, params, inputs) {
       return evaluateSubgraph<tfjs.SymbolicTensor>(
