@@ -76,10 +76,15 @@ describe('dataset catalog', () => {
     const info = await importDataset({ kind: 'idx', path: source }, { dataDir });
     const cache = join(dataDir, 'datasets', `imported-${info.id}.bin`);
     writeFileSync(cache, readFileSync(cache).subarray(0, 60));
+    // The source grew meanwhile (30 images): the rebuilt cache and the index say so.
+    const labels = Array.from({ length: 30 }, (_, i) => i % 2);
+    writeIdxPair(join(source, 'train-images-idx3-ubyte'), join(source, 'train-labels-idx1-ubyte'), labels, 3);
     const messages: string[] = [];
     const reopened = await openDataset(info.id, { dataDir, log: (m) => messages.push(m) });
-    expect(reopened.train.count).toBe(16);
+    expect(reopened.train.count).toBe(24);
+    expect(reopened.info.trainSize).toBe(24);
     expect(messages.join()).toMatch(/re-importing it from/);
+    expect((await listDatasets({ dataDir })).find((d) => d.id === info.id)?.trainSize).toBe(24);
 
     writeFileSync(cache, 'garbage');
     rmSync(source, { recursive: true });
@@ -92,6 +97,12 @@ describe('dataset catalog', () => {
     await expect(importDataset({ kind: 'zip', path: idxSource() }, { dataDir })).rejects.toThrow(
       /Unknown import kind "zip"/,
     );
+    await expect(importDataset({ kind: 'csv', path: '' }, { dataDir })).rejects.toThrow(
+      /non-empty string, got ""/,
+    );
+    await expect(
+      importDataset({ kind: 'csv', path: join(dataDir, 'missing.csv') }, { dataDir }),
+    ).rejects.toThrow(/Cannot import .*missing\.csv: no such file or folder/);
     await importDataset({ kind: 'idx', path: idxSource() }, { dataDir });
     writeFileSync(join(dataDir, 'datasets', 'index.json'), '{');
     await expect(listDatasets({ dataDir })).rejects.toThrow(/index\.json: not valid JSON/);

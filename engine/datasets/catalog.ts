@@ -73,8 +73,9 @@ export async function openDataset(id: string, options: DatasetOptions): Promise<
     }
     options.log?.(`${error.message}; re-importing it from ${entry.path}.`);
     const data = await convert(entry.kind, entry.path, entry.name);
-    await storeCachedDataset(file, data);
-    return toDataset(entryInfo(entry), data);
+    // The source may have changed since: record what was read now.
+    const rebuilt = await register(options.dataDir, entry, data);
+    return toDataset(entryInfo(rebuilt), data);
   }
 }
 
@@ -85,6 +86,11 @@ async function convert(
 ): Promise<CachedDataset> {
   const importer = importers[kind];
   if (!importer) throw new Error(`Unknown import kind ${JSON.stringify(kind)}; expected idx, folder or csv.`);
+  const exists = await access(path).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) throw new Error(`Cannot import ${path}: no such file or folder.`);
   const { classNames, train, test } = await importer(path);
   if (train.count === 0) throw new Error(`${path}: no training images.`);
   return { name, classNames, train, test };
@@ -92,6 +98,40 @@ async function convert(
 
 // Imports in one process update index.json one at a time.
 let indexQueue: Promise<unknown> = Promise.resolve();
+
+type EntrySource = Pick<ImportedEntry, 'kind' | 'path' | 'name'> & { id?: string };
+
+/**
+ * Writes `data`'s cache, then its index entry (keeping `source.id`, else reusing the id of an
+ * earlier import of the same kind and path, else a new one). Index updates run one at a time.
+ */
+function register(dataDir: string, source: EntrySource, data: CachedDataset): Promise<ImportedEntry> {
+  const run = async (): Promise<ImportedEntry> => {
+    const entries = await readImportIndex(dataDir);
+    const previous = entries.find((e) => e.kind === source.kind && e.path === source.path);
+    const taken = new Set([...builtinDatasets.map((d) => d.info.id), ...entries.map((e) => e.id)]);
+    const id = source.id ?? previous?.id ?? uniqueId(source.name, taken);
+    const entry: ImportedEntry = {
+      id,
+      name: source.name,
+      kind: source.kind,
+      path: source.path,
+      file: `imported-${id}.bin`,
+      importedAt: new Date().toISOString(),
+      trainSize: data.train.count,
+      testSize: data.test.count,
+      imageShape: [data.train.height, data.train.width, data.train.channels],
+      classNames: data.classNames,
+    };
+    await mkdir(datasetsDir(dataDir), { recursive: true });
+    await storeCachedDataset(join(datasetsDir(dataDir), entry.file), data);
+    await writeImportIndex(dataDir, [...entries.filter((e) => e.id !== id), entry]);
+    return entry;
+  };
+  const result = indexQueue.then(run, run);
+  indexQueue = result.catch(() => undefined);
+  return result;
+}
 
 /**
  * Imports a dataset (IDX files, a folder of class folders, or CSV), converts it to the binary
@@ -101,33 +141,11 @@ export async function importDataset(
   request: DatasetImportRequest,
   options: DatasetOptions,
 ): Promise<DatasetInfo> {
+  if (typeof request.path !== 'string' || request.path.trim() === '') {
+    throw new Error(`Import path must be a non-empty string, got ${JSON.stringify(request.path)}.`);
+  }
   const path = resolve(request.path);
   const name = request.name?.trim() || path.split(/[\\/]/).filter(Boolean).pop() || 'dataset';
   const data = await convert(request.kind, path, name);
-
-  const register = async (): Promise<DatasetInfo> => {
-    const entries = await readImportIndex(options.dataDir);
-    const previous = entries.find((e) => e.kind === request.kind && e.path === path);
-    const taken = new Set([...builtinDatasets.map((d) => d.info.id), ...entries.map((e) => e.id)]);
-    const id = previous?.id ?? uniqueId(name, taken);
-    const entry: ImportedEntry = {
-      id,
-      name,
-      kind: request.kind,
-      path,
-      file: `imported-${id}.bin`,
-      importedAt: new Date().toISOString(),
-      trainSize: data.train.count,
-      testSize: data.test.count,
-      imageShape: [data.train.height, data.train.width, data.train.channels],
-      classNames: data.classNames,
-    };
-    await mkdir(datasetsDir(options.dataDir), { recursive: true });
-    await storeCachedDataset(join(datasetsDir(options.dataDir), entry.file), data);
-    await writeImportIndex(options.dataDir, [...entries.filter((e) => e.id !== id), entry]);
-    return entryInfo(entry);
-  };
-  const result = indexQueue.then(register, register);
-  indexQueue = result.catch(() => undefined);
-  return result;
+  return entryInfo(await register(options.dataDir, { kind: request.kind, path, name }, data));
 }
