@@ -126,6 +126,8 @@ export function connectionProblem(
   doc: GraphDocument,
   request: ConnectionRequest,
   analyze: (doc: GraphDocument) => GraphAnalysis,
+  /** The target's issue messages before linking, when the caller knows them (saves one analysis). */
+  targetIssuesBefore?: ReadonlySet<string>,
 ): string | null {
   const source = doc.nodes.find((n) => n.id === request.source);
   const target = doc.nodes.find((n) => n.id === request.target);
@@ -144,9 +146,8 @@ export function connectionProblem(
     return `The input of ${nodeName(doc, target.id)} is already connected (from ${nodeName(doc, incoming[0].source)}). Drag that link's end to rewire it, or delete it first.`;
   if (reaches(doc, target.id, source.id))
     return `That link would make a cycle: ${nodeName(doc, target.id)} already feeds ${nodeName(doc, source.id)}.`;
-  const before = analyze(doc);
+  const had = targetIssuesBefore ?? new Set(analyze(doc).issues.filter((i) => i.nodeId === target.id).map((i) => i.message));
   const after = analyze(connect(doc, request));
-  const had = new Set(before.issues.filter((i) => i.nodeId === target.id).map((i) => i.message));
   const shapeIssue = after.issues.find(
     (i) => i.severity === 'error' && i.nodeId === target.id && SHAPE_CODES.has(i.code) && !had.has(i.message),
   );
