@@ -3,6 +3,7 @@ import type { Commands } from './commands';
 import { useEditor } from './store/editor-store';
 import { useEngine } from './engine/connection';
 import { fileName } from './files/file-actions';
+import { ExportButton } from './export/ExportDialog';
 
 interface Props {
   commands: Commands;
@@ -39,6 +40,7 @@ export function Toolbar({ commands, snap, onSnap }: Props) {
         <Button id="file-open" label="Open" title="Open… (Ctrl+O)" onClick={commands.open} />
         <Button id="file-save" label="Save" title="Save (Ctrl+S)" onClick={commands.save} />
         <Button id="presets" label="Presets" title="Load a preset from the book" onClick={commands.presets} />
+        <ExportButton />
       </div>
       <div className="tool-group">
         <Button id="undo" label="↶" title="Undo (Ctrl+Z)" onClick={commands.undo} disabled={!canUndo} />
