@@ -6,11 +6,17 @@ import { MessageChannelMain, utilityProcess, type MessagePortMain } from 'electr
 import type { EngineParentMessage } from '../engine/host/utility-process';
 import type { EngineProcessHandle } from './engine-supervisor';
 
+/** Starts the engine process from `modulePath` (an ES module) with environment `env`. */
 export function forkEngineProcess(
   modulePath: string,
+  env: NodeJS.ProcessEnv,
   log: (message: string) => void,
 ): EngineProcessHandle<MessagePortMain> {
-  const child = utilityProcess.fork(modulePath, [], { serviceName: 'CNN Studio engine', stdio: 'inherit' });
+  const child = utilityProcess.fork(modulePath, [], {
+    serviceName: 'CNN Studio engine',
+    stdio: 'inherit',
+    env,
+  });
   child.on('spawn', () => log(`engine process ${child.pid ?? '?'} started`));
   child.on('error', (type, location) => log(`engine process error: ${type} at ${location}`));
   const send = (message: EngineParentMessage, ports: MessagePortMain[] = []): void =>

@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MenuCommand } from './bridge';
 import { createEditorWindow, type EditorWindow } from './editor-window';
+import { engineEnvironment } from './engine-environment';
 import { createEngineChannel, forkEngineProcess } from './engine-process';
 import { createEngineSupervisor } from './engine-supervisor';
 import { registerIpcHandlers } from './ipc-handlers';
@@ -54,7 +55,8 @@ function startApp(): void {
   const pendingOpen: string[] = projectPathsFromArgv(process.argv.slice(1), process.cwd());
 
   const supervisor = createEngineSupervisor<MessagePortMain>({
-    spawnEngine: () => forkEngineProcess(paths.engine, log),
+    spawnEngine: () =>
+      forkEngineProcess(paths.engine, engineEnvironment(process.env, process.resourcesPath, existsSync), log),
     createChannel: createEngineChannel,
     log,
   });
