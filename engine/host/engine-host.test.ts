@@ -22,7 +22,11 @@ const fakeRuns: RunManagerModule = {
         const runId = `run-${records.size + 1}`;
         records.set(runId, { id: runId, graph: request.graph, status: 'done' } as RunRecord);
         queueMicrotask(() => {
-          emit({ kind: 'started', runId, backend: { name: 'cpu', device: 'CPU', skipped: [], patchedKernels: [] } } as unknown as RunEvent);
+          emit({
+            kind: 'started',
+            runId,
+            backend: { name: 'cpu', device: 'CPU', skipped: [], patchedKernels: [] },
+          } as unknown as RunEvent);
           emit({ kind: 'paused', runId });
         });
         return { runId };
@@ -65,41 +69,62 @@ describe('engine host over the memory transport', () => {
     expect(analysis.valid).toBe(true);
     expect(analysis.totals.trainable).toBe(61706);
     await expect(client.getPreset('nope')).rejects.toMatchObject({ name: 'UnknownPresetError' });
-    await expect(client.analyze({ format: 'x' } as never)).rejects.toMatchObject({ name: 'GraphLoadError', message: expect.stringContaining('graph: ') });
+    await expect(client.analyze({ format: 'x' } as never)).rejects.toMatchObject({
+      name: 'GraphLoadError',
+      message: expect.stringContaining('graph: '),
+    });
   });
 
   it('lists datasets and returns samples of the synthetic set', async () => {
     connect();
     const datasets = await client.listDatasets();
-    expect(datasets.map((d) => d.id)).toEqual(expect.arrayContaining(['fashion-mnist', 'mnist', 'synthetic']));
+    expect(datasets.map((d) => d.id)).toEqual(
+      expect.arrayContaining(['fashion-mnist', 'mnist', 'synthetic']),
+    );
     const samples = await client.getDatasetSamples('synthetic', 3);
     expect(samples).toHaveLength(3);
     expect(samples[0].pixels.length).toBeGreaterThan(0);
-    await expect(client.getDatasetSamples('synthetic', 0)).rejects.toThrow('sample count must be a whole number from 1 to 1000, got 0');
+    await expect(client.getDatasetSamples('synthetic', 0)).rejects.toThrow(
+      'sample count must be a whole number from 1 to 1000, got 0',
+    );
   });
 
   it('delegates runs to the run manager and forwards its events; getInfo learns the backend', async () => {
     connect({ runs: async () => fakeRuns });
     const events: string[] = [];
     client.on('run', (e) => events.push(`${e.kind}:${e.runId}`));
-    const { runId } = await client.startRun({ graph: await client.getPreset('lenet'), training: (await client.getPreset('lenet')).training });
+    const { runId } = await client.startRun({
+      graph: await client.getPreset('lenet'),
+      training: (await client.getPreset('lenet')).training,
+    });
     expect(runId).toBe('run-1');
     await new Promise((r) => setTimeout(r, 10));
     expect(events).toEqual(['started:run-1', 'paused:run-1']);
     expect((await client.getInfo()).backend?.name).toBe('cpu');
     expect((await client.getRun('run-1')).id).toBe('run-1');
-    await expect(client.getRun('zzz')).rejects.toMatchObject({ name: 'UnknownRun', message: "no run with id 'zzz'" });
-    await expect(client.startRun({ graph: { nodes: 3 }, training: {} } as never)).rejects.toMatchObject({ name: 'GraphLoadError' });
+    await expect(client.getRun('zzz')).rejects.toMatchObject({
+      name: 'UnknownRun',
+      message: "no run with id 'zzz'",
+    });
+    await expect(client.startRun({ graph: { nodes: 3 }, training: {} } as never)).rejects.toMatchObject({
+      name: 'GraphLoadError',
+    });
     await host.dispose();
     expect(disposed).toBe(1);
   });
 
   it('says clearly what this build lacks', async () => {
-    connect({ runs: null, backends: null, codeExport: null, modelImport: null, tfjsExport: null });
+    connect({ runs: null, backends: null, exporter: null });
     const lenet = await client.getPreset('lenet');
-    await expect(client.exportModel(lenet, 'pytorch')).rejects.toMatchObject({ name: 'NotAvailable', message: expect.stringContaining('not available in this build') });
+    await expect(client.exportModel(lenet, 'pytorch')).rejects.toMatchObject({
+      name: 'NotAvailable',
+      message: expect.stringContaining('not available in this build'),
+    });
     await expect(client.importModel('{}')).rejects.toMatchObject({ name: 'NotAvailable' });
-    await expect(client.listRuns()).rejects.toMatchObject({ name: 'NotAvailable', message: 'Training is not available in this build of the engine.' });
+    await expect(client.listRuns()).rejects.toMatchObject({
+      name: 'NotAvailable',
+      message: 'Training is not available in this build of the engine.',
+    });
   });
 
   it('exports PyTorch code, and a tfjs model that imports back to the same graph', async () => {
@@ -107,7 +132,9 @@ describe('engine host over the memory transport', () => {
     const lenet = await client.getPreset('lenet');
     const pytorch = await client.exportModel(lenet, 'pytorch');
     expect(pytorch.map((f) => f.path)).toContain('model.py');
-    await expect(client.exportModel(lenet, 'onnx' as never)).rejects.toThrow("export target must be 'pytorch', 'keras' or 'tfjs', got \"onnx\"");
+    await expect(client.exportModel(lenet, 'onnx' as never)).rejects.toThrow(
+      "export target must be 'pytorch', 'keras' or 'tfjs', got \"onnx\"",
+    );
     const tfjs = await client.exportModel(lenet, 'tfjs');
     expect(tfjs.map((f) => [f.path, f.encoding])).toEqual([
       ['model.json', 'utf8'],

@@ -16,7 +16,12 @@ import type { BackendInfo, EngineApi, EngineEvents, StartRunRequest } from '../p
 import { EngineError, RpcErrorName } from '../protocol/errors';
 import type { EngineEventName } from '../protocol/rpc';
 import { ListenerSet } from '../protocol/transport';
-import { defaultModules, type DatasetsModule, type EngineModules, type RunManagerLike } from './engine-modules';
+import {
+  defaultModules,
+  type DatasetsModule,
+  type EngineModules,
+  type RunManagerLike,
+} from './engine-modules';
 import { createProjectStore } from './projects';
 
 export type EngineEventListener = <E extends EngineEventName>(name: E, payload: EngineEvents[E]) => void;
@@ -44,7 +49,8 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
   const { dataDir } = options;
   const modules: EngineModules = { ...defaultModules, ...options.modules };
   const listeners = new ListenerSet<[EngineEventName, unknown]>();
-  const emit = <E extends EngineEventName>(name: E, payload: EngineEvents[E]) => listeners.emit(name, payload);
+  const emit = <E extends EngineEventName>(name: E, payload: EngineEvents[E]) =>
+    listeners.emit(name, payload);
   const log = (level: 'info' | 'warn' | 'error', message: string) => emit('log', { level, message });
   const projects = createProjectStore({ dataDir, log: (message) => log('warn', message) });
 
@@ -122,14 +128,20 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     },
     async getDatasetSamples(datasetId, count) {
       if (!Number.isInteger(count) || count < 1 || count > MAX_SAMPLES) {
-        throw new EngineError(RpcErrorName.badArguments, `sample count must be a whole number from 1 to ${MAX_SAMPLES}, got ${count}`);
+        throw new EngineError(
+          RpcErrorName.badArguments,
+          `sample count must be a whole number from 1 to ${MAX_SAMPLES}, got ${count}`,
+        );
       }
       const dataset = await openDataset(datasetId);
       return (await datasetsModule()).sampleImages(dataset.test, count);
     },
     async importDataset(request) {
       if (typeof request.path !== 'string' || !['idx', 'folder', 'csv'].includes(request.kind)) {
-        throw new EngineError(RpcErrorName.badArguments, `a dataset import needs kind 'idx', 'folder' or 'csv' and a path, got kind ${JSON.stringify(request.kind)}`);
+        throw new EngineError(
+          RpcErrorName.badArguments,
+          `a dataset import needs kind 'idx', 'folder' or 'csv' and a path, got kind ${JSON.stringify(request.kind)}`,
+        );
       }
       const info = await (await datasetsModule()).importDataset(request, { dataDir });
       if (openedDataset?.id === info.id) openedDataset = null; // re-imported: drop the stale copy
@@ -139,7 +151,10 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     async startRun(request) {
       const checked: StartRunRequest = { ...request, graph: document(request.graph, 'run graph') };
       if (typeof request.training !== 'object' || request.training === null) {
-        throw new EngineError(RpcErrorName.badArguments, 'a run needs its training settings (request.training)');
+        throw new EngineError(
+          RpcErrorName.badArguments,
+          'a run needs its training settings (request.training)',
+        );
       }
       return (await runs()).start(checked);
     },
@@ -172,21 +187,24 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
 
     async exportModel(graph, target, runId) {
       const doc = document(graph, 'graph');
-      if (target === 'tfjs') {
-        const load = modules.tfjsExport ?? missing('Export to TensorFlow.js');
-        const modelDir = runId ? await (await runs()).modelArtifactsDir(runId) : null;
-        if (runId && !modelDir) throw new EngineError('NoModel', `run '${runId}' has no saved model to export (it has not finished an epoch)`);
-        return (await load()).exportTfjsModel(doc, { modelDir });
+      if (target !== 'pytorch' && target !== 'keras' && target !== 'tfjs') {
+        throw new EngineError(
+          RpcErrorName.badArguments,
+          `export target must be 'pytorch', 'keras' or 'tfjs', got ${JSON.stringify(target)}`,
+        );
       }
-      if (target !== 'pytorch' && target !== 'keras') {
-        throw new EngineError(RpcErrorName.badArguments, `export target must be 'pytorch', 'keras' or 'tfjs', got ${JSON.stringify(target)}`);
-      }
-      const load = modules.codeExport ?? missing(`Export to ${target === 'pytorch' ? 'PyTorch' : 'Keras'}`);
-      return (await load()).exportCode(doc, target);
+      const load = modules.exporter ?? missing('Export to PyTorch, Keras and TensorFlow.js');
+      const modelDir = runId ? await (await runs()).modelArtifactsDir(runId) : null;
+      if (runId && !modelDir)
+        throw new EngineError(
+          'NoModel',
+          `run '${runId}' has no saved model to export (it has not finished an epoch)`,
+        );
+      return (await load()).exportModel(doc, target, { modelDir });
     },
     async importModel(modelJson) {
-      const load = modules.modelImport ?? missing('Importing a Keras / TensorFlow.js model');
-      return (await load()).importLayersModel(modelJson);
+      const load = modules.exporter ?? missing('Importing a Keras / TensorFlow.js model');
+      return (await load()).importModel(modelJson);
     },
 
     listProjects: (directory) => projects.list(directory),

@@ -7,7 +7,21 @@
  * Tests pass their own loaders to `createEngineHost`.
  */
 import type { GraphDocument } from '../graph/document';
-import type { BackendInfo, DatasetImportRequest, DatasetInfo, ExportedFile, LogEvent, MisclassifiedExample, Prediction, PresetInfo, RunEvent, RunRecord, SampleImage, StartRunRequest } from '../protocol/api';
+import type {
+  BackendInfo,
+  DatasetImportRequest,
+  DatasetInfo,
+  ExportedFile,
+  ExportTarget,
+  LogEvent,
+  MisclassifiedExample,
+  Prediction,
+  PresetInfo,
+  RunEvent,
+  RunRecord,
+  SampleImage,
+  StartRunRequest,
+} from '../protocol/api';
 
 export interface PresetsModule {
   listPresets(): PresetInfo[];
@@ -26,7 +40,10 @@ export interface DatasetImages {
 
 export interface DatasetsModule {
   listDatasets(options: { dataDir: string }): Promise<DatasetInfo[]>;
-  openDataset(id: string, options: { dataDir: string }): Promise<{ info: DatasetInfo; train: DatasetImages; test: DatasetImages }>;
+  openDataset(
+    id: string,
+    options: { dataDir: string },
+  ): Promise<{ info: DatasetInfo; train: DatasetImages; test: DatasetImages }>;
   importDataset(request: DatasetImportRequest, options: { dataDir: string }): Promise<DatasetInfo>;
   sampleImages(set: DatasetImages, count: number, seed?: number): SampleImage[];
 }
@@ -47,26 +64,28 @@ export interface RunManagerLike {
 }
 
 export interface RunManagerModule {
-  createRunManager(options: { dataDir: string; emit: (event: RunEvent) => void; log?: (event: LogEvent) => void }): RunManagerLike;
+  createRunManager(options: {
+    dataDir: string;
+    emit: (event: RunEvent) => void;
+    log?: (event: LogEvent) => void;
+  }): RunManagerLike;
 }
 
 export interface BackendsModule {
-  selectBackend(options?: { force?: string; log?: (message: string) => void }): Promise<{ info: BackendInfo }>;
+  selectBackend(options?: {
+    force?: string;
+    log?: (message: string) => void;
+  }): Promise<{ info: BackendInfo }>;
 }
 
-/** engine/export: source code for other tools. */
-export interface CodeExportModule {
-  exportCode(document: GraphDocument, target: 'pytorch' | 'keras'): ExportedFile[];
-}
-
-/** engine/export/import-keras: a Keras / tfjs layers model.json as a graph. */
-export interface ModelImportModule {
-  importLayersModel(input: string, name?: string): { document: GraphDocument; unmapped: string[] };
-}
-
-/** engine/host/tfjs-export: the model as TensorFlow.js files. */
-export interface TfjsExportModule {
-  exportTfjsModel(document: GraphDocument, options: { modelDir: string | null }): Promise<ExportedFile[]>;
+/** engine/host/model-export: code, model files and converted weights; and model.json import. */
+export interface ModelExportModule {
+  exportModel(
+    document: GraphDocument,
+    target: ExportTarget,
+    options: { modelDir: string | null },
+  ): Promise<ExportedFile[]>;
+  importModel(modelJson: string): Promise<{ document: GraphDocument; unmapped: string[] }>;
 }
 
 /** Loaders for every module; `null` means this build does not include it. */
@@ -75,9 +94,7 @@ export interface EngineModules {
   datasets: () => Promise<DatasetsModule>;
   runs: (() => Promise<RunManagerModule>) | null;
   backends: (() => Promise<BackendsModule>) | null;
-  codeExport: (() => Promise<CodeExportModule>) | null;
-  modelImport: (() => Promise<ModelImportModule>) | null;
-  tfjsExport: (() => Promise<TfjsExportModule>) | null;
+  exporter: (() => Promise<ModelExportModule>) | null;
 }
 
 /** The real modules. */
@@ -86,7 +103,5 @@ export const defaultModules: EngineModules = {
   datasets: () => import('../datasets/index'),
   runs: () => import('../train/run-manager'),
   backends: () => import('../backends/select'),
-  codeExport: () => import('../export/index'),
-  modelImport: () => import('../export/import-keras'),
-  tfjsExport: () => import('./tfjs-export'),
+  exporter: () => import('./model-export'),
 };
