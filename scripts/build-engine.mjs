@@ -25,6 +25,9 @@ if (Object.keys(entryPoints).length > 0) {
     outdir: 'dist/engine',
     outExtension: { '.js': '.mjs' },
     bundle: true,
+    // Dynamic imports become chunks, so `serve` starts without loading tfjs until a run needs it.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     platform: 'node',
     format: 'esm',
     target: 'node20',
