@@ -1,0 +1,28 @@
+/** File → Export…: LeNet as PyTorch code, offered for download; a broken import is explained. */
+import { expect, test } from './fixtures';
+import { EditorPage } from './pages/editor-page';
+
+test('export LeNet to PyTorch and download model.py', async ({ page }) => {
+  await new EditorPage(page).loadPreset('lenet');
+  await page.getByTestId('file-export').click();
+  const dialog = page.getByTestId('export-dialog');
+  await expect(dialog).toBeVisible();
+  await dialog.getByTestId('export-target').selectOption('pytorch');
+  await dialog.getByTestId('export-go').click();
+  const file = dialog.getByTestId('export-file').filter({ hasText: 'model.py' });
+  await expect(file).toBeVisible({ timeout: 30_000 });
+  await expect(dialog.getByTestId('export-files')).toContainText(/\d+(\.\d)? (B|KB)/);
+  const [download] = await Promise.all([page.waitForEvent('download'), file.click()]);
+  expect(download.suggestedFilename()).toBe('model.py');
+  const text = await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8');
+  expect(text).toMatch(/nn\.Module/);
+});
+
+test('importing a file that is not a model says why and leaves the graph alone', async ({ page }) => {
+  await new EditorPage(page).loadPreset('lenet');
+  await page.getByTestId('file-export').click();
+  await page.getByTestId('import-model-file').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') });
+  await expect(page.getByTestId('import-error')).toContainText('notes.json');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('doc-title')).toContainText('LeNet');
+});
