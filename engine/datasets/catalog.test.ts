@@ -97,6 +97,10 @@ describe('dataset catalog', () => {
     await expect(importDataset({ kind: 'zip', path: idxSource() }, { dataDir })).rejects.toThrow(
       /Unknown import kind "zip"/,
     );
+    // @ts-expect-error: as above, a name that exists on Object.prototype.
+    await expect(importDataset({ kind: 'toString', path: idxSource() }, { dataDir })).rejects.toThrow(
+      /Unknown import kind/,
+    );
     await expect(importDataset({ kind: 'csv', path: '' }, { dataDir })).rejects.toThrow(
       /non-empty string, got ""/,
     );

@@ -84,7 +84,8 @@ async function convert(
   path: string,
   name: string,
 ): Promise<CachedDataset> {
-  const importer = importers[kind];
+  // Own keys only: a kind such as 'toString' must not reach Object.prototype.
+  const importer = Object.hasOwn(importers, kind) ? importers[kind] : undefined;
   if (!importer) throw new Error(`Unknown import kind ${JSON.stringify(kind)}; expected idx, folder or csv.`);
   const exists = await access(path).then(
     () => true,
