@@ -18,7 +18,6 @@ import {
 import { compileGraph } from './compile';
 
 const PYTHON = '/usr/bin/python3';
-const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { timeout: 60_000 }).status === 0;
 
 /** The same network in PyTorch (NCHW), reading tfjs weights and an NHWC input from stdin. */
 const torchScript = `
@@ -69,8 +68,8 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-describe.skipIf(!hasTorch)('PyTorch parity', () => {
-  it('matches PyTorch on numeric padding, strided and even kernels, max and avg pools', () => {
+describe('PyTorch parity', () => {
+  it('matches PyTorch on numeric padding, strided and even kernels, max and avg pools', (ctx) => {
     const model = compileGraph(tf, parityGraph());
     // Random non-zero biases so bias handling is compared too.
     for (const layer of model.layers) {
@@ -82,17 +81,25 @@ describe.skipIf(!hasTorch)('PyTorch parity', () => {
       model.layers.flatMap((layer) => layer.weights.map((w) => [w.originalName, w.read().arraySync()])),
     );
     const input = tf.randomNormal([2, 12, 12, 2], 0, 1, 'float32', 11);
+    const inputValues = input.arraySync();
     const result = spawnSync(PYTHON, ['-c', torchScript], {
-      input: JSON.stringify({ input: input.arraySync(), weights }),
+      input: JSON.stringify({ input: inputValues, weights }),
       encoding: 'utf8',
       timeout: 60_000,
     });
+    tf.dispose(input);
+    // One Python start-up only: a missing interpreter or torch skips instead of a separate probe.
+    if (result.error || /No module named 'torch'/.test(result.stderr)) {
+      model.dispose();
+      ctx.skip();
+    }
     expect(result.stderr).toBe('');
     const expected = JSON.parse(result.stdout) as number[][];
-    const actual = (model.predict(input) as tf.Tensor).arraySync() as number[][];
+    const actual = tf.tidy(
+      () => (model.predict(tf.tensor(inputValues)) as tf.Tensor).arraySync() as number[][],
+    );
     expect(actual.length).toBe(2);
     actual.forEach((row, i) => row.forEach((value, j) => expect(value).toBeCloseTo(expected[i][j], 4)));
-    tf.dispose(input);
     model.dispose();
   });
 });
