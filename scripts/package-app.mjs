@@ -1,6 +1,7 @@
 // Packages the desktop app with electron-builder (configuration: electron-builder.yml).
 //
 //   node scripts/package-app.mjs [--targets dir,AppImage,deb] [--electron-dist <dir|zip>] [--skip-build]
+//                                [--dataset-caches]
 //
 // electron-builder normally downloads the Electron runtime (electron-v<version>-linux-x64.zip).
 // Where that is impossible (no network but the npm registry, as on our build machine) the
@@ -11,6 +12,9 @@
 //      LICENSE and version file and an `electron` shell script that explains what is missing.
 //      The package then holds the complete app (resources/app.asar and its unpacked files)
 //      but cannot start; copying the real Electron release over it makes it runnable.
+// --dataset-caches converts the built-in datasets into the engine's binary caches in
+// .cache/datasets, which electron-builder ships as resources/datasets (the app points the
+// engine there), so the first run skips the conversion; it makes the package ~60 MB larger.
 // No binary is downloaded or committed by this script.
 import { spawnSync } from 'node:child_process';
 import {
@@ -24,6 +28,7 @@ import {
   copyFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
+import { build } from 'esbuild';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,6 +54,7 @@ function parseArgs(argv) {
     if (arg === '--targets') options.targets = value().split(',').filter(Boolean);
     else if (arg === '--electron-dist') options.electronDist = value();
     else if (arg === '--skip-build') options.skipBuild = true;
+    else if (arg === '--dataset-caches') options.datasetCaches = true;
     else if (arg === '--help' || arg === '-h') {
       console.log(
         readFileSync(fileURLToPath(import.meta.url), 'utf8')
@@ -76,6 +82,31 @@ function buildEverything() {
     'renderer/vite.config.ts',
   ]);
   run('building the shell', process.execPath, ['scripts/build-app.mjs']);
+}
+
+/** Where --dataset-caches writes; electron-builder.yml ships this folder as resources/datasets. */
+export const datasetCacheDir = '.cache/datasets';
+
+/** Writes the built-in datasets' caches with the engine's own writer (bundled on the fly). */
+async function writeDatasetCaches() {
+  const script = path.join(root, '.cache', 'write-dataset-caches.mjs');
+  await build({
+    stdin: {
+      contents:
+        "import { writeShippedCaches } from './engine/datasets/index';\n" +
+        'for (const file of await writeShippedCaches(process.argv[2])) console.log(file);\n',
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile: script,
+    logLevel: 'warning',
+  });
+  run('writing the built-in dataset caches', process.execPath, [script, path.join(root, datasetCacheDir)]);
 }
 
 function checkBuilt() {
@@ -153,9 +184,10 @@ export function chooseTargets(runtimeKind, requested) {
   return targets;
 }
 
-function main() {
+async function main() {
   const options = parseArgs(process.argv.slice(2));
   if (!options.skipBuild) buildEverything();
+  if (options.datasetCaches) await writeDatasetCaches();
   checkBuilt();
   const runtime = resolveRuntime(options.electronDist);
   const targets = chooseTargets(runtime.kind, options.targets);
@@ -188,10 +220,8 @@ function main() {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  try {
-    main();
-  } catch (error) {
+  main().catch((error) => {
     console.error(`package-app: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
-  }
+  });
 }
