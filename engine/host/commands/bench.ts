@@ -15,7 +15,7 @@ import { benchPipeline } from '../../datasets/index';
 import { getPreset, isPresetId, presetIds } from '../../presets/index';
 import { benchTraining } from '../../train/bench/training-bench';
 import { benchTorch, torchAvailable, torchModels } from '../../train/bench/torch-reference';
-import { parseNumber, UsageError } from '../../train/cli/graph-source';
+import { parseNumber, UsageError } from './graph-source';
 
 const USAGE = `Usage: cnn-studio bench (--preset <id> | --all) [options]
 

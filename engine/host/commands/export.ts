@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ExportTarget } from '../../protocol/api';
 import { presetIds } from '../../presets/index';
-import { loadGraphSource, UsageError } from '../../train/cli/graph-source';
+import { loadGraphSource, UsageError } from './graph-source';
 
 const TARGETS: readonly ExportTarget[] = ['pytorch', 'keras', 'tfjs'];
 

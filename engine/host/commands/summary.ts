@@ -8,13 +8,12 @@
  * Exit codes: 0 printed; 1 the file cannot be read or the graph is invalid (the problems
  * go to stderr); 2 wrong arguments or unknown preset.
  */
-import { readFile } from 'node:fs/promises';
 import { analyzeGraph } from '../../graph/analyze';
 import type { GraphDocument } from '../../graph/document';
-import { describeIssue, GraphLoadError } from '../../graph/errors';
-import { loadGraphDocument } from '../../graph/load';
+import { describeIssue } from '../../graph/errors';
 import { formatSummaryTable, summaryJson } from '../../graph/summary';
-import { getPreset, isPresetId, presetIds } from '../../presets/index';
+import { presetIds } from '../../presets/index';
+import { loadGraphSource, UsageError } from './graph-source';
 
 const USAGE = `Usage: cnn-studio summary (--preset <id> | --file <graph.json>) [--json]
 
@@ -61,25 +60,11 @@ export async function run(args: string[]): Promise<number> {
   }
 
   let doc: GraphDocument;
-  if (parsed.preset !== undefined) {
-    if (!isPresetId(parsed.preset)) {
-      console.error(
-        `cnn-studio summary: unknown preset "${parsed.preset}"; the presets are: ${presetIds.join(', ')}`,
-      );
-      return 2;
-    }
-    doc = getPreset(parsed.preset);
-  } else {
-    const path = parsed.file!;
-    try {
-      doc = loadGraphDocument(await readFile(path, 'utf8'));
-    } catch (error) {
-      if (error instanceof GraphLoadError || isFileError(error)) {
-        console.error(`cnn-studio summary: ${path}: ${fileErrorMessage(error)}`);
-        return 1;
-      }
-      throw error;
-    }
+  try {
+    doc = await loadGraphSource(parsed);
+  } catch (error) {
+    console.error(`cnn-studio summary: ${(error as Error).message}`);
+    return error instanceof UsageError ? 2 : 1;
   }
 
   const analysis = analyzeGraph(doc);
@@ -96,15 +81,4 @@ export async function run(args: string[]): Promise<number> {
 
   console.log(parsed.json ? JSON.stringify(summaryJson(doc, analysis)) : formatSummaryTable(doc, analysis));
   return 0;
-}
-
-function isFileError(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
-}
-
-function fileErrorMessage(error: GraphLoadError | NodeJS.ErrnoException): string {
-  if (error instanceof GraphLoadError) return error.message;
-  if (error.code === 'ENOENT') return 'no such file';
-  if (error.code === 'EISDIR') return 'is a folder, not a graph file';
-  return error.message;
 }

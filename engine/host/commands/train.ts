@@ -16,7 +16,7 @@ import type { GraphDocument, OptimizerName, TrainingSettings } from '../../graph
 import type { RunEvent } from '../../protocol/api';
 import { presetIds } from '../../presets/index';
 import { readCheckpointState } from '../../train/checkpoint';
-import { loadGraphSource, parseNumber, UsageError } from '../../train/cli/graph-source';
+import { loadGraphSource, parseNumber, UsageError } from './graph-source';
 import { createProgressPrinter, epochLine, summaryLines } from '../../train/cli/progress';
 import { RunControl } from '../../train/control';
 import { runTrainingJob } from '../../train/runner';
