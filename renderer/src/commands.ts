@@ -62,6 +62,10 @@ export function useCommands() {
         if (count === 0 && text) toast('The clipboard holds no CNN Studio layers to paste.');
       },
       duplicate: () => editorActions.duplicate(),
+      group() {
+        if (!editorActions.groupSelection()) toast('Select two or more layers to group them.');
+      },
+      ungroup: () => editorActions.ungroupSelection(),
       bypass: () => editorActions.toggleBypass(),
       toggleExpand() {
         const { doc, selection } = editorStore.getState();

@@ -33,6 +33,7 @@ export function useShortcuts(commands: Commands): void {
       else if (mod && key === 'd') commands.duplicate();
       else if (mod && key === 'a') commands.selectAll();
       else if (mod && key === 'b') commands.bypass();
+      else if (mod && key === 'g') (e.shiftKey ? commands.ungroup : commands.group)();
       else if (mod && key === 'e') commands.toggleExpand();
       else if (mod && key === 'l') void commands.tidy();
       else if (mod && key === 's') (e.shiftKey ? commands.saveAs : commands.save)();

@@ -21,13 +21,14 @@ import {
 import type { XY } from '../../../engine/graph/document';
 import { editorActions, editorStore, useEditor } from '../store/editor-store';
 import { useUi } from '../ui/ui-store';
-import { LayerNode, type LayerFlowNode } from './LayerNode';
+import { LayerNode } from './LayerNode';
 import { ShapeEdge, type ShapeFlowEdge } from './ShapeEdge';
-import { buildFlowEdges, buildFlowNodes } from './flow-model';
+import { buildFlowEdges, buildFlowNodes, type EditorFlowNode } from './flow-model';
+import { GroupFrame, GROUP_PREFIX, type GroupFlowNode } from './GroupFrame';
 import { edgeUnderPoint } from './edge-hit';
 import { PALETTE_MIME } from '../palette/Palette';
 
-const nodeTypes = { layer: LayerNode };
+const nodeTypes = { layer: LayerNode, groupFrame: GroupFrame };
 const edgeTypes = { shape: ShapeEdge };
 export const GRID: [number, number] = [16, 16];
 /** Fit the graph, but never blow a small graph up beyond a comfortable size. */
@@ -46,8 +47,8 @@ export function Canvas({ snap }: { snap: boolean }) {
   const fitRequest = useEditor((s) => s.fitRequest);
   const toast = useUi((s) => s.toast);
   const openAddMenu = useUi((s) => s.openAddMenu);
-  const flow = useReactFlow<LayerFlowNode, ShapeFlowEdge>();
-  const [nodes, setNodes] = useState<LayerFlowNode[]>([]);
+  const flow = useReactFlow<EditorFlowNode, ShapeFlowEdge>();
+  const [nodes, setNodes] = useState<EditorFlowNode[]>([]);
   const [edges, setEdges] = useState<ShapeFlowEdge[]>([]);
   const reconnecting = useRef<string | null>(null);
 
@@ -63,9 +64,15 @@ export function Canvas({ snap }: { snap: boolean }) {
     return () => clearTimeout(timer);
   }, [fitRequest, flow]);
 
-  const onNodesChange = useCallback((changes: NodeChange<LayerFlowNode>[]) => {
+  const onNodesChange = useCallback((changes: NodeChange<EditorFlowNode>[]) => {
     // Removal goes through the store (undoable); everything else is view state here.
-    setNodes((current) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), current));
+    setNodes((current) => {
+      const next = applyNodeChanges([...changes.filter((c) => c.type !== 'remove'), ...frameFollowers(changes, current)], current);
+      // Frames wrap their layers' measured sizes, so re-fit them once sizes are known.
+      if (!changes.some((c) => c.type === 'dimensions') || !next.some((n) => n.type === 'groupFrame')) return next;
+      const { doc, analysis, selection } = editorStore.getState();
+      return buildFlowNodes(doc, analysis, selection, next);
+    });
   }, []);
 
   const onEdgesChange = useCallback((_changes: EdgeChange<ShapeFlowEdge>[]) => {
@@ -74,17 +81,20 @@ export function Canvas({ snap }: { snap: boolean }) {
 
   const onSelectionChange = useCallback(({ nodes: n, edges: e }: OnSelectionChangeParams) => {
     const { selection: current } = editorStore.getState();
-    const nodesIds = n.map((x) => x.id);
+    const nodesIds = n.map((x) => x.id).filter((id) => !id.startsWith(GROUP_PREFIX));
     const edgeIds = e.map((x) => x.id);
     if (sameIds(current.nodes, nodesIds) && sameIds(current.edges, edgeIds)) return;
     editorActions.select({ nodes: nodesIds, edges: edgeIds });
   }, []);
 
   const onNodeDragStop = useCallback(
-    (_event: globalThis.MouseEvent | TouchEvent, node: LayerFlowNode, dragged: LayerFlowNode[]) => {
+    (_event: globalThis.MouseEvent | TouchEvent, node: EditorFlowNode, dragged: EditorFlowNode[]) => {
       const moved = dragged.length ? dragged : [node];
-      editorActions.placeNodes(new Map(moved.map((n) => [n.id, n.position])));
-      if (moved.length !== 1) return;
+      // A dragged frame carried its layers along (frameFollowers); they are what moved.
+      const memberIds = new Set(moved.flatMap((n) => (n.type === 'groupFrame' ? n.data.group.nodeIds : [])));
+      const layers = flow.getNodes().filter((n) => n.type === 'layer' && (memberIds.has(n.id) || moved.some((m) => m.id === n.id)));
+      editorActions.placeNodes(new Map(layers.map((n) => [n.id, n.position])));
+      if (moved.length !== 1 || node.type !== 'layer') return;
       const internal = flow.getInternalNode(node.id);
       if (!internal) return;
       const w = internal.measured.width ?? 0;
@@ -169,7 +179,7 @@ export function Canvas({ snap }: { snap: boolean }) {
   const empty = doc.nodes.length === 0;
   return (
     <div className="canvas" onDragOver={onDragOver} onDrop={onDrop} onDoubleClick={onDoubleClick} data-testid="canvas">
-      <ReactFlow<LayerFlowNode, ShapeFlowEdge>
+      <ReactFlow<EditorFlowNode, ShapeFlowEdge>
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
@@ -220,8 +230,8 @@ const READABLE_ZOOM = 0.6;
  * Fits a freshly loaded graph; a long one that would only fit at an unreadable size is
  * shown from its start (the input) at a readable zoom instead — the minimap shows the rest.
  */
-function readableFit(flow: ReturnType<typeof useReactFlow<LayerFlowNode, ShapeFlowEdge>>): void {
-  const nodes = flow.getNodes();
+function readableFit(flow: ReturnType<typeof useReactFlow<EditorFlowNode, ShapeFlowEdge>>): void {
+  const nodes = flow.getNodes().filter((n) => !n.hidden);
   const pane = document.querySelector('.canvas')?.getBoundingClientRect();
   if (nodes.length === 0 || !pane) return;
   const bounds = flow.getNodesBounds(nodes);
@@ -237,7 +247,25 @@ function readableFit(flow: ReturnType<typeof useReactFlow<LayerFlowNode, ShapeFl
   void flow.setViewport({ x, y, zoom }, { duration: 200 });
 }
 
-function minimapColor(node: LayerFlowNode): string {
+/** Position changes that move a frame's layers along with the frame being dragged. */
+function frameFollowers(changes: NodeChange<EditorFlowNode>[], current: EditorFlowNode[]): NodeChange<EditorFlowNode>[] {
+  const extra: NodeChange<EditorFlowNode>[] = [];
+  for (const change of changes) {
+    if (change.type !== 'position' || !change.position || !change.id.startsWith(GROUP_PREFIX)) continue;
+    const frame = current.find((n) => n.id === change.id) as GroupFlowNode | undefined;
+    if (!frame) continue;
+    const dx = change.position.x - frame.position.x;
+    const dy = change.position.y - frame.position.y;
+    for (const id of frame.data.group.nodeIds) {
+      const member = current.find((n) => n.id === id);
+      if (member) extra.push({ type: 'position', id, position: { x: member.position.x + dx, y: member.position.y + dy } });
+    }
+  }
+  return extra;
+}
+
+function minimapColor(node: EditorFlowNode): string {
+  if (node.type === 'groupFrame') return 'rgba(47, 107, 255, 0.12)';
   if (node.data.error) return node.data.error.incomplete ? '#f5b041' : '#e5484d';
   return '#8b95a5';
 }

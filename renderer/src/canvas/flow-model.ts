@@ -9,9 +9,30 @@ import { formatShape } from '../../../engine/graph/format';
 import type { Selection } from '../store/editor-store';
 import type { LayerFlowNode } from './LayerNode';
 import type { ShapeFlowEdge } from './ShapeEdge';
+import { GROUP_PREFIX, type GroupFlowNode } from './GroupFrame';
+import { readGroups, type EditorGroup } from '../store/groups';
+import { DEFAULT_NODE_SIZE } from './layout';
+
+export type EditorFlowNode = LayerFlowNode | GroupFlowNode;
+
+/** Space between a group's frame and its layers (top leaves room for the header). */
+const FRAME_PAD = { side: 16, top: 40, bottom: 16 };
+
+/** Which collapsed group's box stands in for each hidden layer. */
+function collapsedOwners(groups: readonly EditorGroup[]): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const g of groups) if (g.collapsed) for (const id of g.nodeIds) owners.set(id, GROUP_PREFIX + g.id);
+  return owners;
+}
 
 /** Wiring that is merely unfinished (normal while building), shown softer than real errors. */
-const INCOMPLETE_CODES: ReadonlySet<IssueCode> = new Set(['missing-input', 'no-input', 'no-output', 'several-outputs', 'disconnected']);
+const INCOMPLETE_CODES: ReadonlySet<IssueCode> = new Set([
+  'missing-input',
+  'no-input',
+  'no-output',
+  'several-outputs',
+  'disconnected',
+]);
 
 export interface NodeError {
   message: string;
@@ -26,7 +47,8 @@ export function errorsByNode(analysis: GraphAnalysis): Map<string, NodeError> {
     if (issue.severity !== 'error' || !issue.nodeId) continue;
     const incomplete = INCOMPLETE_CODES.has(issue.code);
     const current = errors.get(issue.nodeId);
-    if (!current || (current.incomplete && !incomplete)) errors.set(issue.nodeId, { message: issue.message, incomplete });
+    if (!current || (current.incomplete && !incomplete))
+      errors.set(issue.nodeId, { message: issue.message, incomplete });
   }
   return errors;
 }
@@ -35,24 +57,28 @@ export function buildFlowNodes(
   doc: GraphDocument,
   analysis: GraphAnalysis,
   selection: Selection,
-  previous: readonly LayerFlowNode[],
-): LayerFlowNode[] {
+  previous: readonly EditorFlowNode[],
+): EditorFlowNode[] {
   const before = new Map(previous.map((n) => [n.id, n]));
   const errors = errorsByNode(analysis);
   const selected = new Set(selection.nodes);
   const vertical = doc.layout.direction === 'TB';
-  return doc.nodes.map((node) => {
-    const old = before.get(node.id);
+  const groups = readGroups(doc);
+  const hidden = collapsedOwners(groups);
+  const layers = doc.nodes.map((node): LayerFlowNode => {
+    const old = before.get(node.id) as LayerFlowNode | undefined;
     const info = analysis.nodes[node.id];
     const error = errors.get(node.id);
     const isSelected = selected.has(node.id);
+    const isHidden = hidden.has(node.id);
     if (
       old &&
       old.data.node === node &&
       old.data.info === info &&
       old.data.error?.message === error?.message &&
       old.data.vertical === vertical &&
-      Boolean(old.selected) === isSelected
+      Boolean(old.selected) === isSelected &&
+      Boolean(old.hidden) === isHidden
     )
       return old;
     return {
@@ -61,25 +87,80 @@ export function buildFlowNodes(
       type: 'layer',
       position: node.position,
       selected: isSelected,
+      hidden: isHidden,
       data: { node, info, error, vertical },
     };
   });
+  const byId = new Map(layers.map((n) => [n.id, n]));
+  const frames = groups.map((group): GroupFlowNode => {
+    const members = group.nodeIds.map((id) => byId.get(id)!);
+    const left = Math.min(...members.map((m) => m.position.x));
+    const top = Math.min(...members.map((m) => m.position.y));
+    const right = Math.max(
+      ...members.map((m) => m.position.x + (m.measured?.width ?? DEFAULT_NODE_SIZE.width)),
+    );
+    const bottom = Math.max(
+      ...members.map((m) => m.position.y + (m.measured?.height ?? DEFAULT_NODE_SIZE.height)),
+    );
+    const id = GROUP_PREFIX + group.id;
+    const old = before.get(id);
+    const data = {
+      group,
+      shape: formatShape(analysis.nodes[groupOutput(doc, group, analysis)]?.outputShape),
+      vertical,
+    };
+    const base = { ...(old ?? {}), id, type: 'groupFrame' as const, selectable: false, data };
+    if (group.collapsed) return { ...base, position: { x: left, y: top }, style: undefined, zIndex: 0 };
+    return {
+      ...base,
+      position: { x: left - FRAME_PAD.side, y: top - FRAME_PAD.top },
+      style: {
+        width: right - left + 2 * FRAME_PAD.side,
+        height: bottom - top + FRAME_PAD.top + FRAME_PAD.bottom,
+      },
+      zIndex: -1,
+    };
+  });
+  return [...frames, ...layers];
 }
 
-export function buildFlowEdges(doc: GraphDocument, analysis: GraphAnalysis, selection: Selection): ShapeFlowEdge[] {
+/** The member whose output leaves the group (else the last one in execution order). */
+function groupOutput(doc: GraphDocument, group: EditorGroup, analysis: GraphAnalysis): string {
+  const members = new Set(group.nodeIds);
+  const leaving = doc.edges.find((e) => members.has(e.source) && !members.has(e.target));
+  if (leaving) return leaving.source;
+  const ordered = analysis.order.filter((id) => members.has(id));
+  return ordered[ordered.length - 1] ?? group.nodeIds[group.nodeIds.length - 1];
+}
+
+export function buildFlowEdges(
+  doc: GraphDocument,
+  analysis: GraphAnalysis,
+  selection: Selection,
+): ShapeFlowEdge[] {
   const selected = new Set(selection.edges);
   const errors = errorsByNode(analysis);
-  return doc.edges.map((edge) => ({
-    id: edge.id,
-    type: 'shape',
-    source: edge.source,
-    sourceHandle: edge.sourcePort,
-    target: edge.target,
-    targetHandle: edge.targetPort,
-    selected: selected.has(edge.id),
-    data: {
-      shape: formatShape(analysis.nodes[edge.source]?.outputShape),
-      invalid: errors.get(edge.target)?.incomplete === false,
-    },
-  }));
+  const owners = collapsedOwners(readGroups(doc));
+  const edges: ShapeFlowEdge[] = [];
+  for (const edge of doc.edges) {
+    // Links into or out of a collapsed group attach to its box; links inside it are hidden.
+    const from = owners.get(edge.source);
+    const to = owners.get(edge.target);
+    if (from && from === to) continue;
+    edges.push({
+      id: edge.id,
+      type: 'shape',
+      source: from ?? edge.source,
+      sourceHandle: from ? 'out' : edge.sourcePort,
+      target: to ?? edge.target,
+      targetHandle: to ? 'in' : edge.targetPort,
+      reconnectable: !from && !to,
+      selected: selected.has(edge.id),
+      data: {
+        shape: formatShape(analysis.nodes[edge.source]?.outputShape),
+        invalid: errors.get(edge.target)?.incomplete === false,
+      },
+    });
+  }
+  return edges;
 }

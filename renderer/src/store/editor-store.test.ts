@@ -3,6 +3,7 @@ import { getPreset } from '../../../engine/presets/index';
 import { createEditorStore, safeAnalyze } from './editor-store';
 import { fittingTypes } from './fitting';
 import { CLIPBOARD_FORMAT } from './clipboard';
+import { readGroups } from './groups';
 
 /** Builds LeNet by hand through the store, as a person would on the canvas. */
 function buildLeNet() {
@@ -203,6 +204,28 @@ describe('editor store', () => {
     expect(store.getState().history.past.length).toBe(steps + 1);
     a.setExpanded(block, false, 120);
     expect(y(below)).toBe(before.below);
+  });
+
+  it('groups a selection (Ctrl+G) in the document meta, collapses and ungroups it, each undoable', () => {
+    const { store, a, ids } = buildLeNet();
+    a.select({ nodes: [ids[0]] });
+    expect(a.groupSelection()).toBeNull(); // one layer is not a group
+    a.select({ nodes: [ids[1], ids[2]] });
+    const id = a.groupSelection()!;
+    expect(readGroups(store.getState().doc)).toEqual([{ id, label: 'Group 1', nodeIds: [ids[1], ids[2]] }]);
+    expect(store.getState().analysis.totals.trainable).toBe(61_706); // the analysis ignores groups
+    a.setGroupCollapsed(id, true);
+    expect(readGroups(store.getState().doc)[0].collapsed).toBe(true);
+    a.select({ nodes: [ids[2]] });
+    a.deleteSelection();
+    expect(readGroups(store.getState().doc)[0].nodeIds).toEqual([ids[1]]);
+    a.undo();
+    a.select({ nodes: [ids[2]] });
+    a.ungroupSelection();
+    expect(readGroups(store.getState().doc)).toEqual([]);
+    a.undo();
+    a.undo();
+    expect(readGroups(store.getState().doc)[0].collapsed).toBeUndefined();
   });
 
   it('inserts an unlinked node into a link, keeping the shapes flowing', () => {

@@ -21,6 +21,7 @@ import { analyzeGraph } from '../../../engine/graph/analyze';
 import * as edit from './graph-edit';
 import { copySelection, parseClipboard, pastePayload, type ClipboardPayload } from './clipboard';
 import { addLinked, type LinkEnd } from './fitting';
+import * as groups from './groups';
 import { emptyHistory, record, redo, undo, type History } from './history';
 
 export interface Selection {
@@ -238,6 +239,26 @@ export function createEditorStore(initial: GraphDocument = emptyDocument()) {
         return expanded ? { ...rest, expanded: true } : rest;
       });
       change(edit.makeRoom(toggled, id, expanded ? room : -room));
+    },
+    /** Ctrl+G: frames the selected layers as a named group; returns its id, or null for < 2 layers. */
+    groupSelection(): string | null {
+      const result = groups.groupNodes(get().doc, get().selection.nodes);
+      if (result) change(result.doc);
+      return result?.id ?? null;
+    },
+    /** Ctrl+Shift+G: removes the groups holding the selected layers. */
+    ungroupSelection(): void {
+      change(groups.ungroupNodes(get().doc, get().selection.nodes));
+    },
+    ungroup(groupId: string): void {
+      const group = groups.readGroups(get().doc).find((g) => g.id === groupId);
+      if (group) change(groups.ungroupNodes(get().doc, group.nodeIds));
+    },
+    setGroupCollapsed(groupId: string, collapsed: boolean): void {
+      change(groups.setGroupCollapsed(get().doc, groupId, collapsed));
+    },
+    renameGroup(groupId: string, label: string): void {
+      if (label.trim()) change(groups.renameGroup(get().doc, groupId, label.trim()));
     },
     setDocument(update: (doc: GraphDocument) => GraphDocument): void {
       change(update(get().doc));

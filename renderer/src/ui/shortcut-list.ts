@@ -8,6 +8,7 @@ export const SHORTCUTS: ReadonlyArray<readonly [keys: string, action: string]> =
   ['Delete / Backspace', 'Delete the selection'],
   ['Ctrl+B', 'Bypass / un-bypass the selected layers'],
   ['Ctrl+E', 'Expand / collapse the selected blocks'],
+  ['Ctrl+G / Ctrl+Shift+G', 'Group the selected layers in a frame (collapsible) / ungroup'],
   ['Ctrl+L', 'Tidy layout'],
   ['F', 'Fit the view'],
   ['/ or double-click', 'Search to add a layer at the pointer'],
