@@ -5,6 +5,7 @@
  *   --backend wasm|cpu   (default wasm)      --batch 256       --steps 6 (timed, after 2 warm-up)
  *   --models lenet,bn-lenet,resblock-28,resblock-96            --stock (also time stock kernels)
  *   --profile            (print the slowest kernels of one patched step)
+ *   --baseline K1,K2     (also time with only these of our kernels, e.g. Conv2DBackpropFilter)
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -19,6 +20,7 @@ interface Options {
   models: string[];
   stock: boolean;
   profile: boolean;
+  baseline: string[] | null;
 }
 
 function parseArgs(args: string[]): Options {
@@ -43,6 +45,7 @@ function parseArgs(args: string[]): Options {
     else if (arg === '--models') options.models = value().split(',');
     else if (arg === '--stock') options.stock = true;
     else if (arg === '--profile') options.profile = true;
+    else if (arg === '--baseline') options.baseline = value().split(',');
     else throw new Error(`unknown option '${arg}'`);
   }
   for (const id of options.models) {
@@ -126,9 +129,18 @@ export async function main(args: string[]): Promise<void> {
         stock = `cannot train (${(error as Error).message.split('\n')[0].slice(0, 80)})`;
       }
     }
+    let baseline = '';
+    if (options.baseline) {
+      removeKernelPatches(tf, options.backend);
+      applyKernelPatches(tf, options.backend, options.baseline);
+      baseline = `   only ${options.baseline.join('+')}: ${timeTraining(spec, options.batch, options.steps).toFixed(1)}`;
+      removeKernelPatches(tf, options.backend);
+    }
     const patched = applyKernelPatches(tf, options.backend);
     const fast = timeTraining(spec, options.batch, options.steps);
-    console.log(`${spec.id.padEnd(12)} stock: ${stock}   ours: ${fast.toFixed(1)}   [${patched.join(', ')}]`);
+    console.log(
+      `${spec.id.padEnd(12)} stock: ${stock}${baseline}   ours: ${fast.toFixed(1)}   [${patched.join(', ')}]`,
+    );
     if (options.profile) await profileStep(spec, options.batch);
   }
 }

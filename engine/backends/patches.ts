@@ -51,9 +51,10 @@ export function kernelPatchesFor(tf: Tf, backendName: string): KernelConfig[] {
 /**
  * Registers `backendName`'s training kernels in tfjs's kernel registry, replacing the stock
  * ones (kept for `removeKernelPatches`). Idempotent. Returns the patched kernel names.
+ * `only` limits it to some kernels (the benchmark's baselines).
  */
-export function applyKernelPatches(tf: Tf, backendName: string): string[] {
-  const patches = kernelPatchesFor(tf, backendName);
+export function applyKernelPatches(tf: Tf, backendName: string, only?: readonly string[]): string[] {
+  const patches = kernelPatchesFor(tf, backendName).filter((p) => !only || only.includes(p.kernelName));
   for (const patch of patches) {
     const key = `${backendName}/${patch.kernelName}`;
     if (!stockKernels.has(key)) stockKernels.set(key, tf.getKernel(patch.kernelName, backendName) ?? null);
