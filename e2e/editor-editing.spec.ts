@@ -90,3 +90,40 @@ test('expand and collapse a residual block', async ({ page }) => {
   await page.getByTestId('undo').click();
   await expect(block.getByTestId('node-inner')).toBeVisible();
 });
+
+test('group a selection (Ctrl+G), collapse it into one box and open it again', async ({ page }) => {
+  const editor = new EditorPage(page);
+  await editor.loadPreset('lenet');
+  await editor.select('conv2');
+  await editor.node('avgpool2').locator('.layer-title').click({ modifiers: ['Control'] });
+  await editor.press('Control+g');
+  const frame = page.locator('[data-testid="group-group_1"]');
+  await expect(frame).toBeVisible();
+  await frame.getByTestId('group-toggle').click();
+  await expect(editor.node('conv2')).toHaveCount(0);
+  await expect(frame).toHaveAttribute('data-collapsed', 'true');
+  await expect(frame.getByTestId('node-shape')).toHaveText('5×5×16');
+  await expect(page.getByTestId('summary-params-total')).toHaveText('61706'); // groups are only visual
+  await page.getByTestId('undo').click();
+  await expect(editor.node('conv2')).toBeVisible();
+  await frame.getByTestId('group-ungroup').click();
+  await expect(frame).toHaveCount(0);
+});
+
+test('search to add: double-click the canvas or press /, type, Enter', async ({ page }) => {
+  const editor = new EditorPage(page);
+  await editor.canvas.locator('.react-flow__pane').dblclick({ position: { x: 300, y: 200 } });
+  await expect(page.getByTestId('add-menu')).toBeVisible();
+  await page.getByTestId('add-menu-search').fill('input');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => editor.nodeIds()).toEqual(['input_1']);
+  await page.mouse.move(700, 300);
+  await editor.press('/');
+  await page.getByTestId('add-menu-search').fill('max pool');
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => (await editor.nodeIds()).sort()).toEqual(['input_1', 'maxPool2d_1']);
+  await editor.press('?');
+  await expect(page.getByTestId('help-overlay')).toContainText('Ctrl+G');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('help-overlay')).toHaveCount(0);
+});
