@@ -5,16 +5,15 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ipcChannels } from './ipc-channels';
 import { createFakeElectron, type FakeWebContents } from './fake-electron';
+import { loadWithFakeElectron } from './load-with-fake-electron';
 import { contentSecurityPolicy } from './security';
 
 const root = path.resolve(__dirname, '..');
-const require = createRequire(import.meta.url);
 let buildDir = '';
 
 beforeAll(() => {
@@ -28,33 +27,13 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(buildDir, { recursive: true, force: true }));
 
-type Resolver = (request: string, ...rest: unknown[]) => string;
-const moduleInternals = Module as unknown as { _resolveFilename: Resolver };
-
 /** Loads a fresh copy of main.cjs against a fresh fake Electron. */
 function loadMain(options: { hasLock?: boolean } = {}) {
   const fake = createFakeElectron({
     userData: path.join(buildDir, `user-data-${Math.random()}`),
     ...options,
   });
-  const mainPath = path.join(buildDir, 'app', 'main.cjs');
-  const fakeId = path.join(buildDir, 'fake-electron-module');
-  const original = moduleInternals._resolveFilename;
-  moduleInternals._resolveFilename = function (request: string, ...rest: unknown[]) {
-    return request === 'electron' ? fakeId : original.call(this, request, ...rest);
-  };
-  require.cache[fakeId] = {
-    id: fakeId,
-    filename: fakeId,
-    loaded: true,
-    exports: fake.electron,
-  } as NodeJS.Module;
-  delete require.cache[mainPath];
-  try {
-    require(mainPath);
-  } finally {
-    moduleInternals._resolveFilename = original;
-  }
+  loadWithFakeElectron(path.join(buildDir, 'app', 'main.cjs'), fake.electron);
   return fake;
 }
 
