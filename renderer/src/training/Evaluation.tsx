@@ -24,10 +24,8 @@ export function Evaluation({ runId }: { runId: string }) {
           {isActive(status) ? 'The confusion matrix appears when this run has finished.' : 'This run has no result (it ended before its first evaluation).'}
         </p>
       )}
-      <div className="evaluation-side">
-        {record.result && !isActive(status) && <Misclassified runId={runId} classNames={classNames} />}
-        {hasWeights ? <TryImage runId={runId} imageShape={imageShape} /> : <p className="muted small">Trying images needs at least one finished epoch.</p>}
-      </div>
+      {hasWeights ? <TryImage runId={runId} imageShape={imageShape} /> : <p className="muted small try-none">Trying images needs at least one finished epoch.</p>}
+      {record.result && !isActive(status) && <Misclassified runId={runId} classNames={classNames} />}
     </div>
   );
 }

@@ -85,7 +85,7 @@ function RunRow({ run }: { run: RunRecord }) {
           onBlur={() => setConfirming(false)}
           onClick={() => (confirming ? void trainingActions.remove(run.id) : setConfirming(true))}
         >
-          {confirming ? 'Delete?' : '🗑'}
+          {confirming ? 'Delete?' : '✕'}
         </button>
       </div>
     </li>

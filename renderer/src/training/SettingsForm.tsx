@@ -95,7 +95,7 @@ function DatasetPicker({ datasetId }: { datasetId: string }) {
   const samples = useTraining((s) => s.samples[datasetId]);
   const info = datasets?.find((d) => d.id === datasetId);
   useEffect(() => {
-    if (info) void loadSamples(info.id);
+    if (info) void loadSamples(info.id, 8);
   }, [info]);
   const known = datasets ?? [];
   const options: Array<[string, string]> = known.map((d) => [d.id, `${d.name}${d.source === 'imported' ? ' (imported)' : ''}`]);
@@ -111,7 +111,7 @@ function DatasetPicker({ datasetId }: { datasetId: string }) {
           </p>
           <div className="sample-strip" data-testid="dataset-samples">
             {(samples ?? []).map((s, i) => (
-              <SampleCanvas key={i} image={s} size={28} title={info.classNames[s.label] ?? String(s.label)} />
+              <SampleCanvas key={i} image={s} size={24} title={info.classNames[s.label] ?? String(s.label)} />
             ))}
           </div>
           <p className="class-names small" title={info.classNames.join(', ')}>

@@ -28,8 +28,8 @@ export function TrainingPanel() {
   return (
     <div className="training-panel" data-testid="training-panel">
       <aside className="train-side">
-        <SettingsForm />
         <BackendLine />
+        <SettingsForm />
       </aside>
       <section className="train-main">
         <RunControls />

@@ -152,7 +152,7 @@ export function TryImage({ runId, imageShape }: { runId: string; imageShape: Sha
           {prediction && (
             <>
               <p className="predict-top">
-                Prediction: <strong data-testid="predict-top">{prediction.classNames[prediction.predictedClass] ?? prediction.predictedClass}</strong>{' '}
+                Guess: <strong data-testid="predict-top">{prediction.classNames[prediction.predictedClass] ?? prediction.predictedClass}</strong>{' '}
                 <span className="muted">({formatPercent(prediction.probabilities[prediction.predictedClass])})</span>
               </p>
               <ul className="prob-bars">

@@ -1,0 +1,154 @@
+/**
+ * Training in the editor, as a person does it: load LeNet, set a quick run (small image
+ * limit), train and watch the curves, read the result and the confusion matrix, try a
+ * drawn image; stop a run, compare runs; a diverging learning rate ends in a readable
+ * failure; a model that does not fit the dataset is refused with the layer pointed at.
+ * Runs stay tiny (a few thousand images, 1–2 epochs) so the suite stays quick on 2 cores.
+ */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { EditorPage } from './pages/editor-page';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const TRAIN_TIMEOUT = 120_000;
+// Since the engine bundle is split into chunks (dist/engine/chunks/…), the run manager's own
+// search for train-worker.mjs (next to itself, or ../../dist/engine) misses it; the
+// documented override points it at the bundle. Remove once engine/train/launchers.ts finds it.
+process.env.CNN_STUDIO_TRAIN_WORKER ??= `${root}dist/engine/train-worker.mjs`;
+
+/** Loads a preset and opens the Training tab. */
+async function openTraining(page: Page, preset = 'lenet'): Promise<void> {
+  await new EditorPage(page).loadPreset(preset);
+  await page.getByTestId('dock-tab-training').click();
+  await expect(page.getByTestId('training-panel')).toBeVisible();
+  await expect(page.getByTestId('train-dataset')).toHaveValue('fashion-mnist');
+}
+
+/** Types into a settings field and commits it (Enter), as a person would. */
+async function setField(page: Page, testId: string, value: string | number): Promise<void> {
+  const field = page.getByTestId(testId);
+  await field.fill(String(value));
+  await field.press('Enter');
+}
+
+async function quickSettings(page: Page, s: { epochs: number; limit: number; batch: number; lr?: string | number }): Promise<void> {
+  await setField(page, 'train-epochs', s.epochs);
+  await setField(page, 'train-batch-size', s.batch);
+  await setField(page, 'train-limit', s.limit);
+  if (s.lr !== undefined) await setField(page, 'train-lr', s.lr);
+}
+
+async function points(page: Page, chart: string): Promise<number> {
+  return Number(await page.getByTestId(chart).getAttribute('data-points'));
+}
+
+test('train LeNet on Fashion-MNIST: live curves, result, confusion matrix, try a drawn image', async ({ page }) => {
+  test.setTimeout(TRAIN_TIMEOUT * 2);
+  await openTraining(page);
+  // The book's settings arrive with the preset.
+  await expect(page.getByTestId('train-lr')).toHaveValue('0.9');
+  await expect(page.getByTestId('train-backend')).toContainText(/Runs on \w+/, { timeout: 60_000 });
+  // Adam learns the sigmoid LeNet much faster than the book's SGD on a few thousand images.
+  await page.getByTestId('train-optimizer').selectOption('adam');
+  await quickSettings(page, { epochs: 2, limit: 3000, batch: 32, lr: 0.002 });
+  // Settings are the document's: the edit is undoable.
+  await expect(page.getByTestId('undo')).toBeEnabled();
+
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-status')).toHaveText('running', { timeout: 30_000 });
+  // The loss curve grows while it trains.
+  await expect.poll(() => points(page, 'chart-loss'), { timeout: 60_000 }).toBeGreaterThan(2);
+  const early = await points(page, 'chart-loss');
+  await expect.poll(() => points(page, 'chart-loss'), { timeout: 60_000 }).toBeGreaterThan(early);
+  await expect(page.getByTestId('metric-epoch')).toContainText('/ 2');
+
+  await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: TRAIN_TIMEOUT });
+  const accuracy = Number(await page.getByTestId('metric-test-accuracy').textContent());
+  expect(accuracy).toBeGreaterThanOrEqual(0);
+  expect(accuracy).toBeLessThanOrEqual(1);
+  await expect(page.getByTestId('runs-list').locator('li')).toHaveCount(1);
+  await expect(page.getByTestId('runs-list').locator('li').first()).toHaveAttribute('data-status', 'done');
+
+  mkdirSync(`${root}test-results/training`, { recursive: true });
+  await page.waitForTimeout(300); // the last throttled redraw
+  await page.screenshot({ path: `${root}test-results/training/finished-run.png` });
+  await page.screenshot({ path: `${root}docs/training.png` });
+
+  // Evaluation: the confusion matrix with class names, a row per class.
+  await page.getByTestId('train-view-evaluate').click();
+  const matrix = page.getByTestId('confusion-matrix');
+  await expect(matrix).toBeVisible();
+  await expect(matrix.locator('tbody tr')).toHaveCount(10);
+  await expect(matrix).toContainText(/trouser/i);
+  const counts = await matrix.locator('tbody td:not(.class-accuracy)').allTextContents();
+  expect(counts).toHaveLength(100);
+  expect(counts.reduce((sum, c) => sum + Number(c), 0)).toBeGreaterThan(0);
+  await expect(page.getByTestId('misclassified-grid').getByTestId('misclassified-item').first()).toBeVisible({ timeout: 30_000 });
+
+  // Try an image: draw a stroke on the canvas; the model's guess appears with 10 bars.
+  const canvas = page.getByTestId('predict-canvas');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.15);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.85, { steps: 8 });
+  await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.85, { steps: 8 });
+  await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.15, { steps: 8 });
+  await page.mouse.up();
+  await expect(page.getByTestId('predict-result').getByTestId('predict-prob')).toHaveCount(10, { timeout: 30_000 });
+  await expect(page.getByTestId('predict-top')).not.toHaveText('');
+  await page.screenshot({ path: `${root}test-results/training/evaluation.png` });
+});
+
+test('stop a run mid-way, then compare it with another run', async ({ page }) => {
+  test.setTimeout(TRAIN_TIMEOUT * 2);
+  await openTraining(page);
+  await quickSettings(page, { epochs: 3, limit: 1500, batch: 32 });
+  await page.getByTestId('train-start').click();
+  // Into the second epoch (so the first one is in the history), then stop.
+  await expect(page.getByTestId('metric-epoch')).toHaveText('2 / 3', { timeout: TRAIN_TIMEOUT });
+  await page.getByTestId('train-stop').click();
+  await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: 60_000 });
+  await expect(page.getByTestId('train-status-detail')).toHaveText('stopped early');
+
+  await quickSettings(page, { epochs: 1, limit: 1000, batch: 32 });
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-status')).toHaveText('running', { timeout: 30_000 });
+  await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: TRAIN_TIMEOUT });
+
+  const rows = page.getByTestId('runs-list').locator('li');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(1)).toHaveAttribute('data-status', 'stopped');
+  for (const row of await rows.all()) await row.locator('input[type="checkbox"]').check();
+  await page.getByTestId('train-view-compare').click();
+  await expect(page.getByTestId('chart-compare-accuracy')).toBeVisible();
+  await expect.poll(() => points(page, 'chart-compare-accuracy')).toBeGreaterThanOrEqual(1);
+  await expect(page.getByTestId('compare-view').locator('.u-legend')).toHaveCount(2);
+  await expect(page.getByTestId('compare-view').locator('.u-legend').first()).toContainText('LeNet');
+});
+
+test('a learning rate that makes the loss diverge ends in a readable failure', async ({ page }) => {
+  test.setTimeout(TRAIN_TIMEOUT);
+  await openTraining(page);
+  await quickSettings(page, { epochs: 1, limit: 1000, batch: 32, lr: '1e6' });
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-status')).toHaveText('failed', { timeout: TRAIN_TIMEOUT });
+  await expect(page.getByTestId('train-failure')).toContainText(/learning rate/i);
+  await expect(page.getByTestId('runs-list').locator('li').first()).toHaveAttribute('data-status', 'failed');
+});
+
+test('a model whose output does not fit the dataset is refused, pointing at the layer', async ({ page }) => {
+  await openTraining(page);
+  const editor = new EditorPage(page);
+  await editor.select('dense3');
+  await editor.setParam('units', 5);
+  await page.getByTestId('param-units').press('Enter');
+  await expect(page.getByTestId('train-blocked')).toContainText(/10 classes .* 5 units/);
+  await editor.focusCanvas();
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-problem')).toContainText('5 units');
+  await expect(page.getByTestId('inspector').locator('dd').first()).toHaveText('dense3');
+  await expect(page.getByTestId('runs-list').locator('li')).toHaveCount(0);
+});
