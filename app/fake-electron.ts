@@ -66,6 +66,9 @@ export function createFakeElectron(options: { userData: string; hasLock?: boolea
     menus: [] as unknown[],
     messageBoxes: [] as unknown[],
     messageBoxResponse: 2,
+    openDialogResult: { canceled: true, filePaths: [] as string[] },
+    saveDialogResult: { canceled: true } as { canceled: boolean; filePath?: string },
+    saveDialogOptions: [] as unknown[],
     openedExternally: [] as string[],
     permissionRequestHandler: null as null | ((...args: unknown[]) => void),
     quitCalls: 0,
@@ -166,8 +169,11 @@ export function createFakeElectron(options: { userData: string; hasLock?: boolea
         record.messageBoxes.push(box);
         return { response: record.messageBoxResponse };
       },
-      showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
-      showSaveDialog: async () => ({ canceled: true }),
+      showOpenDialog: async () => record.openDialogResult,
+      showSaveDialog: async (_window: unknown, dialogOptions: unknown) => {
+        record.saveDialogOptions.push(dialogOptions);
+        return record.saveDialogResult;
+      },
       showErrorBox: () => {},
     },
     utilityProcess: {

@@ -141,6 +141,40 @@ describe('Electron main process', () => {
     await expect.poll(() => window.closed).toBe(true);
   });
 
+  it('Save in the close question saves first, then closes once the renderer is clean', async () => {
+    const { window, contents, record, ipcMain } = await startedApp();
+    ipcMain.emit(ipcChannels.setDirty, ipcEvent(contents), true);
+    record.messageBoxResponse = 0; // Save
+    window.close();
+    await expect
+      .poll(() =>
+        contents.sent.filter((message) => message.channel === ipcChannels.menuCommand).map((m) => m.args[0]),
+      )
+      .toEqual([{ type: 'save' }]);
+    expect(window.closed).toBe(false);
+    ipcMain.emit(ipcChannels.setDirty, ipcEvent(contents), false);
+    expect(window.closed).toBe(true);
+  });
+
+  it('save dialog: suggests a .cnn.json name, adds the extension, and lists the file under Open Recent', async () => {
+    const { contents, record, ipcMain } = await startedApp();
+    record.saveDialogResult = { canceled: false, filePath: '/home/ada/models/lenet' };
+    const save = ipcMain.handlers.get(ipcChannels.showSaveDialog)!;
+    expect(await save(ipcEvent(contents), 'LeNet 5')).toBe('/home/ada/models/lenet.cnn.json');
+    expect(record.saveDialogOptions[0]).toMatchObject({
+      defaultPath: path.join('/fake/documents', 'LeNet 5.cnn.json'),
+    });
+    const recentItem = () =>
+      JSON.stringify(record.menus.at(-1)).includes('"label":"/home/ada/models/lenet.cnn.json"');
+    await expect.poll(recentItem).toBe(true);
+  });
+
+  it('a cancelled save dialog answers null', async () => {
+    const { contents, ipcMain } = await startedApp();
+    const save = ipcMain.handlers.get(ipcChannels.showSaveDialog)!;
+    expect(await save(ipcEvent(contents), 'LeNet')).toBeNull();
+  });
+
   it('closes a clean window without asking', async () => {
     const { window, record } = await startedApp();
     window.close();
