@@ -23,7 +23,7 @@ describe('PyTorch export', () => {
     for (const id of presetIds) {
       const files = exportCode(getPreset(id), 'pytorch');
       expect(files.map((f) => f.path)).toEqual(['model.py', 'train.py', 'README.md']);
-      expect(files[0].content).toContain('def build_model()');
+      expect(files[0].content).toContain('def build_model(weights_dir=None):');
     }
   });
 
