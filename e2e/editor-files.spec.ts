@@ -57,3 +57,18 @@ test('a layer dropped on a link is inserted into it', async ({ page }) => {
   await expect(editor.nodeShape(conv)).toHaveText('28×28×16');
   await expect(editor.nodeShape(flatten)).toHaveText('12544');
 });
+
+test('autosaved work is offered back on start and comes back unsaved', async ({ page, engine }) => {
+  await engine.saveRecovery(await engine.getPreset('lenet'));
+  await page.reload();
+  await expect(page.getByTestId('recovery-dialog')).toBeVisible({ timeout: 20_000 });
+  await page.getByTestId('recovery-restore').click();
+  await expect(page.getByTestId('summary-params-total')).toHaveText('61706');
+  await expect(page.getByTestId('dirty-marker')).toBeVisible();
+});
+
+test('edits are autosaved to the engine within a few seconds', async ({ page, engine }) => {
+  const editor = new EditorPage(page);
+  await editor.loadPreset('bn-lenet');
+  await expect.poll(async () => (await engine.loadRecovery())?.name, { timeout: 15_000 }).toBe('LeNet with batch norm');
+});
