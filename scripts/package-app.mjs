@@ -1,7 +1,7 @@
 // Packages the desktop app with electron-builder (configuration: electron-builder.yml).
 //
 //   node scripts/package-app.mjs [--targets dir,AppImage,deb] [--electron-dist <dir|zip>] [--skip-build]
-//                                [--dataset-caches]
+//                                [--no-dataset-caches]
 //
 // electron-builder normally downloads the Electron runtime (electron-v<version>-linux-x64.zip).
 // Where that is impossible (no network but the npm registry, as on our build machine) the
@@ -12,9 +12,10 @@
 //      LICENSE and version file and an `electron` shell script that explains what is missing.
 //      The package then holds the complete app (resources/app.asar and its unpacked files)
 //      but cannot start; copying the real Electron release over it makes it runnable.
-// --dataset-caches converts the built-in datasets into the engine's binary caches in
-// .cache/datasets, which electron-builder ships as resources/datasets (the app points the
-// engine there), so the first run skips the conversion; it makes the package ~60 MB larger.
+// The built-in datasets are converted into the engine's binary caches in .cache/datasets,
+// which electron-builder ships as resources/datasets (the app points the engine there)
+// instead of the dataset packages' JSON (excluded in electron-builder.yml);
+// --no-dataset-caches skips the conversion (a package for engine-only checks).
 // No binary is downloaded or committed by this script.
 import { spawnSync } from 'node:child_process';
 import {
@@ -43,6 +44,8 @@ function parseArgs(argv) {
     targets: null,
     electronDist: process.env.CNN_STUDIO_ELECTRON_DIST || null,
     skipBuild: false,
+    // The package ships the compact caches, never the dataset packages' 150 MB of JSON.
+    datasetCaches: true,
   };
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index];
@@ -55,6 +58,7 @@ function parseArgs(argv) {
     else if (arg === '--electron-dist') options.electronDist = value();
     else if (arg === '--skip-build') options.skipBuild = true;
     else if (arg === '--dataset-caches') options.datasetCaches = true;
+    else if (arg === '--no-dataset-caches') options.datasetCaches = false;
     else if (arg === '--help' || arg === '-h') {
       console.log(
         readFileSync(fileURLToPath(import.meta.url), 'utf8')
