@@ -127,3 +127,29 @@ test('search to add: double-click the canvas or press /, type, Enter', async ({ 
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('help-overlay')).toHaveCount(0);
 });
+
+test('drag a link end onto another layer to rewire it; drop it on empty canvas to remove it', async ({ page }) => {
+  const editor = new EditorPage(page);
+  const input = await editor.addFromPalette('input', 100, 150);
+  const flatten = await editor.addFromPalette('flatten', 420, 80);
+  const conv = await editor.addFromPalette('conv2d', 420, 300);
+  await editor.connect(input, flatten);
+  await expect(editor.nodeShape(flatten)).toHaveText('784');
+  const edge = page.locator('[data-testid^="rf__edge-"]').first();
+  const end = (await edge.locator('.react-flow__edgeupdater-target').boundingBox())!;
+  const target = (await editor.node(conv).getByTestId('handle-in-in').boundingBox())!;
+  await page.mouse.move(end.x + end.width / 2, end.y + end.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 10 });
+  await page.mouse.up();
+  await expect(editor.nodeShape(conv)).toHaveText('28×28×16');
+  await expect(editor.nodeShape(flatten)).toHaveText('?');
+
+  const moved = (await edge.locator('.react-flow__edgeupdater-target').boundingBox())!;
+  await page.mouse.move(moved.x + moved.width / 2, moved.y + moved.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(moved.x + 150, moved.y + 200, { steps: 10 });
+  await page.mouse.up();
+  await expect(page.locator('[data-testid^="rf__edge-"]')).toHaveCount(0);
+  await expect(editor.nodeShape(conv)).toHaveText('?');
+});
