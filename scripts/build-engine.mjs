@@ -27,7 +27,8 @@ if (Object.keys(entryPoints).length > 0) {
     bundle: true,
     // Dynamic imports become chunks, so `serve` starts without loading tfjs until a run needs it.
     splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
+    // Chunks sit beside the entries: modules find siblings (train-worker.mjs) by relative URL.
+    chunkNames: '[name]-[hash]',
     platform: 'node',
     format: 'esm',
     target: 'node20',
