@@ -31,6 +31,7 @@ function parseArgs(args: string[]): Options {
     models: ['lenet', 'bn-lenet', 'resblock-28'],
     stock: false,
     profile: false,
+    baseline: null,
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
