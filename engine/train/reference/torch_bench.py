@@ -4,65 +4,20 @@
     /usr/bin/python3 engine/train/reference/torch_bench.py --model lenet --batch-size 256 --seconds 5
 
 Prints one JSON line: {"model", "batchSize", "imagesPerSecond", "batches", "threads", "torch"}.
-The models follow /work/shared/design/presets.md (the book's LeNet, BN-LeNet, ResNet-18).
+The models are the book's LeNet, BN-LeNet and ResNet-18 from engine/presets/reference/book_models.py.
 """
 import argparse
 import json
+import os
+import sys
 import time
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 
-
-def lenet():
-    return nn.Sequential(
-        nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.Sigmoid(), nn.AvgPool2d(2, 2),
-        nn.Conv2d(6, 16, kernel_size=5), nn.Sigmoid(), nn.AvgPool2d(2, 2),
-        nn.Flatten(),
-        nn.Linear(400, 120), nn.Sigmoid(),
-        nn.Linear(120, 84), nn.Sigmoid(),
-        nn.Linear(84, 10))
-
-
-def bn_lenet():
-    return nn.Sequential(
-        nn.Conv2d(1, 6, kernel_size=5), nn.BatchNorm2d(6), nn.Sigmoid(), nn.AvgPool2d(2, 2),
-        nn.Conv2d(6, 16, kernel_size=5), nn.BatchNorm2d(16), nn.Sigmoid(), nn.AvgPool2d(2, 2),
-        nn.Flatten(),
-        nn.Linear(256, 120), nn.BatchNorm1d(120), nn.Sigmoid(),
-        nn.Linear(120, 84), nn.BatchNorm1d(84), nn.Sigmoid(),
-        nn.Linear(84, 10))
-
-
-class Residual(nn.Module):
-    """conv(c,3,s,p1) BN relu conv(c,3,p1) BN, plus the input or a 1×1 stride-s conv of it; relu."""
-
-    def __init__(self, in_channels, channels, use_1x1, stride=1):
-        super().__init__()
-        self.conv1 = nn.Conv2d(in_channels, channels, 3, stride=stride, padding=1)
-        self.conv2 = nn.Conv2d(channels, channels, 3, padding=1)
-        self.shortcut = nn.Conv2d(in_channels, channels, 1, stride=stride) if use_1x1 else None
-        self.bn1 = nn.BatchNorm2d(channels)
-        self.bn2 = nn.BatchNorm2d(channels)
-
-    def forward(self, x):
-        y = F.relu(self.bn1(self.conv1(x)))
-        y = self.bn2(self.conv2(y))
-        return F.relu(y + (self.shortcut(x) if self.shortcut is not None else x))
-
-
-def resnet18():
-    def stage(in_channels, channels, first):
-        return nn.Sequential(
-            Residual(in_channels, channels, use_1x1=not first, stride=1 if first else 2),
-            Residual(channels, channels, use_1x1=False))
-
-    return nn.Sequential(
-        nn.Conv2d(1, 64, kernel_size=7, stride=2, padding=3), nn.BatchNorm2d(64), nn.ReLU(),
-        nn.MaxPool2d(kernel_size=3, stride=2, padding=1),
-        stage(64, 64, True), stage(64, 128, False), stage(128, 256, False), stage(256, 512, False),
-        nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(), nn.Linear(512, 10))
+# One definition of the book's networks: the reference the presets are tested against.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'presets', 'reference'))
+from book_models import bn_lenet, lenet, resnet18  # noqa: E402
 
 
 MODELS = {'lenet': (lenet, 28), 'bn-lenet': (bn_lenet, 28), 'resnet18': (resnet18, 96)}
