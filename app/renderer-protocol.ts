@@ -8,6 +8,7 @@
  */
 import path from 'node:path';
 import { appHost, appScheme, securityHeaders } from './security';
+import { contentTypeFor } from '../engine/host/static-files';
 
 /** Where a request goes: a file under the renderer folder, or an HTTP error. */
 export type RendererFileLookup =
@@ -45,31 +46,7 @@ export function resolveRendererFile(url: string, rootDir: string): RendererFileL
   return { kind: 'file', filePath };
 }
 
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
-/** The Content-Type for a file name; unknown extensions are served as opaque bytes. */
-export function contentTypeFor(filePath: string): string {
-  return contentTypes[path.extname(filePath).toLowerCase()] ?? 'application/octet-stream';
-}
+export { contentTypeFor };
 
 /**
  * A `protocol.handle` handler for the renderer folder.

@@ -9,6 +9,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 
 const mimeTypes: Record<string, string> = {
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.jpeg': 'image/jpeg',
+  '.ttf': 'font/ttf',
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
@@ -25,6 +29,11 @@ const mimeTypes: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/** The Content-Type for a file name; unknown extensions are served as opaque bytes. */
+export function contentTypeFor(file: string): string {
+  return mimeTypes[extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
 /** The file under `root` a URL path names, or null if it would escape `root`. */
 export function staticPath(root: string, urlPath: string): string | null {
   let decoded: string;
@@ -40,7 +49,12 @@ export function staticPath(root: string, urlPath: string): string | null {
 }
 
 /** Answers one static-file request. */
-export async function serveStatic(root: string, request: IncomingMessage, response: ServerResponse, headers: Record<string, string>): Promise<void> {
+export async function serveStatic(
+  root: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+  headers: Record<string, string>,
+): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.writeHead(405, { ...headers, Allow: 'GET, HEAD' }).end();
     return;
@@ -63,10 +77,15 @@ export async function serveStatic(root: string, request: IncomingMessage, respon
     response.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n');
     return;
   }
-  const type = mimeTypes[extname(file).toLowerCase()] ?? 'application/octet-stream';
+  const type = contentTypeFor(file);
   // Hashed assets may be cached; the page itself must be fresh after a rebuild.
   const cache = file.endsWith('index.html') ? 'no-store' : 'no-cache';
-  response.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': String(info.size), 'Cache-Control': cache });
+  response.writeHead(200, {
+    ...headers,
+    'Content-Type': type,
+    'Content-Length': String(info.size),
+    'Cache-Control': cache,
+  });
   if (request.method === 'HEAD') {
     response.end();
     return;
