@@ -132,7 +132,9 @@ test('stop a run mid-way, then compare it with another run', async ({ page }) =>
 test('a learning rate that makes the loss diverge ends in a readable failure', async ({ page }) => {
   test.setTimeout(TRAIN_TIMEOUT);
   await openTraining(page);
-  await quickSettings(page, { epochs: 1, limit: 1000, batch: 32, lr: '1e6' });
+  // The sigmoid LeNet saturates instead of diverging at 1e6 (its loss stays finite); at
+  // 1e38 the first update overflows the weights and the loss becomes NaN.
+  await quickSettings(page, { epochs: 1, limit: 1000, batch: 32, lr: '1e38' });
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-status')).toHaveText('failed', { timeout: TRAIN_TIMEOUT });
   await expect(page.getByTestId('train-failure')).toContainText(/learning rate/i);
@@ -140,15 +142,18 @@ test('a learning rate that makes the loss diverge ends in a readable failure', a
 });
 
 test('a model whose output does not fit the dataset is refused, pointing at the layer', async ({ page }) => {
-  await openTraining(page);
   const editor = new EditorPage(page);
-  await editor.select('dense3');
+  await editor.loadPreset('lenet');
+  // Pick the last layer from the summary table (the canvas is small next to the dock).
+  await page.getByTestId('summary-row-dense3').click();
   await editor.setParam('units', 5);
   await page.getByTestId('param-units').press('Enter');
+  await editor.focusCanvas(); // clicking empty canvas clears the selection
+  await page.getByTestId('dock-tab-training').click();
   await expect(page.getByTestId('train-blocked')).toContainText(/10 classes .* 5 units/);
-  await editor.focusCanvas();
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-problem')).toContainText('5 units');
+  // Train selected the layer at fault.
   await expect(page.getByTestId('inspector').locator('dd').first()).toHaveText('dense3');
   await expect(page.getByTestId('runs-list').locator('li')).toHaveCount(0);
 });
