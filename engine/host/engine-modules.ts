@@ -6,6 +6,7 @@
  * those modules' exports is a compile error here rather than a failure at run time.
  * Tests pass their own loaders to `createEngineHost`.
  */
+import type { ImageSet } from '../datasets/types';
 import type { GraphDocument } from '../graph/document';
 import type {
   BackendInfo,
@@ -28,15 +29,8 @@ export interface PresetsModule {
   getPreset(id: string): GraphDocument;
 }
 
-/** A dataset's images, as engine/datasets hands them out (only what the host reads). */
-export interface DatasetImages {
-  count: number;
-  height: number;
-  width: number;
-  channels: number;
-  images: Uint8Array;
-  labels: Uint8Array;
-}
+/** A dataset's images, as engine/datasets hands them out. */
+export type DatasetImages = ImageSet;
 
 export interface DatasetsModule {
   listDatasets(options: { dataDir: string }): Promise<DatasetInfo[]>;
