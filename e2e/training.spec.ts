@@ -52,7 +52,7 @@ test('train LeNet on Fashion-MNIST: live curves, result, confusion matrix, try a
   await expect(page.getByTestId('train-backend')).toContainText(/Runs on \w+/, { timeout: 60_000 });
   // Adam learns the sigmoid LeNet much faster than the book's SGD on a few thousand images.
   await page.getByTestId('train-optimizer').selectOption('adam');
-  await quickSettings(page, { epochs: 2, limit: 3000, batch: 32, lr: 0.002 });
+  await quickSettings(page, { epochs: 2, limit: 2000, batch: 32, lr: 0.002 });
   // Settings are the document's: the edit is undoable.
   await expect(page.getByTestId('undo')).toBeEnabled();
 
@@ -102,18 +102,32 @@ test('train LeNet on Fashion-MNIST: live curves, result, confusion matrix, try a
   await page.screenshot({ path: `${root}test-results/training/evaluation.png` });
 });
 
-test('stop a run mid-way, then compare it with another run', async ({ page }) => {
+test('edit while training, pause and resume, stop mid-way, then compare with another run', async ({ page }) => {
   test.setTimeout(TRAIN_TIMEOUT * 2);
   await openTraining(page);
   await quickSettings(page, { epochs: 3, limit: 1500, batch: 32 });
   await page.getByTestId('train-start').click();
-  // Into the second epoch (so the first one is in the history), then stop.
+  await expect(page.getByTestId('train-status')).toHaveText('running', { timeout: 30_000 });
+  // Editing the graph does not disturb the run; the panel says the graph changed.
+  await page.getByTestId('dock-tab-summary').click();
+  await page.getByTestId('summary-row-dense1').click();
+  await new EditorPage(page).setParam('units', 100);
+  await page.getByTestId('param-units').press('Enter');
+  await page.getByTestId('dock-tab-training').click();
+  await expect(page.getByTestId('train-graph-changed')).toBeVisible();
+  // Into the second epoch (so the first one is in the history): pause, resume, stop.
   await expect(page.getByTestId('metric-epoch')).toHaveText('2 / 3', { timeout: TRAIN_TIMEOUT });
+  await page.getByTestId('train-pause').click();
+  await expect(page.getByTestId('train-status')).toHaveText('paused');
+  await expect(page.getByTestId('train-pause')).toHaveText('Resume');
+  await page.getByTestId('train-pause').click();
+  await expect(page.getByTestId('train-status')).toHaveText('running');
   await page.getByTestId('train-stop').click();
   await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: 60_000 });
   await expect(page.getByTestId('train-status-detail')).toHaveText('stopped early');
 
-  await quickSettings(page, { epochs: 1, limit: 1000, batch: 32 });
+  await page.getByTestId('undo').click(); // back to the graph the first run trained
+  await quickSettings(page, { epochs: 1, limit: 600, batch: 32 });
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-status')).toHaveText('running', { timeout: 30_000 });
   await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: TRAIN_TIMEOUT });
@@ -127,6 +141,8 @@ test('stop a run mid-way, then compare it with another run', async ({ page }) =>
   await expect.poll(() => points(page, 'chart-compare-accuracy')).toBeGreaterThanOrEqual(1);
   await expect(page.getByTestId('compare-view').locator('.u-legend')).toHaveCount(2);
   await expect(page.getByTestId('compare-view').locator('.u-legend').first()).toContainText('LeNet');
+  mkdirSync(`${root}test-results/training`, { recursive: true });
+  await page.screenshot({ path: `${root}test-results/training/compare.png` });
 });
 
 test('a learning rate that makes the loss diverge ends in a readable failure', async ({ page }) => {
