@@ -141,7 +141,7 @@ export function TryImage({ runId, imageShape }: { runId: string; imageShape: Sha
               Clear
             </button>
             <label className="file-button">
-              Image file…
+              Open image…
               <input type="file" accept="image/*" data-testid="predict-file" onChange={(e) => void drawFile(e.target.files?.[0])} />
             </label>
           </div>
