@@ -1,6 +1,14 @@
-/** File → Export…: LeNet as PyTorch code, offered for download; a broken import is explained. */
+/**
+ * File → Export…: LeNet as PyTorch code, offered for download; TensorFlow.js files with the
+ * weights of a finished run; a broken import is explained.
+ */
+import { fileURLToPath } from 'node:url';
 import { expect, test } from './fixtures';
 import { EditorPage } from './pages/editor-page';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+// See training.spec.ts: the split engine bundle's own lookup of the worker misses it.
+process.env.CNN_STUDIO_TRAIN_WORKER ??= `${root}dist/engine/train-worker.mjs`;
 
 test('export LeNet to PyTorch and download model.py', async ({ page }) => {
   await new EditorPage(page).loadPreset('lenet');
@@ -25,4 +33,21 @@ test('importing a file that is not a model says why and leaves the graph alone',
   await expect(page.getByTestId('import-error')).toContainText('notes.json');
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('doc-title')).toContainText('LeNet');
+});
+
+test('export TensorFlow.js files with the weights of a finished run', async ({ page, engine }) => {
+  test.setTimeout(120_000);
+  // Arrange a small finished run through the engine API (training itself is training.spec's job).
+  const graph = await engine.getPreset('lenet');
+  const { runId } = await engine.startRun({ graph, training: { ...graph.training, epochs: 1, batchSize: 64 }, limit: 300 });
+  await expect.poll(async () => (await engine.getRun(runId)).status, { timeout: 90_000 }).toBe('done');
+
+  await page.getByTestId('file-export').click();
+  const dialog = page.getByTestId('export-dialog');
+  await dialog.getByTestId('export-target').selectOption('tfjs');
+  await expect(dialog.getByTestId('export-run').locator('option')).toHaveCount(2);
+  await dialog.getByTestId('export-run').selectOption(runId);
+  await dialog.getByTestId('export-go').click();
+  await expect(dialog.getByTestId('export-file').filter({ hasText: 'model.json' })).toBeVisible({ timeout: 30_000 });
+  await expect(dialog.getByTestId('export-file').filter({ hasText: '.bin' })).toHaveCount(1);
 });
