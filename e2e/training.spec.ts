@@ -33,7 +33,10 @@ async function setField(page: Page, testId: string, value: string | number): Pro
   await field.press('Enter');
 }
 
-async function quickSettings(page: Page, s: { epochs: number; limit: number; batch: number; lr?: string | number }): Promise<void> {
+async function quickSettings(
+  page: Page,
+  s: { epochs: number; limit: number; batch: number; lr?: string | number },
+): Promise<void> {
   await setField(page, 'train-epochs', s.epochs);
   await setField(page, 'train-batch-size', s.batch);
   await setField(page, 'train-limit', s.limit);
@@ -44,7 +47,9 @@ async function points(page: Page, chart: string): Promise<number> {
   return Number(await page.getByTestId(chart).getAttribute('data-points'));
 }
 
-test('train LeNet on Fashion-MNIST: live curves, result, confusion matrix, try a drawn image', async ({ page }) => {
+test('train LeNet on Fashion-MNIST: live curves, result, confusion matrix, try a drawn image', async ({
+  page,
+}) => {
   test.setTimeout(TRAIN_TIMEOUT * 2);
   await openTraining(page);
   // The book's settings arrive with the preset.
@@ -85,7 +90,9 @@ test('train LeNet on Fashion-MNIST: live curves, result, confusion matrix, try a
   const counts = await matrix.locator('tbody td:not(.class-accuracy)').allTextContents();
   expect(counts).toHaveLength(100);
   expect(counts.reduce((sum, c) => sum + Number(c), 0)).toBeGreaterThan(0);
-  await expect(page.getByTestId('misclassified-grid').getByTestId('misclassified-item').first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('misclassified-grid').getByTestId('misclassified-item').first()).toBeVisible({
+    timeout: 30_000,
+  });
 
   // Try an image: draw a stroke on the canvas; the model's guess appears with 10 bars.
   const canvas = page.getByTestId('predict-canvas');
@@ -97,12 +104,16 @@ test('train LeNet on Fashion-MNIST: live curves, result, confusion matrix, try a
   await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.85, { steps: 8 });
   await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.15, { steps: 8 });
   await page.mouse.up();
-  await expect(page.getByTestId('predict-result').getByTestId('predict-prob')).toHaveCount(10, { timeout: 30_000 });
+  await expect(page.getByTestId('predict-result').getByTestId('predict-prob')).toHaveCount(10, {
+    timeout: 30_000,
+  });
   await expect(page.getByTestId('predict-top')).not.toHaveText('');
   await page.screenshot({ path: `${root}test-results/training/evaluation.png` });
 });
 
-test('edit while training, pause and resume, stop mid-way, then compare with another run', async ({ page }) => {
+test('edit while training, pause and resume, stop mid-way, then compare with another run', async ({
+  page,
+}) => {
   test.setTimeout(TRAIN_TIMEOUT * 2);
   await openTraining(page);
   await quickSettings(page, { epochs: 3, limit: 1500, batch: 32 });

@@ -15,7 +15,11 @@ import { formatSize, toDownloadable } from './exported-files';
 import './export.css';
 
 const TARGETS: Array<[ExportTarget, string, string]> = [
-  ['pytorch', 'PyTorch', 'model.py: an nn.Module with the same layers (and a weights file when a run is chosen)'],
+  [
+    'pytorch',
+    'PyTorch',
+    'model.py: an nn.Module with the same layers (and a weights file when a run is chosen)',
+  ],
   ['keras', 'Keras', 'Python code building the same model with tf.keras'],
   ['tfjs', 'TensorFlow.js', 'model.json and weights, loadable with tf.loadLayersModel'],
 ];
@@ -36,7 +40,14 @@ export function ExportButton() {
   const [open, setOpen] = useState(false);
   return (
     <>
-      <button type="button" className="tool" data-testid="file-export" title="Export the model (PyTorch, Keras, TensorFlow.js) or import one" aria-label="Export…" onClick={() => setOpen(true)}>
+      <button
+        type="button"
+        className="tool"
+        data-testid="file-export"
+        title="Export the model (PyTorch, Keras, TensorFlow.js) or import one"
+        aria-label="Export…"
+        onClick={() => setOpen(true)}
+      >
         Export…
       </button>
       {open && <ExportDialog onClose={() => setOpen(false)} />}
@@ -78,7 +89,12 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
       setFiles(
         exported.map((file) => {
           const d = toDownloadable(file);
-          return { name: d.name, path: d.path, size: d.bytes.length, url: URL.createObjectURL(new Blob([d.bytes], { type: d.mime })) };
+          return {
+            name: d.name,
+            path: d.path,
+            size: d.bytes.length,
+            url: URL.createObjectURL(new Blob([d.bytes], { type: d.mime })),
+          };
         }),
       );
     } catch (e) {
@@ -93,7 +109,11 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
       <div className="export-form">
         <label className="field">
           <span>Format</span>
-          <select data-testid="export-target" value={target} onChange={(e) => setTarget(e.target.value as ExportTarget)}>
+          <select
+            data-testid="export-target"
+            value={target}
+            onChange={(e) => setTarget(e.target.value as ExportTarget)}
+          >
             {TARGETS.map(([id, label]) => (
               <option key={id} value={id}>
                 {label}
@@ -115,7 +135,13 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
         </label>
         {run && <p className="muted small">The run's own graph is exported, so the weights fit it.</p>}
         <div>
-          <button type="button" className="primary" data-testid="export-go" disabled={busy} onClick={() => void exportNow()}>
+          <button
+            type="button"
+            className="primary"
+            data-testid="export-go"
+            disabled={busy}
+            onClick={() => void exportNow()}
+          >
             {busy ? 'Exporting…' : 'Export'}
           </button>
         </div>
@@ -154,8 +180,15 @@ function ImportModel({ onImported }: { onImported(): void }) {
     try {
       const { document, unmapped: missing } = await engine.importModel(await file.text());
       editorActions.replaceDocument(document);
-      const note = missing.length ? ` ${missing.length} layer${missing.length === 1 ? '' : 's'} had no equivalent: ${missing.join(', ')}.` : '';
-      useUi.getState().toast(`Imported “${document.name}” from ${file.name} (undo to go back).${note}`, missing.length ? 'error' : 'info');
+      const note = missing.length
+        ? ` ${missing.length} layer${missing.length === 1 ? '' : 's'} had no equivalent: ${missing.join(', ')}.`
+        : '';
+      useUi
+        .getState()
+        .toast(
+          `Imported “${document.name}” from ${file.name} (undo to go back).${note}`,
+          missing.length ? 'error' : 'info',
+        );
       if (missing.length) setUnmapped(missing);
       else onImported();
     } catch (e) {
@@ -166,8 +199,15 @@ function ImportModel({ onImported }: { onImported(): void }) {
   return (
     <section className="import-model">
       <h3>Import a model</h3>
-      <p className="muted small">A Keras or TensorFlow.js model.json (the layers; weights are not imported).</p>
-      <input type="file" accept=".json,application/json" data-testid="import-model-file" onChange={(e) => void importFile(e.target.files?.[0])} />
+      <p className="muted small">
+        A Keras or TensorFlow.js model.json (the layers; weights are not imported).
+      </p>
+      <input
+        type="file"
+        accept=".json,application/json"
+        data-testid="import-model-file"
+        onChange={(e) => void importFile(e.target.files?.[0])}
+      />
       {error && (
         <p className="error-text" data-testid="import-error">
           {error}

@@ -16,7 +16,9 @@ describe('exported files → downloads', () => {
   });
 
   it('names the file whose base64 is broken', () => {
-    expect(() => toDownloadable({ path: 'group1-shard1of1.bin', content: '@@not base64@@', encoding: 'base64' })).toThrow(/group1-shard1of1\.bin: not valid base64/);
+    expect(() =>
+      toDownloadable({ path: 'group1-shard1of1.bin', content: '@@not base64@@', encoding: 'base64' }),
+    ).toThrow(/group1-shard1of1\.bin: not valid base64/);
   });
 
   it('formats sizes', () => {

@@ -4,7 +4,12 @@ import { useTraining } from './training-store';
 export function BackendLine() {
   const backend = useTraining((s) => s.backend);
   const error = useTraining((s) => s.backendError);
-  if (error) return <p className="backend-line error-text small" data-testid="train-backend">{error}</p>;
+  if (error)
+    return (
+      <p className="backend-line error-text small" data-testid="train-backend">
+        {error}
+      </p>
+    );
   if (!backend)
     return (
       <p className="backend-line muted small" data-testid="train-backend">
@@ -25,7 +30,9 @@ export function BackendLine() {
           ))}
         </ul>
       )}
-      {backend.patchedKernels.length > 0 && <p className="muted">Faster training kernels: {backend.patchedKernels.join(', ')}</p>}
+      {backend.patchedKernels.length > 0 && (
+        <p className="muted">Faster training kernels: {backend.patchedKernels.join(', ')}</p>
+      )}
     </details>
   );
 }

@@ -11,9 +11,18 @@ function short(name: string): string {
   return name.length <= 5 ? name : `${name.slice(0, 4)}.`;
 }
 
-export function ConfusionMatrix({ result, classNames }: { result: RunResult; classNames: readonly string[] }) {
+export function ConfusionMatrix({
+  result,
+  classNames,
+}: {
+  result: RunResult;
+  classNames: readonly string[];
+}) {
   const cells = confusionCells(result.confusion);
-  const accuracy = result.perClassAccuracy.length === result.confusion.length ? result.perClassAccuracy : perClassAccuracy(result.confusion);
+  const accuracy =
+    result.perClassAccuracy.length === result.confusion.length
+      ? result.perClassAccuracy
+      : perClassAccuracy(result.confusion);
   const name = (i: number) => classNames[i] ?? String(i);
   return (
     <table className="confusion" data-testid="confusion-matrix">
@@ -48,7 +57,10 @@ export function ConfusionMatrix({ result, classNames }: { result: RunResult; cla
               </td>
             ))}
             <td className="class-accuracy" data-testid={`class-accuracy-${t}`}>
-              <span className="bar" style={{ width: `${Math.round((Number.isFinite(accuracy[t]) ? accuracy[t] : 0) * 100)}%` }} />
+              <span
+                className="bar"
+                style={{ width: `${Math.round((Number.isFinite(accuracy[t]) ? accuracy[t] : 0) * 100)}%` }}
+              />
               <span className="bar-label">{formatPercent(accuracy[t], 0)}</span>
             </td>
           </tr>

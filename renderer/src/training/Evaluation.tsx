@@ -21,10 +21,16 @@ export function Evaluation({ runId }: { runId: string }) {
         <ConfusionMatrix result={record.result} classNames={classNames} />
       ) : (
         <p className="muted empty-view">
-          {isActive(status) ? 'The confusion matrix appears when this run has finished.' : 'This run has no result (it ended before its first evaluation).'}
+          {isActive(status)
+            ? 'The confusion matrix appears when this run has finished.'
+            : 'This run has no result (it ended before its first evaluation).'}
         </p>
       )}
-      {hasWeights ? <TryImage runId={runId} imageShape={imageShape} /> : <p className="muted small try-none">Trying images needs at least one finished epoch.</p>}
+      {hasWeights ? (
+        <TryImage runId={runId} imageShape={imageShape} />
+      ) : (
+        <p className="muted small try-none">Trying images needs at least one finished epoch.</p>
+      )}
       {record.result && !isActive(status) && <Misclassified runId={runId} classNames={classNames} />}
     </div>
   );

@@ -21,11 +21,29 @@ export function LiveCurves({ runId }: { runId: string }) {
   const getLoss = useCallback(() => lossData(getSeries(runId)), [runId, epochsKnown]);
   const getAccuracy = useCallback(() => accuracyData(getSeries(runId)), [runId, epochsKnown]);
   const xMax = useCallback(() => getSeries(runId).progress?.epochs ?? 1, [runId]);
-  const subscribe = useCallback((onData: () => void) => subscribeSeries((id) => id === runId && onData()), [runId]);
+  const subscribe = useCallback(
+    (onData: () => void) => subscribeSeries((id) => id === runId && onData()),
+    [runId],
+  );
   return (
     <div className="chart-row">
-      <UPlotChart testId="chart-loss" title="Loss" series={SERIES} getData={getLoss} subscribe={subscribe} xMax={xMax} />
-      <UPlotChart testId="chart-accuracy" title="Accuracy" series={SERIES} getData={getAccuracy} subscribe={subscribe} xMax={xMax} yRange={[0, 1]} />
+      <UPlotChart
+        testId="chart-loss"
+        title="Loss"
+        series={SERIES}
+        getData={getLoss}
+        subscribe={subscribe}
+        xMax={xMax}
+      />
+      <UPlotChart
+        testId="chart-accuracy"
+        title="Accuracy"
+        series={SERIES}
+        getData={getAccuracy}
+        subscribe={subscribe}
+        xMax={xMax}
+        yRange={[0, 1]}
+      />
     </div>
   );
 }

@@ -5,7 +5,15 @@ import { useEngine } from '../engine/connection';
 import { SampleCanvas } from './SampleCanvas';
 import { errorText } from './training-store';
 
-export function Misclassified({ runId, classNames, count = 24 }: { runId: string; classNames: readonly string[]; count?: number }) {
+export function Misclassified({
+  runId,
+  classNames,
+  count = 24,
+}: {
+  runId: string;
+  classNames: readonly string[];
+  count?: number;
+}) {
   const engine = useEngine((s) => s.client);
   const [examples, setExamples] = useState<MisclassifiedExample[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -28,7 +36,9 @@ export function Misclassified({ runId, classNames, count = 24 }: { runId: string
       <h3>Misclassified test images</h3>
       {error && <p className="error-text small">{error}</p>}
       {!examples && !error && <p className="muted small">Loading…</p>}
-      {examples && examples.length === 0 && <p className="muted small">None — every test image was classified right.</p>}
+      {examples && examples.length === 0 && (
+        <p className="muted small">None — every test image was classified right.</p>
+      )}
       {examples && examples.length > 0 && (
         <div className="misclassified-grid" data-testid="misclassified-grid">
           {examples.map((ex, i) => (

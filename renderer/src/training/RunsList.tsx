@@ -17,7 +17,9 @@ export function RunsList() {
       <header className="runs-head">
         Runs <span className="muted">({runs.length})</span>
       </header>
-      {runs.length === 0 && <p className="muted small runs-empty">Finished and running trainings appear here.</p>}
+      {runs.length === 0 && (
+        <p className="muted small runs-empty">Finished and running trainings appear here.</p>
+      )}
       <ul className="runs-list" data-testid="runs-list">
         {runs.map((run) => (
           <RunRow key={run.id} run={run} />
@@ -56,7 +58,8 @@ function RunRow({ run }: { run: RunRecord }) {
           {run.name}
         </div>
         <div className="run-meta small muted">
-          <span className={`run-status ${panelStatus(status)}`}>{status}</span> · {formatPercent(accuracy)} · {formatDate(run.startedAt)}
+          <span className={`run-status ${panelStatus(status)}`}>{status}</span> · {formatPercent(accuracy)} ·{' '}
+          {formatDate(run.startedAt)}
         </div>
       </div>
       <div className="run-actions" onClick={(e) => e.stopPropagation()}>
@@ -73,7 +76,13 @@ function RunRow({ run }: { run: RunRecord }) {
           ⇱
         </button>
         {run.resumable && !active && (
-          <button type="button" className="icon" title="Resume from its last checkpoint" data-testid={`run-resume-${run.id}`} onClick={() => void trainingActions.start(run.id)}>
+          <button
+            type="button"
+            className="icon"
+            title="Resume from its last checkpoint"
+            data-testid={`run-resume-${run.id}`}
+            onClick={() => void trainingActions.start(run.id)}
+          >
             ⟳
           </button>
         )}

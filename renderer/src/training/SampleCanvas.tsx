@@ -3,7 +3,17 @@ import { useEffect, useRef } from 'react';
 import type { SampleImage } from '../../../engine/protocol/api';
 import { sampleToRgba } from './image-convert';
 
-export function SampleCanvas({ image, size = 40, title, testId }: { image: SampleImage; size?: number; title?: string; testId?: string }) {
+export function SampleCanvas({
+  image,
+  size = 40,
+  title,
+  testId,
+}: {
+  image: SampleImage;
+  size?: number;
+  title?: string;
+  testId?: string;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const ctx = canvas.current?.getContext('2d');

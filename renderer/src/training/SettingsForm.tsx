@@ -25,7 +25,9 @@ const SCHEDULES: ReadonlyArray<readonly [ScheduleName, string]> = [
 ];
 
 function update<K extends keyof TrainingSettings>(key: K, value: TrainingSettings[K]): void {
-  editorActions.setDocument((doc) => (doc.training[key] === value ? doc : { ...doc, training: { ...doc.training, [key]: value } }));
+  editorActions.setDocument((doc) =>
+    doc.training[key] === value ? doc : { ...doc, training: { ...doc.training, [key]: value } },
+  );
 }
 
 const parsers = {
@@ -45,7 +47,12 @@ const parsers = {
 export function SettingsForm() {
   const training = useEditor((s) => s.doc.training);
   const limit = useTraining((s) => s.limit);
-  const num = (key: keyof typeof parsers & keyof TrainingSettings, label: string, testId: string, hint?: string) => (
+  const num = (
+    key: keyof typeof parsers & keyof TrainingSettings,
+    label: string,
+    testId: string,
+    hint?: string,
+  ) => (
     <NumberField
       label={label}
       testId={testId}
@@ -61,16 +68,40 @@ export function SettingsForm() {
       <div className="train-grid">
         {num('epochs', 'Epochs', 'train-epochs')}
         {num('batchSize', 'Batch size', 'train-batch-size')}
-        <SelectField label="Optimizer" testId="train-optimizer" value={training.optimizer} options={OPTIMIZERS} onChange={(v) => update('optimizer', v)} />
+        <SelectField
+          label="Optimizer"
+          testId="train-optimizer"
+          value={training.optimizer}
+          options={OPTIMIZERS}
+          onChange={(v) => update('optimizer', v)}
+        />
         {num('learningRate', 'Learning rate', 'train-lr')}
-        {training.optimizer === 'sgd' && num('momentum', 'Momentum', 'train-momentum', '0 = plain SGD, as the book uses')}
+        {training.optimizer === 'sgd' &&
+          num('momentum', 'Momentum', 'train-momentum', '0 = plain SGD, as the book uses')}
         {num('weightDecay', 'Weight decay', 'train-weight-decay')}
-        <SelectField label="LR schedule" testId="train-schedule" value={training.schedule} options={SCHEDULES} onChange={(v) => update('schedule', v)} />
+        <SelectField
+          label="LR schedule"
+          testId="train-schedule"
+          value={training.schedule}
+          options={SCHEDULES}
+          onChange={(v) => update('schedule', v)}
+        />
         {training.schedule === 'step' && num('stepEpochs', 'Step every (epochs)', 'train-step-epochs')}
-        {training.schedule === 'step' && num('stepGamma', 'Step factor', 'train-step-gamma', 'The learning rate is multiplied by this at every step')}
+        {training.schedule === 'step' &&
+          num(
+            'stepGamma',
+            'Step factor',
+            'train-step-gamma',
+            'The learning rate is multiplied by this at every step',
+          )}
         {training.schedule !== 'constant' && num('warmupEpochs', 'Warm-up epochs', 'train-warmup')}
         {num('seed', 'Seed', 'train-seed', 'Same seed, same shuffling, initial weights and augmentation')}
-        {num('validationSplit', 'Validation split', 'train-validation', 'Fraction of training images held out to evaluate each epoch; the final result is on the test set')}
+        {num(
+          'validationSplit',
+          'Validation split',
+          'train-validation',
+          'Fraction of training images held out to evaluate each epoch; the final result is on the test set',
+        )}
         <NumberField
           label="Limit images"
           testId="train-limit"
@@ -82,8 +113,20 @@ export function SettingsForm() {
         />
       </div>
       <div className="train-checks">
-        <CheckField label="Flip" testId="train-augment-flip" checked={training.augmentFlip} onChange={(v) => update('augmentFlip', v)} hint="Random horizontal flips" />
-        <CheckField label="Crop" testId="train-augment-crop" checked={training.augmentCrop} onChange={(v) => update('augmentCrop', v)} hint="Random shifts of up to ⅛ of the image" />
+        <CheckField
+          label="Flip"
+          testId="train-augment-flip"
+          checked={training.augmentFlip}
+          onChange={(v) => update('augmentFlip', v)}
+          hint="Random horizontal flips"
+        />
+        <CheckField
+          label="Crop"
+          testId="train-augment-crop"
+          checked={training.augmentCrop}
+          onChange={(v) => update('augmentCrop', v)}
+          hint="Random shifts of up to ⅛ of the image"
+        />
       </div>
     </div>
   );
@@ -98,16 +141,26 @@ function DatasetPicker({ datasetId }: { datasetId: string }) {
     if (info) void loadSamples(info.id, 8);
   }, [info]);
   const known = datasets ?? [];
-  const options: Array<[string, string]> = known.map((d) => [d.id, `${d.name}${d.source === 'imported' ? ' (imported)' : ''}`]);
+  const options: Array<[string, string]> = known.map((d) => [
+    d.id,
+    `${d.name}${d.source === 'imported' ? ' (imported)' : ''}`,
+  ]);
   if (!info) options.unshift([datasetId, `${datasetId}${datasets ? ' (not found)' : ''}`]);
   return (
     <div className="dataset-picker">
-      <SelectField label="Dataset" testId="train-dataset" value={datasetId} options={options} onChange={(v) => update('dataset', v)} />
+      <SelectField
+        label="Dataset"
+        testId="train-dataset"
+        value={datasetId}
+        options={options}
+        onChange={(v) => update('dataset', v)}
+      />
       {error && <p className="error-text small">{error}</p>}
       {info && (
         <>
           <p className="muted small" data-testid="train-dataset-info">
-            {info.trainSize.toLocaleString('en')} train · {info.testSize.toLocaleString('en')} test · {info.imageShape.join('×')} · {info.classNames.length} classes
+            {info.trainSize.toLocaleString('en')} train · {info.testSize.toLocaleString('en')} test ·{' '}
+            {info.imageShape.join('×')} · {info.classNames.length} classes
           </p>
           <div className="sample-strip" data-testid="dataset-samples">
             {(samples ?? []).map((s, i) => (

@@ -60,7 +60,10 @@ export function TryImage({ runId, imageShape }: { runId: string; imageShape: Sha
 
   const point = (e: React.PointerEvent<HTMLCanvasElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();
-    return { x: ((e.clientX - rect.left) * SIZE) / rect.width, y: ((e.clientY - rect.top) * SIZE) / rect.height };
+    return {
+      x: ((e.clientX - rect.left) * SIZE) / rect.width,
+      y: ((e.clientY - rect.top) * SIZE) / rect.height,
+    };
   };
   const stroke = (from: { x: number; y: number }, to: { x: number; y: number }) => {
     const ctx = canvas.current?.getContext('2d');
@@ -142,22 +145,41 @@ export function TryImage({ runId, imageShape }: { runId: string; imageShape: Sha
             </button>
             <label className="file-button">
               Open image…
-              <input type="file" accept="image/*" data-testid="predict-file" onChange={(e) => void drawFile(e.target.files?.[0])} />
+              <input
+                type="file"
+                accept="image/*"
+                data-testid="predict-file"
+                onChange={(e) => void drawFile(e.target.files?.[0])}
+              />
             </label>
           </div>
         </div>
         <div className="predict-result" data-testid="predict-result">
           {error && <p className="error-text small">{error}</p>}
-          {!prediction && !error && <p className="muted small">Draw something (light on dark, like the dataset) or drop an image; the model's guess appears here.</p>}
+          {!prediction && !error && (
+            <p className="muted small">
+              Draw something (light on dark, like the dataset) or drop an image; the model's guess appears
+              here.
+            </p>
+          )}
           {prediction && (
             <>
               <p className="predict-top">
-                Guess: <strong data-testid="predict-top">{prediction.classNames[prediction.predictedClass] ?? prediction.predictedClass}</strong>{' '}
-                <span className="muted">({formatPercent(prediction.probabilities[prediction.predictedClass])})</span>
+                Guess:{' '}
+                <strong data-testid="predict-top">
+                  {prediction.classNames[prediction.predictedClass] ?? prediction.predictedClass}
+                </strong>{' '}
+                <span className="muted">
+                  ({formatPercent(prediction.probabilities[prediction.predictedClass])})
+                </span>
               </p>
               <ul className="prob-bars">
                 {prediction.probabilities.map((p, i) => (
-                  <li key={i} className={i === prediction.predictedClass ? 'top' : undefined} data-testid="predict-prob">
+                  <li
+                    key={i}
+                    className={i === prediction.predictedClass ? 'top' : undefined}
+                    data-testid="predict-prob"
+                  >
                     <span className="prob-name">{prediction.classNames[i] ?? i}</span>
                     <span className="prob-track">
                       <span className="prob-bar" style={{ width: `${(p * 100).toFixed(1)}%` }} />

@@ -39,7 +39,18 @@ function rows(data: uPlot.AlignedData): number {
   return data[0].length;
 }
 
-export function UPlotChart({ testId, title, series, getData, subscribe, yRange, xMax, xMin = 0, height = 190, xLabel = 'epoch' }: UPlotChartProps) {
+export function UPlotChart({
+  testId,
+  title,
+  series,
+  getData,
+  subscribe,
+  yRange,
+  xMax,
+  xMin = 0,
+  height = 190,
+  xLabel = 'epoch',
+}: UPlotChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
   const getDataRef = useRef(getData);
@@ -72,7 +83,9 @@ export function UPlotChart({ testId, title, series, getData, subscribe, yRange, 
             return [Math.min(xMin, min ?? xMin), hi];
           },
         },
-        y: yRange ? { range: () => yRange } : { range: (_u, min, max) => [Math.min(0, min ?? 0), (max ?? 1) > 0 ? (max ?? 1) * 1.05 : 1] },
+        y: yRange
+          ? { range: () => yRange }
+          : { range: (_u, min, max) => [Math.min(0, min ?? 0), (max ?? 1) > 0 ? (max ?? 1) * 1.05 : 1] },
       },
       axes: [
         { label: xLabel, size: 34, labelSize: 14, font: '11px system-ui', labelFont: '11px system-ui' },

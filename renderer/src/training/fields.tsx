@@ -8,16 +8,25 @@ import { useEffect, useState, type ReactNode } from 'react';
 export type Parse = (text: string) => { ok: true; value: number } | { ok: false; error: string };
 
 /** A number parser with bounds; `integer` refuses decimals. Messages quote the text. */
-export function numberParser(label: string, options: { min?: number; max?: number; integer?: boolean; exclusiveMin?: boolean }): Parse {
+export function numberParser(
+  label: string,
+  options: { min?: number; max?: number; integer?: boolean; exclusiveMin?: boolean },
+): Parse {
   return (text) => {
     const trimmed = text.trim();
     const value = Number(trimmed);
-    if (trimmed === '' || !Number.isFinite(value)) return { ok: false, error: `${label} must be a number, got "${text}"` };
-    if (options.integer && !Number.isInteger(value)) return { ok: false, error: `${label} must be a whole number, got "${text}"` };
+    if (trimmed === '' || !Number.isFinite(value))
+      return { ok: false, error: `${label} must be a number, got "${text}"` };
+    if (options.integer && !Number.isInteger(value))
+      return { ok: false, error: `${label} must be a whole number, got "${text}"` };
     if (options.min !== undefined && (options.exclusiveMin ? value <= options.min : value < options.min)) {
-      return { ok: false, error: `${label} must be ${options.exclusiveMin ? '>' : '≥'} ${options.min}, got ${trimmed}` };
+      return {
+        ok: false,
+        error: `${label} must be ${options.exclusiveMin ? '>' : '≥'} ${options.min}, got ${trimmed}`,
+      };
     }
-    if (options.max !== undefined && value > options.max) return { ok: false, error: `${label} must be ≤ ${options.max}, got ${trimmed}` };
+    if (options.max !== undefined && value > options.max)
+      return { ok: false, error: `${label} must be ≤ ${options.max}, got ${trimmed}` };
     return { ok: true, value };
   };
 }
@@ -119,7 +128,12 @@ export function SelectField<T extends string>({
 }) {
   return (
     <Field label={label}>
-      <select data-testid={testId} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value as T)}>
+      <select
+        data-testid={testId}
+        value={value}
+        disabled={disabled}
+        onChange={(e) => onChange(e.target.value as T)}
+      >
         {options.map(([id, name]) => (
           <option key={id} value={id}>
             {name}
@@ -130,10 +144,27 @@ export function SelectField<T extends string>({
   );
 }
 
-export function CheckField({ label, testId, checked, onChange, hint }: { label: string; testId: string; checked: boolean; onChange(checked: boolean): void; hint?: string }) {
+export function CheckField({
+  label,
+  testId,
+  checked,
+  onChange,
+  hint,
+}: {
+  label: string;
+  testId: string;
+  checked: boolean;
+  onChange(checked: boolean): void;
+  hint?: string;
+}) {
   return (
     <label className="train-check" title={hint}>
-      <input type="checkbox" data-testid={testId} checked={checked} onChange={(e) => onChange(e.target.checked)} />
+      <input
+        type="checkbox"
+        data-testid={testId}
+        checked={checked}
+        onChange={(e) => onChange(e.target.checked)}
+      />
       {label}
     </label>
   );

@@ -33,11 +33,15 @@ describe('image → SampleImage', () => {
     expect(bytes[12]).toBe(255);
     const dark = image(5, 5, 0, 255);
     expect(hasLightBackground(dark, 5, 5)).toBe(false);
-    expect(base64ToBytes(rgbaToSampleImage(dark, 5, 5, { channels: 1, invert: 'auto' }).pixels)[12]).toBe(255);
+    expect(base64ToBytes(rgbaToSampleImage(dark, 5, 5, { channels: 1, invert: 'auto' }).pixels)[12]).toBe(
+      255,
+    );
   });
 
   it('refuses a buffer of the wrong size, naming the sizes', () => {
-    expect(() => rgbaToSampleImage(new Uint8ClampedArray(10), 2, 2, { channels: 1 })).toThrow(/2×2×4 = 16 RGBA bytes, got 10/);
+    expect(() => rgbaToSampleImage(new Uint8ClampedArray(10), 2, 2, { channels: 1 })).toThrow(
+      /2×2×4 = 16 RGBA bytes, got 10/,
+    );
   });
 
   it('round-trips through sampleToRgba for drawing', () => {

@@ -16,7 +16,11 @@ function luma(r: number, g: number, b: number): number {
  * Fashion-MNIST and MNIST are light objects on black; a photo or scan on white must be
  * inverted to look like them.
  */
-export function hasLightBackground(rgba: Uint8ClampedArray | Uint8Array, width: number, height: number): boolean {
+export function hasLightBackground(
+  rgba: Uint8ClampedArray | Uint8Array,
+  width: number,
+  height: number,
+): boolean {
   let sum = 0;
   let count = 0;
   for (let y = 0; y < height; y++) {
@@ -43,11 +47,17 @@ export interface ToSampleOptions {
  * Alpha is composited over black, so transparent pixels count as background.
  * Throws when the buffer does not hold width × height × 4 bytes.
  */
-export function rgbaToSampleImage(rgba: Uint8ClampedArray | Uint8Array, width: number, height: number, options: ToSampleOptions): SampleImage {
+export function rgbaToSampleImage(
+  rgba: Uint8ClampedArray | Uint8Array,
+  width: number,
+  height: number,
+  options: ToSampleOptions,
+): SampleImage {
   if (rgba.length !== width * height * 4) {
     throw new Error(`expected ${width}×${height}×4 = ${width * height * 4} RGBA bytes, got ${rgba.length}`);
   }
-  const invert = options.invert === 'auto' ? hasLightBackground(rgba, width, height) : (options.invert ?? false);
+  const invert =
+    options.invert === 'auto' ? hasLightBackground(rgba, width, height) : (options.invert ?? false);
   const { channels } = options;
   const out = new Uint8Array(width * height * channels);
   for (let p = 0; p < width * height; p++) {
@@ -64,7 +74,9 @@ export function sampleToRgba(sample: SampleImage): Uint8ClampedArray<ArrayBuffer
   const bytes = base64ToBytes(sample.pixels);
   const { width, height, channels } = sample;
   if (bytes.length !== width * height * channels) {
-    throw new Error(`sample image ${width}×${height}×${channels} should have ${width * height * channels} bytes, got ${bytes.length}`);
+    throw new Error(
+      `sample image ${width}×${height}×${channels} should have ${width * height * channels} bytes, got ${bytes.length}`,
+    );
   }
   const rgba = new Uint8ClampedArray(width * height * 4);
   for (let p = 0; p < width * height; p++) {

@@ -30,7 +30,10 @@ describe('training readiness', () => {
   });
 
   it('blocks when the output units differ from the dataset classes, naming both numbers', () => {
-    const r = trainingReadiness(analyzeGraph(getPreset('lenet')), { ...fashion, classNames: ['a', 'b', 'c'] });
+    const r = trainingReadiness(analyzeGraph(getPreset('lenet')), {
+      ...fashion,
+      classNames: ['a', 'b', 'c'],
+    });
     expect(r.blocking?.message).toMatch(/3 classes .* 10 units/);
     expect(r.blocking?.nodeId).toBeTruthy();
   });
@@ -47,7 +50,10 @@ describe('graph signature', () => {
     const a = getPreset('lenet');
     const moved = { ...a, name: 'x', nodes: a.nodes.map((n) => ({ ...n, position: { x: 0, y: 0 } })) };
     expect(graphSignature(moved)).toBe(graphSignature(a));
-    const edited = { ...a, nodes: a.nodes.map((n, i) => (i === 1 ? { ...n, params: { ...n.params, filters: 7 } } : n)) };
+    const edited = {
+      ...a,
+      nodes: a.nodes.map((n, i) => (i === 1 ? { ...n, params: { ...n.params, filters: 7 } } : n)),
+    };
     expect(graphSignature(edited)).not.toBe(graphSignature(a));
   });
 });

@@ -24,8 +24,16 @@ export interface Readiness {
 export function trainingReadiness(analysis: GraphAnalysis, dataset: DatasetInfo | undefined): Readiness {
   const firstError = analysis.issues.find((issue) => issue.severity === 'error');
   if (!analysis.valid || firstError) {
-    const message = firstError ? `${firstError.nodeId ? `${firstError.nodeId}: ` : ''}${firstError.message}` : 'the graph is not valid';
-    return { blocking: { message: `Fix the graph first — ${message}`, ...(firstError?.nodeId ? { nodeId: firstError.nodeId } : {}) }, warnings: [] };
+    const message = firstError
+      ? `${firstError.nodeId ? `${firstError.nodeId}: ` : ''}${firstError.message}`
+      : 'the graph is not valid';
+    return {
+      blocking: {
+        message: `Fix the graph first — ${message}`,
+        ...(firstError?.nodeId ? { nodeId: firstError.nodeId } : {}),
+      },
+      warnings: [],
+    };
   }
   const warnings: Problem[] = [];
   const output = analysis.outputShape;
@@ -35,7 +43,10 @@ export function trainingReadiness(analysis: GraphAnalysis, dataset: DatasetInfo 
   const classes = dataset.classNames.length;
   if (!output || output.length !== 1) {
     return {
-      blocking: { message: `The output gives ${formatShape(output)}, not ${classes} class scores: end the graph with flatten and a dense layer of ${classes} units.`, ...(outputId ? { nodeId: outputId } : {}) },
+      blocking: {
+        message: `The output gives ${formatShape(output)}, not ${classes} class scores: end the graph with flatten and a dense layer of ${classes} units.`,
+        ...(outputId ? { nodeId: outputId } : {}),
+      },
       warnings,
     };
   }
@@ -50,7 +61,10 @@ export function trainingReadiness(analysis: GraphAnalysis, dataset: DatasetInfo 
   }
   const stored = dataset.imageShape;
   if (input && (input[0] !== stored[0] || input[1] !== stored[1] || input[2] !== stored[2])) {
-    const channels = input[2] !== stored[2] ? `, ${stored[2] === 1 ? 'gray copied to 3 channels' : 'RGB converted to gray'}` : '';
+    const channels =
+      input[2] !== stored[2]
+        ? `, ${stored[2] === 1 ? 'gray copied to 3 channels' : 'RGB converted to gray'}`
+        : '';
     warnings.push({
       message: `${dataset.name} images are ${formatShape(stored)}; the input takes ${formatShape(input)}. The data pipeline resizes them (bilinear${channels}).`,
       ...(analysis.inputNodeId ? { nodeId: analysis.inputNodeId } : {}),

@@ -4,7 +4,15 @@ import { DEFAULT_TRAINING } from '../../../engine/graph/document';
 import { accuracyData, applyRunEvent, compareData, emptySeries, lossData, seriesFromRecord } from './series';
 
 const backend = { name: 'cpu', device: 'CPU', skipped: [], patchedKernels: [] };
-const dataset = { id: 'synthetic', name: 'Synthetic', source: 'builtin' as const, trainSize: 40, testSize: 10, imageShape: [28, 28, 1], classNames: ['a', 'b'] };
+const dataset = {
+  id: 'synthetic',
+  name: 'Synthetic',
+  source: 'builtin' as const,
+  trainSize: 40,
+  testSize: 10,
+  imageShape: [28, 28, 1],
+  classNames: ['a', 'b'],
+};
 const started = (epochs = 2, perEpoch = 4): RunEvent => ({
   kind: 'started',
   runId: 'r1',
@@ -40,7 +48,8 @@ const epoch = (e: number, testAccuracy: number): RunEvent => ({
 describe('run events → chart series', () => {
   it('puts batches at fractional epochs and epoch metrics at whole epochs, in aligned columns', () => {
     const s = emptySeries('r1');
-    for (const event of [started(), batch(1, 2, 2.0), batch(1, 4, 1.0), epoch(1, 0.6), batch(2, 2, 0.8)]) applyRunEvent(s, event);
+    for (const event of [started(), batch(1, 2, 2.0), batch(1, 4, 1.0), epoch(1, 0.6), batch(2, 2, 0.8)])
+      applyRunEvent(s, event);
     expect(s.x).toEqual([0.5, 1, 1.5]);
     const [x, raw, smooth, train, test] = lossData(s);
     expect(x).toBe(s.x);
@@ -57,7 +66,15 @@ describe('run events → chart series', () => {
   it('tracks progress: epoch, batch, speed, elapsed across epochs, ETA', () => {
     const s = emptySeries('r1');
     for (const event of [started(3), batch(1, 4, 1), epoch(1, 0.5), batch(2, 2, 1)]) applyRunEvent(s, event);
-    expect(s.progress).toEqual({ epoch: 2, epochs: 3, batch: 2, batchesPerEpoch: 4, imagesPerSecond: 100, elapsedSeconds: 3, etaSeconds: 3 });
+    expect(s.progress).toEqual({
+      epoch: 2,
+      epochs: 3,
+      batch: 2,
+      batchesPerEpoch: 4,
+      imagesPerSecond: 100,
+      elapsedSeconds: 3,
+      etaSeconds: 3,
+    });
   });
 
   it('bumps the version on data changes only, and ignores other runs', () => {
@@ -72,7 +89,8 @@ describe('run events → chart series', () => {
 
   it('on resume from a checkpoint drops the unfinished epoch so x stays increasing', () => {
     const s = emptySeries('r1');
-    for (const event of [started(), batch(1, 4, 1), epoch(1, 0.5), batch(2, 1, 0.9), batch(2, 2, 0.8)]) applyRunEvent(s, event);
+    for (const event of [started(), batch(1, 4, 1), epoch(1, 0.5), batch(2, 1, 0.9), batch(2, 2, 0.8)])
+      applyRunEvent(s, event);
     applyRunEvent(s, started());
     expect(s.x).toEqual([1]);
     applyRunEvent(s, batch(2, 1, 0.7));
@@ -97,8 +115,18 @@ describe('run events → chart series', () => {
   });
 
   it('lines up several runs by epoch for comparison', () => {
-    const m = (e: number, testAccuracy: number) => ({ epoch: e, trainLoss: 1, trainAccuracy: 0, testLoss: 1, testAccuracy, seconds: 1 });
-    const data = compareData([{ epochs: [m(1, 0.5), m(2, 0.6)] }, { epochs: [m(1, 0.7), m(2, 0.8), m(3, 0.9)] }], 'testAccuracy');
+    const m = (e: number, testAccuracy: number) => ({
+      epoch: e,
+      trainLoss: 1,
+      trainAccuracy: 0,
+      testLoss: 1,
+      testAccuracy,
+      seconds: 1,
+    });
+    const data = compareData(
+      [{ epochs: [m(1, 0.5), m(2, 0.6)] }, { epochs: [m(1, 0.7), m(2, 0.8), m(3, 0.9)] }],
+      'testAccuracy',
+    );
     expect(data).toEqual([
       [1, 2, 3],
       [0.5, 0.6, null],

@@ -47,7 +47,16 @@ export interface RunSeries {
   accuracyEma: EmaState;
 }
 
-const COLUMNS = ['batchLoss', 'batchLossSmooth', 'batchAccuracy', 'batchAccuracySmooth', 'trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy'] as const;
+const COLUMNS = [
+  'batchLoss',
+  'batchLossSmooth',
+  'batchAccuracy',
+  'batchAccuracySmooth',
+  'trainLoss',
+  'testLoss',
+  'trainAccuracy',
+  'testAccuracy',
+] as const;
 type ColumnName = (typeof COLUMNS)[number];
 
 export function emptySeries(runId: string): RunSeries {
@@ -79,7 +88,8 @@ function putRow(series: RunSeries, x: number, values: Partial<Record<ColumnName,
     for (const name of COLUMNS) series[name].push(null);
     row = last + 1;
   }
-  for (const [name, value] of Object.entries(values) as Array<[ColumnName, number]>) series[name][row] = value;
+  for (const [name, value] of Object.entries(values) as Array<[ColumnName, number]>)
+    series[name][row] = value;
 }
 
 /** Drops rows after x (a run resumed from its last checkpoint replays the epochs after it). */
@@ -100,7 +110,9 @@ function finishedSeconds(series: RunSeries): number {
 }
 
 function putEpoch(series: RunSeries, metrics: EpochMetrics): void {
-  series.epochs = [...series.epochs.filter((e) => e.epoch !== metrics.epoch), metrics].sort((a, b) => a.epoch - b.epoch);
+  series.epochs = [...series.epochs.filter((e) => e.epoch !== metrics.epoch), metrics].sort(
+    (a, b) => a.epoch - b.epoch,
+  );
   putRow(series, metrics.epoch, {
     trainLoss: metrics.trainLoss,
     testLoss: metrics.testLoss,
@@ -136,7 +148,12 @@ export function applyRunEvent(series: RunSeries, event: RunEvent): RunSeries {
       const [accuracyEma, accuracy] = emaStep(series.accuracyEma, event.accuracy, BATCH_SMOOTHING);
       series.lossEma = lossEma;
       series.accuracyEma = accuracyEma;
-      putRow(series, x, { batchLoss: event.loss, batchLossSmooth: loss, batchAccuracy: event.accuracy, batchAccuracySmooth: accuracy });
+      putRow(series, x, {
+        batchLoss: event.loss,
+        batchLossSmooth: loss,
+        batchAccuracy: event.accuracy,
+        batchAccuracySmooth: accuracy,
+      });
       series.progress = {
         epoch: event.epoch,
         epochs: series.progress?.epochs ?? event.epoch,
@@ -187,14 +204,23 @@ export function lossData(series: RunSeries): [number[], Column, Column, Column, 
 
 /** uPlot data for the accuracy chart, in the same column order as `lossData`. */
 export function accuracyData(series: RunSeries): [number[], Column, Column, Column, Column] {
-  return [series.x, series.batchAccuracy, series.batchAccuracySmooth, series.trainAccuracy, series.testAccuracy];
+  return [
+    series.x,
+    series.batchAccuracy,
+    series.batchAccuracySmooth,
+    series.trainAccuracy,
+    series.testAccuracy,
+  ];
 }
 
 /**
  * Epoch curves of several runs on one x axis (epochs 1…max), for comparing runs: one column
  * per run, null where a run has no such epoch.
  */
-export function compareData(runs: ReadonlyArray<{ epochs: readonly EpochMetrics[] }>, metric: keyof Omit<EpochMetrics, 'epoch' | 'seconds'>): [number[], ...Column[]] {
+export function compareData(
+  runs: ReadonlyArray<{ epochs: readonly EpochMetrics[] }>,
+  metric: keyof Omit<EpochMetrics, 'epoch' | 'seconds'>,
+): [number[], ...Column[]] {
   const last = Math.max(0, ...runs.flatMap((r) => r.epochs.map((e) => e.epoch)));
   const x = Array.from({ length: last }, (_, i) => i + 1);
   const columns = runs.map((run) => {

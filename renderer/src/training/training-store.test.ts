@@ -4,10 +4,26 @@ import type { EngineClient } from '../../../engine/protocol/rpc';
 import { getPreset } from '../../../engine/presets/index';
 import { useEngine } from '../engine/connection';
 import { editorActions, editorStore } from '../store/editor-store';
-import { getSeries, handleRunEvent, initTraining, panelStatus, runStatus, trainingActions, useTraining } from './training-store';
+import {
+  getSeries,
+  handleRunEvent,
+  initTraining,
+  panelStatus,
+  runStatus,
+  trainingActions,
+  useTraining,
+} from './training-store';
 
 const backend = { name: 'cpu', device: 'CPU', skipped: [], patchedKernels: [] };
-const dataset = { id: 'synthetic', name: 'Synthetic', source: 'builtin' as const, trainSize: 40, testSize: 10, imageShape: [28, 28, 1], classNames: ['a', 'b'] };
+const dataset = {
+  id: 'synthetic',
+  name: 'Synthetic',
+  source: 'builtin' as const,
+  trainSize: 40,
+  testSize: 10,
+  imageShape: [28, 28, 1],
+  classNames: ['a', 'b'],
+};
 const started = (runId: string): RunEvent => ({
   kind: 'started',
   runId,
@@ -44,9 +60,28 @@ describe('training store', () => {
     handleRunEvent({ kind: 'paused', runId: 'a' });
     expect(status('a')).toBe('paused');
     handleRunEvent({ kind: 'resumed', runId: 'a' });
-    handleRunEvent({ kind: 'batch', runId: 'a', epoch: 1, batch: 2, batchesPerEpoch: 4, loss: 1, accuracy: 0.5, imagesPerSecond: 10, elapsedSeconds: 1, etaSeconds: 1 });
+    handleRunEvent({
+      kind: 'batch',
+      runId: 'a',
+      epoch: 1,
+      batch: 2,
+      batchesPerEpoch: 4,
+      loss: 1,
+      accuracy: 0.5,
+      imagesPerSecond: 10,
+      elapsedSeconds: 1,
+      etaSeconds: 1,
+    });
     expect(getSeries('a').x).toEqual([0.5]);
-    const result = { trainLoss: 1, trainAccuracy: 0.5, testLoss: 1, testAccuracy: 0.5, confusion: [], perClassAccuracy: [], imagesPerSecond: 10 };
+    const result = {
+      trainLoss: 1,
+      trainAccuracy: 0.5,
+      testLoss: 1,
+      testAccuracy: 0.5,
+      confusion: [],
+      perClassAccuracy: [],
+      imagesPerSecond: 10,
+    };
     handleRunEvent({ kind: 'done', runId: 'a', stopped: true, result });
     expect(runStatus(useTraining.getState(), 'a')).toBe('stopped');
     expect(status('a')).toBe('done');
@@ -54,7 +89,11 @@ describe('training store', () => {
 
   it('keeps a failure message per run, and a new start of that run clears it', () => {
     handleRunEvent(started('b'));
-    handleRunEvent({ kind: 'failed', runId: 'b', message: 'loss became NaN at epoch 1 batch 2 — the learning rate 1e+38 is probably too high; try 0.1' });
+    handleRunEvent({
+      kind: 'failed',
+      runId: 'b',
+      message: 'loss became NaN at epoch 1 batch 2 — the learning rate 1e+38 is probably too high; try 0.1',
+    });
     expect(status('b')).toBe('failed');
     expect(useTraining.getState().failures.b).toMatch(/learning rate/);
     handleRunEvent(started('b'));
@@ -67,10 +106,23 @@ describe('training store', () => {
     initTraining();
     expect(listeners).toHaveLength(1);
     listeners[0](started('c'));
-    listeners[0]({ kind: 'batch', runId: 'c', epoch: 1, batch: 1, batchesPerEpoch: 4, loss: 2, accuracy: 0.1, imagesPerSecond: 10, elapsedSeconds: 1, etaSeconds: 3 });
+    listeners[0]({
+      kind: 'batch',
+      runId: 'c',
+      epoch: 1,
+      batch: 1,
+      batchesPerEpoch: 4,
+      loss: 2,
+      accuracy: 0.1,
+      imagesPerSecond: 10,
+      elapsedSeconds: 1,
+      etaSeconds: 3,
+    });
     useEngine.setState({ status: 'offline', client: null, detail: 'Engine disconnected (socket closed).' });
     expect(status('c')).toBe('failed');
-    expect(useTraining.getState().failures.c).toMatch(/engine stopped while this run was training \(Engine disconnected \(socket closed\)\)/);
+    expect(useTraining.getState().failures.c).toMatch(
+      /engine stopped while this run was training \(Engine disconnected \(socket closed\)\)/,
+    );
     expect(getSeries('c').x).toHaveLength(1);
   });
 
@@ -88,12 +140,18 @@ describe('training store', () => {
   it('starts a run with a snapshot of the graph, its training settings and the limit', async () => {
     const requests: unknown[] = [];
     const { client } = fakeClient();
-    (client as unknown as { startRun: (r: unknown) => Promise<{ runId: string }> }).startRun = async (request) => {
+    (client as unknown as { startRun: (r: unknown) => Promise<{ runId: string }> }).startRun = async (
+      request,
+    ) => {
       requests.push(request);
       return { runId: 'snap' };
     };
     useEngine.setState({ status: 'online', client, detail: '' });
-    useTraining.setState({ datasets: [{ ...dataset, id: 'fashion-mnist', classNames: Array.from({ length: 10 }, (_, i) => `c${i}`) }] });
+    useTraining.setState({
+      datasets: [
+        { ...dataset, id: 'fashion-mnist', classNames: Array.from({ length: 10 }, (_, i) => `c${i}`) },
+      ],
+    });
     editorActions.replaceDocument(getPreset('lenet'));
     trainingActions.setLimit(500);
     expect(await trainingActions.start()).toBe('snap');

@@ -8,7 +8,14 @@
  * changes on events a person notices (started, epoch, paused, done, failed).
  */
 import { create } from 'zustand';
-import type { BackendInfo, DatasetInfo, RunEvent, RunRecord, RunStatus, SampleImage } from '../../../engine/protocol/api';
+import type {
+  BackendInfo,
+  DatasetInfo,
+  RunEvent,
+  RunRecord,
+  RunStatus,
+  SampleImage,
+} from '../../../engine/protocol/api';
 import type { EngineClient } from '../../../engine/protocol/rpc';
 import { onEngineConnected, useEngine } from '../engine/connection';
 import { editorActions, editorStore } from '../store/editor-store';
@@ -174,7 +181,8 @@ export async function refreshRuns(): Promise<void> {
     const failures = { ...state.failures };
     for (const record of runs) {
       if (liveStatus[record.id] === record.status) delete liveStatus[record.id];
-      if (record.status === 'failed' && record.error && !failures[record.id]) failures[record.id] = record.error;
+      if (record.status === 'failed' && record.error && !failures[record.id])
+        failures[record.id] = record.error;
     }
     set({ runs, liveStatus, failures, compare: state.compare.filter((id) => runs.some((r) => r.id === id)) });
   } catch {
@@ -240,14 +248,26 @@ export function handleRunEvent(event: RunEvent): void {
   }
   const state = get();
   const status: RunStatus =
-    event.kind === 'done' ? (event.stopped ? 'stopped' : 'done') : event.kind === 'failed' ? 'failed' : event.kind === 'paused' ? 'paused' : 'running';
+    event.kind === 'done'
+      ? event.stopped
+        ? 'stopped'
+        : 'done'
+      : event.kind === 'failed'
+        ? 'failed'
+        : event.kind === 'paused'
+          ? 'paused'
+          : 'running';
   const failures = { ...state.failures };
   if (event.kind === 'failed') failures[event.runId] = event.message;
   else if (event.kind === 'started') delete failures[event.runId];
   const current = state.currentRunId;
   // Show a run that starts while nothing live is on show (e.g. started from another window).
   const adopt = event.kind === 'started' && (!current || !isActive(runStatus(state, current)));
-  set({ liveStatus: { ...state.liveStatus, [event.runId]: status }, failures, ...(adopt ? { currentRunId: event.runId } : {}) });
+  set({
+    liveStatus: { ...state.liveStatus, [event.runId]: status },
+    failures,
+    ...(adopt ? { currentRunId: event.runId } : {}),
+  });
   refreshSoon();
 }
 
@@ -304,7 +324,9 @@ export const trainingActions = {
     }
     const graph = resumed ? resumed.graph : structuredClone(doc);
     // A resumed run keeps its settings; more epochs in the form let it train longer.
-    const training = resumed ? { ...resumed.training, epochs: Math.max(resumed.training.epochs, doc.training.epochs) } : { ...doc.training };
+    const training = resumed
+      ? { ...resumed.training, epochs: Math.max(resumed.training.epochs, doc.training.epochs) }
+      : { ...doc.training };
     set({ starting: true, startError: null });
     try {
       const { runId } = await engine.startRun({
