@@ -111,7 +111,7 @@ test('train LeNet on Fashion-MNIST: live curves, result, confusion matrix, try a
   await page.screenshot({ path: `${root}test-results/training/evaluation.png` });
 });
 
-test('edit while training, pause and resume, stop mid-way, then compare with another run', async ({
+test('edit while training, pause and resume, stop mid-way, resume from the checkpoint, compare with another run', async ({
   page,
 }) => {
   test.setTimeout(TRAIN_TIMEOUT * 2);
@@ -136,6 +136,12 @@ test('edit while training, pause and resume, stop mid-way, then compare with ano
   await page.getByTestId('train-stop').click();
   await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: 60_000 });
   await expect(page.getByTestId('train-status-detail')).toHaveText('stopped early');
+  // Resume it from its checkpoint (after epoch 1): it trains the remaining epochs.
+  await page.getByTestId('runs-list').locator('li').first().locator('[data-testid^="run-resume-"]').click();
+  await expect(page.getByTestId('train-status')).toHaveText('running', { timeout: 30_000 });
+  await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: TRAIN_TIMEOUT });
+  await expect(page.getByTestId('metric-epoch')).toHaveText('3 / 3');
+  await expect(page.getByTestId('train-status-detail')).toHaveCount(0);
 
   await page.getByTestId('undo').click(); // back to the graph the first run trained
   await quickSettings(page, { epochs: 1, limit: 600, batch: 32 });
@@ -145,7 +151,7 @@ test('edit while training, pause and resume, stop mid-way, then compare with ano
 
   const rows = page.getByTestId('runs-list').locator('li');
   await expect(rows).toHaveCount(2);
-  await expect(rows.nth(1)).toHaveAttribute('data-status', 'stopped');
+  await expect(rows.nth(1)).toHaveAttribute('data-status', 'done');
   for (const row of await rows.all()) await row.locator('input[type="checkbox"]').check();
   await page.getByTestId('train-view-compare').click();
   await expect(page.getByTestId('chart-compare-accuracy')).toBeVisible();
