@@ -160,6 +160,26 @@ test('edit while training, pause and resume, stop mid-way, resume from the check
   await expect(page.getByTestId('compare-view').locator('.u-legend').first()).toContainText('LeNet');
   mkdirSync(`${root}test-results/training`, { recursive: true });
   await page.screenshot({ path: `${root}test-results/training/compare.png` });
+
+  // Open the stopped-then-resumed run's graph (units 120 again, though we edited to 100 meanwhile
+  // and undid), then delete the other run (two clicks: the first asks).
+  await page.getByTestId('dock-tab-summary').click();
+  await page.getByTestId('summary-row-dense1').click();
+  await new EditorPage(page).setParam('units', 64);
+  await page.getByTestId('param-units').press('Enter');
+  await page.getByTestId('dock-tab-training').click();
+  await rows.nth(1).locator('[data-testid^="run-open-"]').click();
+  await expect(page.getByTestId('toast-info')).toContainText('Opened the graph of run');
+  await page.getByTestId('dock-tab-summary').click();
+  await expect(page.getByTestId('summary-row-dense1')).toContainText('48,120'); // 400×120 + 120
+  await page.getByTestId('undo').click(); // opening a run's graph is one undoable step
+  await expect(page.getByTestId('summary-row-dense1')).toContainText('25,664'); // 400×64 + 64
+  await page.getByTestId('dock-tab-training').click();
+  const remove = rows.first().locator('[data-testid^="run-delete-"]');
+  await remove.click();
+  await expect(remove).toHaveText('Delete?');
+  await remove.click();
+  await expect(rows).toHaveCount(1);
 });
 
 test('a learning rate that makes the loss diverge ends in a readable failure', async ({ page }) => {
