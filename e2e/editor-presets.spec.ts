@@ -46,5 +46,6 @@ test('screenshot for the README: ResNet-18 with its first residual block expande
   await editor.select('residual1');
   await page.waitForTimeout(400);
   await page.screenshot({ path: `${root}test-results/editor/readme.png` });
-  await page.screenshot({ path: `${root}docs/editor.png` });
+  // The README's copy is refreshed on request, so a test run leaves the work tree as it was.
+  if (process.env.UPDATE_DOCS_SCREENSHOTS) await page.screenshot({ path: `${root}docs/editor.png` });
 });
