@@ -1,4 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
+import { fastBatchNormalizationClass } from './fast-batch-norm';
 import { singleInput } from './shape-utils';
 import type { NodeTypeDefinition } from './types';
 
@@ -34,8 +35,14 @@ export const batchNorm: NodeTypeDefinition<'batchNorm'> = {
     return { trainable: 2 * channels, nonTrainable: 2 * channels };
   },
   macs: () => 0,
-  compile: (ctx, p, inputs) =>
-    ctx.tf.layers
-      .batchNormalization({ axis: -1, momentum: p.momentum, epsilon: p.epsilon, name: ctx.layerName('bn') })
-      .apply(inputs[0]) as tfjs.SymbolicTensor,
+  // The stock layer with a cheaper training step (same weights, config and saved form).
+  compile: (ctx, p, inputs) => {
+    const FastBatchNormalization = fastBatchNormalizationClass(ctx.tf);
+    return new FastBatchNormalization({
+      axis: -1,
+      momentum: p.momentum,
+      epsilon: p.epsilon,
+      name: ctx.layerName('bn'),
+    }).apply(inputs[0]) as tfjs.SymbolicTensor;
+  },
 };
