@@ -8,6 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
+import { PNG } from 'pngjs';
 import { expect, test } from './fixtures';
 import { EditorPage } from './pages/editor-page';
 
@@ -41,6 +42,18 @@ async function quickSettings(
   await setField(page, 'train-batch-size', s.batch);
   await setField(page, 'train-limit', s.limit);
   if (s.lr !== undefined) await setField(page, 'train-lr', s.lr);
+}
+
+/** A 40×40 PNG: white with a dark filled square in the middle. */
+function squarePng(): Buffer {
+  const png = new PNG({ width: 40, height: 40 });
+  for (let y = 0; y < 40; y++) {
+    for (let x = 0; x < 40; x++) {
+      const inside = x >= 10 && x < 30 && y >= 8 && y < 34;
+      png.data.set(inside ? [30, 30, 30, 255] : [250, 250, 250, 255], (y * 40 + x) * 4);
+    }
+  }
+  return PNG.sync.write(png);
 }
 
 async function points(page: Page, chart: string): Promise<number> {
@@ -109,6 +122,14 @@ test('train LeNet on Fashion-MNIST: live curves, result, confusion matrix, try a
   });
   await expect(page.getByTestId('predict-top')).not.toHaveText('');
   await page.screenshot({ path: `${root}test-results/training/evaluation.png` });
+
+  // Or open an image file: a dark shape on white (inverted to the dataset's light-on-black).
+  await page.getByTestId('predict-clear').click();
+  await expect(page.getByTestId('predict-prob')).toHaveCount(0);
+  await page
+    .getByTestId('predict-file')
+    .setInputFiles({ name: 'shirt.png', mimeType: 'image/png', buffer: squarePng() });
+  await expect(page.getByTestId('predict-prob')).toHaveCount(10, { timeout: 30_000 });
 });
 
 test('edit while training, pause and resume, stop mid-way, resume from the checkpoint, compare with another run', async ({
