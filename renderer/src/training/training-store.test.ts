@@ -8,6 +8,7 @@ import {
   getSeries,
   handleRunEvent,
   initTraining,
+  refreshRuns,
   panelStatus,
   runStatus,
   trainingActions,
@@ -193,4 +194,28 @@ describe('training store', () => {
     expect(calls).toBe(11);
     expect(useTraining.getState().startError).toMatch(/still running/);
   }, 10_000);
+
+  it('after a reload shows the newest run the engine kept, with its epoch curves', async () => {
+    useTraining.setState({ currentRunId: null, runs: [] });
+    const epochs = [
+      { epoch: 1, trainLoss: 1, trainAccuracy: 0.5, testLoss: 1, testAccuracy: 0.6, seconds: 2 },
+    ];
+    const record = (id: string, startedAt: string) =>
+      ({
+        id,
+        startedAt,
+        status: 'done',
+        epochs,
+        training: editorStore.getState().doc.training,
+        result: null,
+      }) as unknown as RunRecord;
+    const { client } = fakeClient([
+      record('old', '2026-01-01T00:00:00Z'),
+      record('new', '2026-02-01T00:00:00Z'),
+    ]);
+    useEngine.setState({ status: 'online', client, detail: '' });
+    await refreshRuns();
+    expect(useTraining.getState().currentRunId).toBe('new');
+    expect(getSeries('new').testAccuracy).toEqual([0.6]);
+  });
 });

@@ -184,7 +184,14 @@ export async function refreshRuns(): Promise<void> {
       if (record.status === 'failed' && record.error && !failures[record.id])
         failures[record.id] = record.error;
     }
-    set({ runs, liveStatus, failures, compare: state.compare.filter((id) => runs.some((r) => r.id === id)) });
+    set({
+      runs,
+      liveStatus,
+      failures,
+      compare: state.compare.filter((id) => runs.some((r) => r.id === id)),
+      // After a reload, show the newest run rather than an empty panel.
+      ...(state.currentRunId === null && runs.length > 0 ? { currentRunId: runs[0].id } : {}),
+    });
   } catch {
     // The list stays as it was; the connection store reports an offline engine.
   }
