@@ -212,6 +212,8 @@ test('a learning rate that makes the loss diverge ends in a readable failure', a
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-status')).toHaveText('failed', { timeout: TRAIN_TIMEOUT });
   await expect(page.getByTestId('train-failure')).toContainText(/learning rate/i);
+  mkdirSync(`${root}test-results/training`, { recursive: true });
+  await page.screenshot({ path: `${root}test-results/training/failed-run.png` });
   await expect(page.getByTestId('runs-list').locator('li').first()).toHaveAttribute('data-status', 'failed');
 });
 

@@ -99,7 +99,8 @@ export function UPlotChart({
           width: s.width ?? 1.5,
           spanGaps: true,
           ...(s.dash ? { dash: s.dash } : {}),
-          points: { show: s.points ?? false, size: 6, fill: s.stroke },
+          // Epoch series always show their points; others let uPlot show them while they are sparse.
+          points: s.points ? { show: true, size: 6, fill: s.stroke } : { size: 4 },
           value: (_u: uPlot, v: number | null) => (v === null || v === undefined ? '–' : v.toFixed(3)),
         })),
       ],
