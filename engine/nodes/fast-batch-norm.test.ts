@@ -75,7 +75,10 @@ function trainingStep(layer: tf.layers.Layer, x: tf.Tensor, upstream: tf.Tensor)
 }
 
 const shapes: Array<[string, number[]]> = [
+  // The layouts: spatial axes folded into wide rows; channels already wide; no spatial axes.
   ['4-D (after a conv)', [4, 5, 3, 6]],
+  ['4-D, bigger (LeNet-like, 6 channels)', [16, 12, 12, 6]],
+  ['4-D with 130 channels', [3, 2, 2, 130]],
   ['2-D (after a dense layer)', [9, 7]],
 ];
 
