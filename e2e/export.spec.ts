@@ -2,13 +2,8 @@
  * File → Export…: LeNet as PyTorch code, offered for download; TensorFlow.js files with the
  * weights of a finished run; a broken import is explained.
  */
-import { fileURLToPath } from 'node:url';
 import { expect, test } from './fixtures';
 import { EditorPage } from './pages/editor-page';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-// See training.spec.ts: the split engine bundle's own lookup of the worker misses it.
-process.env.CNN_STUDIO_TRAIN_WORKER ??= `${root}dist/engine/train-worker.mjs`;
 
 test('export LeNet to PyTorch and download model.py', async ({ page }) => {
   await new EditorPage(page).loadPreset('lenet');

@@ -14,10 +14,6 @@ import { EditorPage } from './pages/editor-page';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const TRAIN_TIMEOUT = 120_000;
-// Since the engine bundle is split into chunks (dist/engine/chunks/…), the run manager's own
-// search for train-worker.mjs (next to itself, or ../../dist/engine) misses it; the
-// documented override points it at the bundle. Remove once engine/train/launchers.ts finds it.
-process.env.CNN_STUDIO_TRAIN_WORKER ??= `${root}dist/engine/train-worker.mjs`;
 
 /** Loads a preset and opens the Training tab. */
 async function openTraining(page: Page, preset = 'lenet'): Promise<void> {

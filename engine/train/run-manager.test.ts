@@ -120,6 +120,29 @@ describe('run manager', () => {
     expect(record.epochs.map((e) => e.epoch)).toEqual([1, 2]);
   });
 
+  it('resuming right after the end waits for the worker to exit instead of refusing', async () => {
+    // A worker that, like a real thread, exits a moment after its last message.
+    const slowExit: JobLauncher = (start, onMessage, onExit) =>
+      inProcessLauncher()(start, onMessage, (crashed) => setTimeout(() => onExit(crashed), 300));
+    await manager.dispose();
+    manager = create(slowExit);
+    const { runId } = await manager.start({
+      graph: tinyCnn(),
+      training: quickTraining({ epochs: 1 }),
+      limit: 160,
+    });
+    await until(() => events.some((e) => e.kind === 'done'));
+    const again = await manager.start({
+      graph: tinyCnn(),
+      training: quickTraining({ epochs: 2 }),
+      limit: 160,
+      resumeFrom: runId,
+    });
+    expect(again.runId).toBe(runId);
+    await manager.whenSettled(runId);
+    expect((await manager.get(runId)).epochs.map((e) => e.epoch)).toEqual([1, 2]);
+  });
+
   it('marks a run whose job died as failed and keeps its history', async () => {
     const dying: JobLauncher = (start, onMessage, onExit) => {
       const runId = start.job.runId;

@@ -207,7 +207,14 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     async start(request) {
       await ready;
       const resumed = request.resumeFrom ? await requireRecord(request.resumeFrom) : null;
-      if (resumed && active.has(resumed.id)) throw new Error(`run '${resumed.id}' is still running`);
+      if (resumed && active.has(resumed.id)) {
+        // A run that has reported its end may still be shutting its worker down: wait for that.
+        const ending = resumed.status !== 'running' && resumed.status !== 'paused';
+        if (!ending) throw new Error(`run '${resumed.id}' is still running`);
+        await Promise.race([active.get(resumed.id)!.settled, delay(10_000)]);
+        if (active.has(resumed.id))
+          throw new Error(`run '${resumed.id}' is still shutting down; try again in a moment`);
+      }
       const graph = resumed ? resumed.graph : request.graph;
       const training = request.training;
       // Fails here, before any worker starts: bad settings, invalid graph, class-count mismatch.

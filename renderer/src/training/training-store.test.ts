@@ -166,35 +166,6 @@ describe('training store', () => {
     expect(status('snap')).toBe('running');
   });
 
-  it('resuming right after a stop waits for the engine to let go of the run, but not forever', async () => {
-    const { client } = fakeClient();
-    let calls = 0;
-    const busy = (n: number) => async () => {
-      calls++;
-      if (calls <= n) throw new Error("run 'r' is still running");
-      return { runId: 'r' };
-    };
-    const engine = client as unknown as { startRun: () => Promise<{ runId: string }> };
-    useEngine.setState({ status: 'online', client, detail: '' });
-    useTraining.setState({
-      runs: [
-        {
-          id: 'r',
-          graph: editorStore.getState().doc,
-          training: editorStore.getState().doc.training,
-        } as RunRecord,
-      ],
-    });
-    engine.startRun = busy(2);
-    expect(await trainingActions.start('r')).toBe('r');
-    expect(calls).toBe(3);
-    calls = 0;
-    engine.startRun = busy(Infinity);
-    expect(await trainingActions.start('r')).toBeNull();
-    expect(calls).toBe(11);
-    expect(useTraining.getState().startError).toMatch(/still running/);
-  }, 10_000);
-
   it('after a reload shows the newest run the engine kept, with its epoch curves', async () => {
     useTraining.setState({ currentRunId: null, runs: [] });
     const epochs = [

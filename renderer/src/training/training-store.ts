@@ -285,26 +285,6 @@ function structuredCloneSeries(series: RunSeries): RunSeries {
 
 // ---------- actions ----------
 
-const SETTLE_RETRIES = 10;
-const SETTLE_WAIT_MS = 300;
-
-/**
- * The engine announces a run's end ('done') a moment before its worker has exited, and
- * refuses to resume it until then ("is still running"). Resuming right after a stop is
- * what people do, so wait a little (≤ 3 s) instead of showing that refusal.
- */
-async function withSettleRetry<T>(call: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      const stillRunning = error instanceof Error && /is still running/.test(error.message);
-      if (!stillRunning || attempt >= SETTLE_RETRIES) throw error;
-      await new Promise((resolve) => setTimeout(resolve, SETTLE_WAIT_MS));
-    }
-  }
-}
-
 export const trainingActions = {
   setLimit(limit: number | null): void {
     set({ limit });
@@ -362,7 +342,7 @@ export const trainingActions = {
         ...(state.limit ? { limit: state.limit } : {}),
         ...(resumeFrom ? { resumeFrom } : {}),
       };
-      const { runId } = await withSettleRetry(() => engine.startRun(request));
+      const { runId } = await engine.startRun(request);
       const now = get();
       set({
         currentRunId: runId,
