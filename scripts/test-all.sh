@@ -26,6 +26,7 @@ check() {
 }
 
 check "build (engine, renderer, app)" npm run build --silent
+check "package (electron-builder --linux dir)" node scripts/package-app.mjs --skip-build
 check "typecheck" npx tsc -p tsconfig.json --noEmit
 check "lint" npx eslint .
 
