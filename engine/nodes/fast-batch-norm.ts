@@ -38,8 +38,8 @@ export type FastBatchNormalizationClass = new (args: BatchNormalizationArgs) => 
 const classByTf = new WeakMap<object, FastBatchNormalizationClass>();
 
 /**
- * moving ← moving − (moving − batch)·(1 − momentum), the stock layer's formula (same op order,
- * so the same float32 result); `batch` variance is the biased one, like `tf.moments`.
+ * moving ← moving − (moving − batch)·(1 − momentum), the stock layer's formula and op order;
+ * `batch` variance is the biased one, like `tf.moments` (they agree to float32 rounding).
  */
 function updateMovingAverage(
   tf: Tf,
