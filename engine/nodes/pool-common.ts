@@ -4,7 +4,8 @@
  */
 import type { Padding, Shape } from '../graph/document';
 import { formatPadding, paddingTag, singleImageInput, windowOutput } from './shape-utils';
-import { ShapeError, type ParamSpec } from './types';
+import type * as tfjs from '@tensorflow/tfjs';
+import { ShapeError, type CompileContext, type NodeTypeDefinition, type ParamSpec } from './types';
 
 export interface PoolParams {
   poolSize: number;
@@ -62,4 +63,45 @@ export function tfPoolPadding(padding: Padding): 'valid' | 'same' {
 /** Pixels the explicit padding layer adds before the pool (0 for 'same'/'valid'). */
 export function explicitPoolPadding(padding: Padding): number {
   return typeof padding === 'number' ? padding : 0;
+}
+
+/** What distinguishes one pooling type from the other. */
+export interface PoolSpec<T extends 'maxPool2d' | 'avgPool2d'> {
+  type: T;
+  label: string;
+  doc: string;
+  /** Adds the numeric padding with the right fill (zeros for average, −∞ for max). */
+  pad(ctx: CompileContext, x: tfjs.SymbolicTensor, pixels: number): tfjs.SymbolicTensor;
+  /** The tfjs pooling layer. */
+  layer(
+    tf: CompileContext['tf'],
+    args: { poolSize: number; strides: number; padding: 'valid' | 'same'; name: string },
+  ): tfjs.layers.Layer;
+}
+
+/** A pooling node definition: shared params, summary, shape rule and compile. */
+export function definePool<T extends 'maxPool2d' | 'avgPool2d'>(spec: PoolSpec<T>): NodeTypeDefinition<T> {
+  return {
+    type: spec.type,
+    label: spec.label,
+    category: 'Pooling',
+    doc: spec.doc,
+    inputs: [{ name: 'in' }],
+    outputs: [{ name: 'out' }],
+    params: POOL_PARAMS,
+    summarize: summarizePool,
+    inferShape: (p, inputs) => inferPoolShape(spec.label, p, inputs),
+    paramCount: () => ({ trainable: 0, nonTrainable: 0 }),
+    macs: () => 0,
+    compile(ctx, p, inputs) {
+      const padded = spec.pad(ctx, inputs[0], explicitPoolPadding(p.padding));
+      const layer = spec.layer(ctx.tf, {
+        poolSize: p.poolSize,
+        strides: p.strides,
+        padding: tfPoolPadding(p.padding),
+        name: ctx.layerName('pool'),
+      });
+      return layer.apply(padded) as tfjs.SymbolicTensor;
+    },
+  };
 }
