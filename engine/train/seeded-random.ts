@@ -9,17 +9,11 @@
  * (wasm with threads, tfjs-node), and anything else in the process calling Math.random
  * during those moments (there is none inside the synchronous step).
  */
+import { mulberry32 } from '../datasets/random';
 
-/** A small, fast, seedable generator (mulberry32) returning floats in [0, 1). */
+/** A seedable generator returning floats in [0, 1): the datasets' mulberry32, its seed mixed first. */
 export function createRandom(seed: number): () => number {
-  let state = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32((Math.floor(seed) ^ 0x9e3779b9) >>> 0);
 }
 
 /** Runs synchronous `fn` with `Math.random` replaced by `random`, restoring it afterwards. */
