@@ -33,12 +33,8 @@ export function selectImages(set: ImageSet, indices: ArrayLike<number>): ImageSe
   return out;
 }
 
-/**
- * Splits a set into train and test per class, keeping the stored order: of each class's `n`
- * images the first `n - round(n × testFraction)` go to train and the rest to test. This is the
- * fixed split for MNIST and for imports that come as one file or one folder.
- */
-export function splitPerClass(set: ImageSet, testFraction: number): { train: ImageSet; test: ImageSet } {
+/** The image indices of each class, in stored order. */
+export function indicesByClass(set: ImageSet): Map<number, number[]> {
   const byClass = new Map<number, number[]>();
   for (let i = 0; i < set.count; i++) {
     const label = set.labels[i];
@@ -46,6 +42,16 @@ export function splitPerClass(set: ImageSet, testFraction: number): { train: Ima
     if (!list) byClass.set(label, (list = []));
     list.push(i);
   }
+  return byClass;
+}
+
+/**
+ * Splits a set into train and test per class, keeping the stored order: of each class's `n`
+ * images the first `n - round(n × testFraction)` go to train and the rest to test. This is the
+ * fixed split for MNIST and for imports that come as one file or one folder.
+ */
+export function splitPerClass(set: ImageSet, testFraction: number): { train: ImageSet; test: ImageSet } {
+  const byClass = indicesByClass(set);
   const train: number[] = [];
   const test: number[] = [];
   for (const label of [...byClass.keys()].sort((a, b) => a - b)) {

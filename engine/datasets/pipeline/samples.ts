@@ -1,5 +1,6 @@
 /** Small images for display (dataset gallery, predictions), and back to model input. */
 import type { SampleImage } from '../../protocol/api';
+import { indicesByClass } from '../image-set';
 import { imageSize } from '../image-set';
 import { mulberry32, shuffleInPlace } from '../random';
 import type { ImageSet } from '../types';
@@ -11,13 +12,7 @@ import { createBatches } from './batches';
  */
 export function sampleImages(set: ImageSet, count: number, seed = 0): SampleImage[] {
   const random = mulberry32(seed);
-  const byClass = new Map<number, number[]>();
-  for (let i = 0; i < set.count; i++) {
-    const label = set.labels[i];
-    let list = byClass.get(label);
-    if (!list) byClass.set(label, (list = []));
-    list.push(i);
-  }
+  const byClass = indicesByClass(set);
   const queues = [...byClass.keys()]
     .sort((a, b) => a - b)
     .map((label) => shuffleInPlace(byClass.get(label)!, random));
