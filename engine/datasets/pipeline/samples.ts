@@ -1,7 +1,6 @@
 /** Small images for display (dataset gallery, predictions), and back to model input. */
 import type { SampleImage } from '../../protocol/api';
-import { indicesByClass } from '../image-set';
-import { imageSize } from '../image-set';
+import { imageSize, indicesByClass } from '../image-set';
 import { mulberry32, shuffleInPlace } from '../random';
 import type { ImageSet } from '../types';
 import { createBatches } from './batches';
