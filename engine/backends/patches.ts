@@ -7,6 +7,7 @@ import { poolGradConfig } from './kernels/pool-grad';
 import { wasmIdentityConfig } from './kernels/wasm-identity';
 import { wasmBatchMatMulConfig } from './kernels/wasm-batch-mat-mul';
 import { wasmLeadingReduceConfig } from './kernels/wasm-reduce';
+import { wasmReverseConfig } from './kernels/wasm-reverse';
 
 /** Stock kernels we replaced, by `backend/kernel` (null: the backend had none). */
 const stockKernels = new Map<string, KernelConfig | null>();
@@ -33,6 +34,7 @@ export function kernelPatchesFor(tf: Tf, backendName: string): KernelConfig[] {
         poolGradConfig(tf, 'MaxPoolGrad', 'wasm'),
         poolGradConfig(tf, 'AvgPoolGrad', 'wasm'),
         wasmIdentityConfig(),
+        wasmReverseConfig(),
         wasmBatchMatMulConfig(tf, stockKernel(tf, 'wasm', 'BatchMatMul')),
         wasmLeadingReduceConfig(tf, 'Sum', stockKernel(tf, 'wasm', 'Sum')),
         wasmLeadingReduceConfig(tf, 'Mean', stockKernel(tf, 'wasm', 'Mean')),

@@ -100,6 +100,7 @@ describe('selectBackend (the real candidates)', () => {
       'MaxPoolGrad',
       'AvgPoolGrad',
       'Identity',
+      'Reverse',
       'BatchMatMul',
       'Sum',
       'Mean',

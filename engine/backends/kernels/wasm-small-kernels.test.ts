@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { wasmBatchMatMulConfig } from './wasm-batch-mat-mul';
 import { wasmIdentityConfig } from './wasm-identity';
 import { wasmLeadingReduceConfig } from './wasm-reduce';
+import { wasmReverseConfig } from './wasm-reverse';
 import { initWasm, randomArray, relativeError, runKernelFunc } from './test-support';
 
 beforeAll(initWasm);
@@ -100,6 +101,41 @@ describe('wasm Sum / Mean over leading axes against the stock cpu kernels', () =
     const stock = runKernelFunc(tf.getKernel(kind, 'cpu')!, { x }, attrs);
     expect(patched.shape).toEqual(stock.shape);
     expect(relativeError(patched.values, stock.values)).toBeLessThan(tolerance);
+    x.dispose();
+  });
+});
+
+describe('wasm Reverse by blocks against the stock cpu kernel', () => {
+  const cases: Array<[number[], number | number[], 'float32' | 'int32' | 'bool']> = [
+    [[3, 3, 4, 5], [0, 1], 'float32'], // a conv filter's spatial flip: whole blocks
+    [[3, 3, 4, 5], [1, 3], 'float32'], // last axis: element by element
+    [[2, 3, 4], [-1, 0], 'int32'],
+    [[5], 0, 'float32'],
+    [[4, 5], 1, 'bool'],
+    [[2, 3, 30], [0, 1], 'float32'], // blocks above the element-loop threshold
+    [[2, 3], [], 'float32'],
+  ];
+  it.each(cases)('%j over %j (%s)', async (shape, dims, dtype) => {
+    await tf.setBackend('wasm');
+    const size = shape.reduce((p, d) => p * d);
+    const data = Array.from(randomArray(size, 9), (v) => (dtype === 'float32' ? v : Math.round(v * 50)));
+    const values = dtype === 'bool' ? data.map((v) => (v > 0 ? 1 : 0)) : data;
+    const x = tf.tensor(values, shape, dtype);
+    const patched = runKernelFunc(wasmReverseConfig(), { x }, { dims });
+    await tf.setBackend('cpu');
+    const xCpu = tf.tensor(values, shape, dtype);
+    const stock = runKernelFunc(tf.getKernel('Reverse', 'cpu')!, { x: xCpu }, { dims });
+    expect(patched.shape).toEqual(stock.shape);
+    expect(Array.from(patched.values)).toEqual(Array.from(stock.values));
+    tf.dispose([x, xCpu]);
+  });
+
+  it('names an out-of-range axis', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.zeros([2, 3]);
+    expect(() => runKernelFunc(wasmReverseConfig(), { x }, { dims: [2] })).toThrow(
+      /Reverse: axis 2 is out of range for a tensor of rank 2/,
+    );
     x.dispose();
   });
 });
