@@ -9,6 +9,59 @@ import {
 import { paddingTag, singleImageInput, windowOutput } from './shape-utils';
 import { ShapeError, type NodeTypeDefinition } from './types';
 
+type Tf = typeof tfjs;
+type Conv2DLayer = ReturnType<Tf['layers']['conv2d']>;
+type Conv2DArgs = Parameters<Tf['layers']['conv2d']>[0];
+type Kwargs = Parameters<Conv2DLayer['call']>[1];
+
+/** The stock layer's fields the training path reads (protected in tfjs-layers' typings). */
+interface StockConvFields {
+  kernel: { read(): tfjs.Tensor4D };
+  bias: { read(): tfjs.Tensor1D } | null;
+  strides: [number, number];
+  padding: string;
+  dataFormat: string;
+  dilationRate: [number, number];
+  activation: { apply(x: tfjs.Tensor): tfjs.Tensor } | null;
+}
+
+const trainingConvClassByTf = new WeakMap<object, new (args: Conv2DArgs) => Conv2DLayer>();
+
+/**
+ * tfjs-layers' Conv2D whose TRAINING forward pass uses the plain conv2d op (+ bias add +
+ * activation) instead of the fused one. The fused op is one custom-gradient op that always
+ * computes the input gradient too, even for the first conv, whose input is the image: a
+ * 7×7 conv on 1 channel costs ~0.6 s of a ResNet-18 step on wasm for a gradient nobody uses.
+ * Plain ops let autodiff skip it. Inference, weights, config and serialization are the stock
+ * layer's (className 'Conv2D', not registered: saved models load back as the stock layer).
+ */
+function trainingConvClass(tf: Tf): new (args: Conv2DArgs) => Conv2DLayer {
+  let cls = trainingConvClassByTf.get(tf);
+  if (cls) return cls;
+  const registered = tf.serialization.SerializationMap.getMap().classNameMap.Conv2D;
+  if (!registered) throw new Error('tfjs-layers did not register Conv2D');
+  const StockConv2D = registered[0] as unknown as new (args: Conv2DArgs) => Conv2DLayer;
+  class TrainingConv2D extends StockConv2D {
+    static className = 'Conv2D';
+
+    override call(inputs: tfjs.Tensor | tfjs.Tensor[], kwargs: Kwargs): tfjs.Tensor | tfjs.Tensor[] {
+      const f = this as unknown as StockConvFields;
+      const plain = f.dataFormat === 'channelsLast' && (f.padding === 'same' || f.padding === 'valid');
+      if (!kwargs['training'] || !plain) return super.call(inputs, kwargs);
+      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tfjs.Tensor4D;
+      return tf.tidy(() => {
+        const pad = f.padding as 'same' | 'valid';
+        let y: tfjs.Tensor = tf.conv2d(x, f.kernel.read(), f.strides, pad, 'NHWC', f.dilationRate);
+        if (f.bias) y = tf.add(y, f.bias.read());
+        return f.activation ? f.activation.apply(y) : y;
+      });
+    }
+  }
+  cls = TrainingConv2D;
+  trainingConvClassByTf.set(tf, cls);
+  return cls;
+}
+
 /**
  * 2-D convolution, PyTorch-style numeric padding (pixels per side) or Keras 'same'/'valid'.
  * Glorot-uniform kernel and zero bias (tfjs defaults, the book's Xavier init).
@@ -83,20 +136,19 @@ export const conv2d: NodeTypeDefinition<'conv2d'> = {
   compile(ctx, p, inputs) {
     const plan = convPaddingPlan(p.padding, p.kernelSize, p.strides, p.dilation);
     const padded = zeroPad(ctx, inputs[0], plan.prePad);
-    const conv = ctx.tf.layers
-      .conv2d({
-        filters: p.filters,
-        kernelSize: p.kernelSize,
-        strides: p.strides,
-        padding: plan.tfPadding,
-        dilationRate: p.dilation,
-        activation: fusedActivationArg(p.activation),
-        useBias: p.useBias,
-        kernelInitializer: 'glorotUniform',
-        biasInitializer: 'zeros',
-        name: ctx.layerName('conv'),
-      })
-      .apply(padded) as tfjs.SymbolicTensor;
+    const TrainingConv2D = trainingConvClass(ctx.tf);
+    const conv = new TrainingConv2D({
+      filters: p.filters,
+      kernelSize: p.kernelSize,
+      strides: p.strides,
+      padding: plan.tfPadding,
+      dilationRate: p.dilation,
+      activation: fusedActivationArg(p.activation),
+      useBias: p.useBias,
+      kernelInitializer: 'glorotUniform',
+      biasInitializer: 'zeros',
+      name: ctx.layerName('conv'),
+    }).apply(padded) as tfjs.SymbolicTensor;
     return applyLeakyReluIfFused(ctx, conv, p.activation);
   },
 };
