@@ -10,7 +10,7 @@ const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'wo
 const anywhere = ['engine/protocol/**', 'engine/graph/**', 'engine/nodes/**', 'engine/presets/**', 'engine/export/**'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
+  { ignores: ['dist/**', 'out/**', 'release/**', '.cache/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -65,6 +65,24 @@ export class EditorPage {
     await this.page.getByTestId('presets').click();
     await this.page.getByTestId(`preset-${id}`).click();
     await expect(this.page.getByTestId('preset-gallery')).toBeHidden();
+    await this.waitForSteadyView();
+  }
+
+  /** Waits until the canvas has finished easing into its new view (fit view animates). */
+  async waitForSteadyView(): Promise<void> {
+    const viewport = this.page.locator('.react-flow__viewport');
+    let previous = '';
+    await expect
+      .poll(
+        async () => {
+          const now = await viewport.evaluate((el) => getComputedStyle(el).transform);
+          const steady = now === previous;
+          previous = now;
+          return steady;
+        },
+        { intervals: [150], timeout: 10_000 },
+      )
+      .toBe(true);
   }
 
   async paramsTotal(): Promise<number> {
