@@ -8,6 +8,7 @@ import { wasmIdentityConfig } from './kernels/wasm-identity';
 import { wasmBatchMatMulConfig } from './kernels/wasm-batch-mat-mul';
 import { wasmLeadingReduceConfig } from './kernels/wasm-reduce';
 import { wasmReverseConfig } from './kernels/wasm-reverse';
+import { wasmSliceConfig } from './kernels/wasm-slice';
 
 /** Stock kernels we replaced, by `backend/kernel` (null: the backend had none). */
 const stockKernels = new Map<string, KernelConfig | null>();
@@ -35,6 +36,7 @@ export function kernelPatchesFor(tf: Tf, backendName: string): KernelConfig[] {
         poolGradConfig(tf, 'AvgPoolGrad', 'wasm'),
         wasmIdentityConfig(),
         wasmReverseConfig(),
+        wasmSliceConfig(tf, stockKernel(tf, 'wasm', 'Slice')),
         wasmBatchMatMulConfig(tf, stockKernel(tf, 'wasm', 'BatchMatMul')),
         wasmLeadingReduceConfig(tf, 'Sum', stockKernel(tf, 'wasm', 'Sum')),
         wasmLeadingReduceConfig(tf, 'Mean', stockKernel(tf, 'wasm', 'Mean')),

@@ -101,6 +101,7 @@ describe('selectBackend (the real candidates)', () => {
       'AvgPoolGrad',
       'Identity',
       'Reverse',
+      'Slice',
       'BatchMatMul',
       'Sum',
       'Mean',

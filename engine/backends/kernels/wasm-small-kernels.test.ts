@@ -4,6 +4,7 @@ import { wasmBatchMatMulConfig } from './wasm-batch-mat-mul';
 import { wasmIdentityConfig } from './wasm-identity';
 import { wasmLeadingReduceConfig } from './wasm-reduce';
 import { wasmReverseConfig } from './wasm-reverse';
+import { wasmSliceConfig } from './wasm-slice';
 import { initWasm, randomArray, relativeError, runKernelFunc } from './test-support';
 
 beforeAll(initWasm);
@@ -137,5 +138,31 @@ describe('wasm Reverse by blocks against the stock cpu kernel', () => {
       /Reverse: axis 2 is out of range for a tensor of rank 2/,
     );
     x.dispose();
+  });
+});
+
+describe('wasm Slice by contiguous runs against the stock cpu kernel', () => {
+  const cases: Array<[number[], number[], number[], 'float32' | 'int32']> = [
+    [[3, 6, 6, 20], [0, 0, 0, 0], [3, 5, 5, 20], 'float32'], // the filter gradient's crop
+    [[3, 6, 6, 20], [1, 2, 1, 3], [2, 3, 4, 5], 'float32'], // inner axis partly taken
+    [[3, 6, 6, 20], [0, 1, 0, 0], [3, 4, 6, 20], 'int32'], // runs of whole rows
+    [[4, 5], [1, 0], [-1, 5], 'float32'], // contiguous, size −1 = to the end
+    [[2, 3, 4, 5, 2], [1, 1, 0, 2, 0], [1, 2, 4, 3, 2], 'float32'], // rank 5
+    [[7], [2], [4], 'int32'],
+    [[3, 4], [0, 0], [0, 4], 'float32'], // empty
+  ];
+  it.each(cases)('%j from %j size %j (%s)', async (shape, begin, size, dtype) => {
+    await tf.setBackend('wasm');
+    const n = shape.reduce((p, d) => p * d);
+    const values = Array.from(randomArray(n, 12), (v) => (dtype === 'float32' ? v : Math.round(v * 50)));
+    const x = tf.tensor(values, shape, dtype);
+    const attrs = { begin, size };
+    const patched = runKernelFunc(wasmSliceConfig(tf, tf.getKernel('Slice', 'wasm')!), { x }, attrs);
+    await tf.setBackend('cpu');
+    const xCpu = tf.tensor(values, shape, dtype);
+    const stock = runKernelFunc(tf.getKernel('Slice', 'cpu')!, { x: xCpu }, attrs);
+    expect(patched.shape).toEqual(stock.shape);
+    expect(Array.from(patched.values)).toEqual(Array.from(stock.values));
+    tf.dispose([x, xCpu]);
   });
 });
