@@ -6,10 +6,10 @@
  *   --models lenet,bn-lenet,resblock-28,resblock-96            --stock (also time stock kernels)
  *   --profile            (print the slowest kernels of one patched step)
  *   --baseline K1,K2     (also time with only these of our kernels, e.g. Conv2DBackpropFilter)
+ * CNN_STUDIO_WASM_THREADS=1 times the single-threaded wasm build.
  */
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { wasmBinaryDir } from './wasm-paths';
+import { defaultCandidates } from './candidates';
 import { applyKernelPatches, removeKernelPatches } from './patches';
 import { benchModels, type BenchModel } from './bench-models';
 
@@ -113,8 +113,10 @@ async function profileStep(spec: BenchModel, batch: number): Promise<void> {
 
 export async function main(args: string[]): Promise<void> {
   const options = parseArgs(args);
-  if (options.backend === 'wasm') setWasmPaths(wasmBinaryDir());
-  if (!(await tf.setBackend(options.backend)))
+  // The candidate's loader, so the wasm backend starts threaded exactly as in the app.
+  const candidate = defaultCandidates().find((c) => c.name === options.backend);
+  if (!candidate) throw new Error(`unknown backend '${options.backend}'`);
+  if (!(await tf.setBackend(await candidate.load(tf))))
     throw new Error(`backend '${options.backend}' failed to start`);
   console.log(
     `backend ${options.backend}, batch ${options.batch}, ${options.steps} timed steps; images/s (higher is better)`,

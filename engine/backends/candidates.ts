@@ -1,4 +1,5 @@
 import { wasmBinaryDir } from './wasm-paths';
+import { wantedWasmThreads, wasmThreadsUnavailable, withWasmThreads } from './wasm-threads';
 import type { Tf } from './kernels/kernel-runner';
 
 /** Names `CNN_STUDIO_BACKEND` / `force` accept, fastest first: the order candidates are tried. */
@@ -100,11 +101,33 @@ const webgpu: BackendCandidate = {
   },
 };
 
+/** tfjs-backend-wasm's `getThreadsCount` throws until the backend has been initialised. */
+function wasmInitialised(module: { getThreadsCount(): number }): boolean {
+  try {
+    module.getThreadsCount();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const wasm: BackendCandidate = {
   name: 'wasm',
-  async load() {
+  async load(tf) {
     const module = await import('@tensorflow/tfjs-backend-wasm');
     module.setWasmPaths(wasmBinaryDir());
+    const threads = wantedWasmThreads();
+    if (threads > 1 && wasmThreadsUnavailable() === null && !wasmInitialised(module)) {
+      // Initialise here, threaded; the single-threaded build remains if that fails.
+      try {
+        module.setThreadsCount(threads);
+        await withWasmThreads(tf, threads, async () => {
+          if (!(await tf.setBackend('wasm'))) throw new Error('the threaded wasm build did not start');
+        });
+      } catch {
+        module.setThreadsCount(1);
+      }
+    }
     return 'wasm';
   },
   async device(tf) {

@@ -4,8 +4,7 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { wasmBinaryDir } from '../wasm-paths';
+import { defaultCandidates } from '../candidates';
 import type { ConvCase } from './reference-conv';
 
 export {
@@ -18,11 +17,14 @@ export {
 } from './reference-conv';
 
 let wasmReady: Promise<void> | null = null;
-/** Initializes the wasm backend once per test file (it stays registered alongside cpu). */
+/**
+ * Initializes the wasm backend once per test file (it stays registered alongside cpu), through
+ * the app's own loader: threaded where the machine has several cores, as in the app.
+ */
 export function initWasm(): Promise<void> {
   wasmReady ??= (async () => {
-    setWasmPaths(wasmBinaryDir());
-    if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend failed to initialize');
+    const wasm = defaultCandidates().find((c) => c.name === 'wasm')!;
+    if (!(await tf.setBackend(await wasm.load(tf)))) throw new Error('wasm backend failed to initialize');
   })();
   return wasmReady;
 }

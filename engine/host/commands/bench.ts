@@ -6,7 +6,7 @@
  *   cnn-studio bench --preset lenet [--batch-size 256] [--seconds 10] [--backend wasm] [--json]
  *   cnn-studio bench --all [--json]     (lenet, bn-lenet, resnet18 at 96×96; `npm run bench`)
  *
- * --json prints one object per preset: {"preset","backend","batchSize","imagesPerSecond",
+ * --json prints one object per preset: {"preset","backend","device","batchSize","imagesPerSecond",
  * "pipelineImagesPerSecond","pytorchImagesPerSecond"?,"ratio"?} (with --all, a JSON array).
  */
 import { parseArgs } from 'node:util';
@@ -30,6 +30,8 @@ const USAGE = `Usage: cnn-studio bench (--preset <id> | --all) [options]
 export interface BenchRow {
   preset: string;
   backend: string;
+  /** e.g. `CPU (WebAssembly SIMD, 2 threads)`. */
+  device: string;
   batchSize: number;
   imagesPerSecond: number;
   /** The batch pipeline (bytes → normalized floats) at this preset's input size. */
@@ -59,7 +61,9 @@ async function benchOne(
   const graph = getPreset(preset);
   const batchSize = options.batchSize ?? graph.training.batchSize;
   const { tf, info } = await selectBackend({ ...(options.backend ? { force: options.backend } : {}) });
-  options.progress(`${preset}: training ${options.seconds}s at batch ${batchSize} on ${info.name}…`);
+  options.progress(
+    `${preset}: training ${options.seconds}s at batch ${batchSize} on ${info.name} — ${info.device}…`,
+  );
   const ours = await benchTraining(tf, graph, {
     batchSize,
     seconds: options.seconds,
@@ -76,6 +80,7 @@ async function benchOne(
   const row: BenchRow = {
     preset,
     backend: info.name,
+    device: info.device,
     batchSize,
     imagesPerSecond: ours.imagesPerSecond,
     pipelineImagesPerSecond,

@@ -33,6 +33,7 @@ describe('benchTable', () => {
       {
         preset: 'lenet',
         backend: 'wasm',
+        device: 'CPU (WebAssembly SIMD, 2 threads)',
         batchSize: 256,
         imagesPerSecond: 1234.4,
         pipelineImagesPerSecond: 250000,
@@ -42,6 +43,7 @@ describe('benchTable', () => {
       {
         preset: 'resnet18',
         backend: 'wasm',
+        device: 'CPU (WebAssembly SIMD, 2 threads)',
         batchSize: 16,
         imagesPerSecond: 3.21,
         pipelineImagesPerSecond: 9000,

@@ -1,0 +1,81 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { initWasm, randomArray, relativeError } from './kernels/test-support';
+import { wantedWasmThreads } from './wasm-threads';
+
+describe('wantedWasmThreads', () => {
+  it('defaults to every core, capped at the 8 pthread workers of the build', () => {
+    expect(wantedWasmThreads({})).toBe(Math.min(os.availableParallelism(), 8));
+  });
+
+  it('takes CNN_STUDIO_WASM_THREADS, capped at 8', () => {
+    expect(wantedWasmThreads({ CNN_STUDIO_WASM_THREADS: '1' })).toBe(1);
+    expect(wantedWasmThreads({ CNN_STUDIO_WASM_THREADS: ' 3 ' })).toBe(3);
+    expect(wantedWasmThreads({ CNN_STUDIO_WASM_THREADS: '64' })).toBe(8);
+  });
+
+  it('names the variable and the bad value', () => {
+    expect(() => wantedWasmThreads({ CNN_STUDIO_WASM_THREADS: '0' })).toThrow(
+      "CNN_STUDIO_WASM_THREADS must be a whole number of threads ≥ 1, got '0'.",
+    );
+    expect(() => wantedWasmThreads({ CNN_STUDIO_WASM_THREADS: 'many' })).toThrow(/got 'many'/);
+  });
+});
+
+describe('the wasm backend under Node', () => {
+  beforeAll(initWasm);
+
+  it('starts XNNPACK with one thread per core', () => {
+    expect(getThreadsCount()).toBe(Math.min(os.availableParallelism(), 8));
+  });
+
+  it('computes a multi-threaded convolution like the cpu backend', async () => {
+    // Large enough that XNNPACK splits it over its threads.
+    const xValues = randomArray(4 * 20 * 20 * 16, 1);
+    const wValues = randomArray(3 * 3 * 16 * 24, 2);
+    const conv = () =>
+      tf.tidy(() =>
+        tf.conv2d(tf.tensor4d(xValues, [4, 20, 20, 16]), tf.tensor4d(wValues, [3, 3, 16, 24]), 2, 'same'),
+      );
+    await tf.setBackend('wasm');
+    const onWasm = conv();
+    const wasmValues = await onWasm.data();
+    onWasm.dispose();
+    await tf.setBackend('cpu');
+    const onCpu = conv();
+    const cpuValues = await onCpu.data();
+    onCpu.dispose();
+    await tf.setBackend('wasm');
+    expect(relativeError(wasmValues as Float32Array, cpuValues as Float32Array)).toBeLessThan(1e-5);
+  });
+
+  // The pool's threads stay parked for the life of the module: they must not keep Node alive.
+  it.skipIf(!existsSync('dist/engine/cli.mjs'))('lets the process exit once the work is done', () => {
+    const result = spawnSync(
+      process.execPath,
+      [
+        'bin/cnn-studio.mjs',
+        'bench',
+        '--preset',
+        'lenet',
+        '--batch-size',
+        '8',
+        '--seconds',
+        '0.2',
+        '--no-torch',
+        '--json',
+      ],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(result.error).toBeUndefined();
+    expect(result.status).toBe(0);
+    const row = JSON.parse(result.stdout) as { backend: string; device: string };
+    expect(row.backend).toBe('wasm');
+    const threads = Math.min(os.availableParallelism(), 8);
+    expect(row.device).toBe(`CPU (WebAssembly SIMD, ${threads} thread${threads === 1 ? '' : 's'})`);
+  });
+});
