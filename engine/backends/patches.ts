@@ -9,6 +9,7 @@ import { wasmBatchMatMulConfig } from './kernels/wasm-batch-mat-mul';
 import { wasmLeadingReduceConfig } from './kernels/wasm-reduce';
 import { wasmReverseConfig } from './kernels/wasm-reverse';
 import { wasmSliceConfig } from './kernels/wasm-slice';
+import { wasmConv2DConfig } from './kernels/wasm-conv2d';
 
 /** Stock kernels we replaced, by `backend/kernel` (null: the backend had none). */
 const stockKernels = new Map<string, KernelConfig | null>();
@@ -37,6 +38,7 @@ export function kernelPatchesFor(tf: Tf, backendName: string): KernelConfig[] {
         wasmIdentityConfig(),
         wasmReverseConfig(),
         wasmSliceConfig(tf, stockKernel(tf, 'wasm', 'Slice')),
+        wasmConv2DConfig(tf, stockKernel(tf, 'wasm', 'Conv2D')),
         wasmBatchMatMulConfig(tf, stockKernel(tf, 'wasm', 'BatchMatMul')),
         wasmLeadingReduceConfig(tf, 'Sum', stockKernel(tf, 'wasm', 'Sum')),
         wasmLeadingReduceConfig(tf, 'Mean', stockKernel(tf, 'wasm', 'Mean')),

@@ -102,6 +102,7 @@ describe('selectBackend (the real candidates)', () => {
       'Identity',
       'Reverse',
       'Slice',
+      'Conv2D',
       'BatchMatMul',
       'Sum',
       'Mean',

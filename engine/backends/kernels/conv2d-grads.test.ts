@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
+import { wasmConv2DConfig } from './wasm-conv2d';
 import {
   caseName,
   convCases,
@@ -68,6 +69,29 @@ describe.each(['wasm', 'cpu'])('patched conv gradients on %s', (backendName) => 
       expect(relativeError(patched.values, stock.values)).toBeLessThan(tolerance);
     }
     tf.dispose([dy, filter]);
+  });
+});
+
+describe('Conv2D on wasm (matrix product where positions ≤ channels, else stock)', () => {
+  it.each(convCases().map((c) => [caseName(c), c] as const))('%s', async (_name, c) => {
+    const g = convGeometry(tf, c);
+    const xData = randomArray(c.batch * c.height * c.width * c.inChannels, 3);
+    const filterData = randomArray(c.kernel * c.kernel * c.inChannels * c.outChannels, 9);
+    const attrs = { strides: c.stride, pad: c.pad, dilations: c.dilation, dataFormat: 'NHWC' };
+    const run = (kernel: Parameters<typeof runKernelFunc>[0]) => {
+      const x = tf.tensor4d(xData, [c.batch, c.height, c.width, c.inChannels]);
+      const filter = tf.tensor4d(filterData, [c.kernel, c.kernel, c.inChannels, c.outChannels]);
+      const result = runKernelFunc(kernel, { x, filter }, attrs);
+      tf.dispose([x, filter]);
+      return result;
+    };
+    await tf.setBackend('wasm');
+    const stockWasm = tf.getKernel('Conv2D', 'wasm')!;
+    const patched = run(wasmConv2DConfig(tf, stockWasm));
+    await tf.setBackend('cpu');
+    const reference = run(tf.getKernel('Conv2D', 'cpu')!);
+    expect(patched.shape).toEqual([c.batch, g.outHeight, g.outWidth, c.outChannels]);
+    expect(relativeError(patched.values, reference.values)).toBeLessThan(tolerance);
   });
 });
 

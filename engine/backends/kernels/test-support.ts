@@ -71,6 +71,26 @@ export function convCases(): ConvCase[] {
         for (const kernel of [1, 3]) {
           cases.push({ batch, height: 9, width: 7, inChannels, outChannels, kernel, stride, dilation, pad });
         }
+  // Fewer output positions than output channels: the convolutions that run as matrix products.
+  for (const [stride, dilation] of [
+    [1, 1],
+    [2, 1],
+    [1, 2],
+  ])
+    for (const pad of pads)
+      for (const kernel of [1, 3]) {
+        cases.push({
+          batch: 2,
+          height: 5,
+          width: 5,
+          inChannels: 6,
+          outChannels: 64,
+          kernel,
+          stride,
+          dilation,
+          pad,
+        });
+      }
   return cases;
 }
 
