@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { initWasm, randomArray, relativeError } from './kernels/test-support';
-import { wantedWasmThreads } from './wasm-threads';
+import { wantedWasmThreads, withWasmThreads } from './wasm-threads';
 
 describe('wantedWasmThreads', () => {
   it('defaults to every core, capped at the 8 pthread workers of the build', () => {
@@ -23,6 +23,29 @@ describe('wantedWasmThreads', () => {
       "CNN_STUDIO_WASM_THREADS must be a whole number of threads ≥ 1, got '0'.",
     );
     expect(() => wantedWasmThreads({ CNN_STUDIO_WASM_THREADS: 'many' })).toThrow(/got 'many'/);
+  });
+});
+
+describe('withWasmThreads', () => {
+  it('puts the flag, os.cpus and the global Worker back when starting fails', async () => {
+    const cpus = os.cpus;
+    const hadWorker = 'Worker' in globalThis;
+    // tfjs answers false under Node; we only ever set it while starting the threaded build.
+    const flagBefore = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+    let cpusDuringStart = 0;
+    await expect(
+      withWasmThreads(tf, 3, async () => {
+        cpusDuringStart = os.cpus().length;
+        expect(tf.env().get('WASM_HAS_MULTITHREAD_SUPPORT')).toBe(true);
+        throw new Error('the threaded build did not start');
+      }),
+    ).rejects.toThrow('the threaded build did not start');
+    // tfjs's C++ caps its pool at logical cores / 2: twice the wanted count while it starts.
+    expect(cpusDuringStart).toBe(6);
+    expect(os.cpus).toBe(cpus);
+    expect(tf.env().get('WASM_HAS_MULTITHREAD_SUPPORT')).toBe(false);
+    expect('Worker' in globalThis).toBe(hadWorker);
+    expect(flagBefore).toBe(false);
   });
 });
 
