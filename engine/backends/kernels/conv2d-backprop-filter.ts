@@ -1,8 +1,14 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { createKernelRunner, type KernelRunner, type Tf } from './kernel-runner';
-import { explicitPad, forwardConv, type ConvGradAttrs, type ForwardConv } from './conv2d-geometry';
+import { createKernelRunner, type Tf } from './kernel-runner';
+import {
+  explicitPad,
+  forwardConv,
+  type ConvCall,
+  type ConvGradAttrs,
+  type ForwardConv,
+} from './conv2d-geometry';
 import { fillOnHost } from './backend-types';
-import { gatherPatchesTransposed } from './patches-matrix';
+import { gatherPatchesTransposed, productAs } from './patches-matrix';
 
 /**
  * Conv2DBackpropFilter as one forward convolution, so the backend's (fast) Conv2D does the
@@ -24,7 +30,7 @@ export function conv2dBackpropFilterConfig(tf: Tf, backendName: string): KernelC
     const a = attrs as unknown as ConvGradAttrs & { filterShape: [number, number, number, number] };
     const g = forwardConv(tf, 'Conv2DBackpropFilter', x.shape, a.filterShape, a);
     const k = createKernelRunner(tf, backend, backendName);
-    if (patchesAreSmall(g)) return byMatMul(k, backend, backendName, x, dy, g);
+    if (patchesAreSmall(g)) return byMatMul({ k, backend, backendName, g }, x, dy);
 
     // Rows the convolution reads: (KH−1)·dh + (OH−1)·sh + 1 starting at −pt. Crop unused input
     // rows at the end ('valid' with leftovers), pad the rest with zeros at the bottom.
@@ -66,31 +72,12 @@ function patchesAreSmall(g: ForwardConv): boolean {
   return patchElements <= 1.5 * (xElements + positions * g.outChannels);
 }
 
-function byMatMul(
-  k: KernelRunner,
-  backend: object,
-  backendName: string,
-  x: TensorInfo,
-  dy: TensorInfo,
-  g: ForwardConv,
-): TensorInfo {
+function byMatMul({ k, backend, backendName, g }: ConvCall, x: TensorInfo, dy: TensorInfo): TensorInfo {
   const positions = g.batch * g.outHeight * g.outWidth;
   const rows = g.filterHeight * g.filterWidth * g.inChannels;
   const patchesT = fillOnHost(backend, backendName, [1, rows, positions], [x], (out, [xs]) =>
     gatherPatchesTransposed(out, xs, g),
   );
   const dyMatrix = k.run('Reshape', { x: dy }, { shape: [1, positions, g.outChannels] });
-  const product = k.run(
-    'BatchMatMul',
-    { a: patchesT, b: dyMatrix },
-    { transposeA: false, transposeB: false },
-  );
-  k.dispose(patchesT, dyMatrix);
-  const out = k.run(
-    'Reshape',
-    { x: product },
-    { shape: [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels] },
-  );
-  k.dispose(product);
-  return out;
+  return productAs(k, patchesT, dyMatrix, [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels]);
 }

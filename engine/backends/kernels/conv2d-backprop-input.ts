@@ -1,6 +1,12 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { createKernelRunner, type KernelRunner, type Tf } from './kernel-runner';
-import { explicitPad, forwardConv, type ConvGradAttrs, type ForwardConv } from './conv2d-geometry';
+import {
+  explicitPad,
+  forwardConv,
+  type ConvCall,
+  type ConvGradAttrs,
+  type ForwardConv,
+} from './conv2d-geometry';
 import { fillOnHost } from './backend-types';
 import { fewerPositionsThanChannels, scatterAddPatchesTransposed } from './patches-matrix';
 
@@ -27,9 +33,10 @@ export function conv2dBackpropInputConfig(tf: Tf, backendName: string): KernelCo
     const a = attrs as unknown as ConvGradAttrs & { inputShape: [number, number, number, number] };
     const g = forwardConv(tf, 'Conv2DBackpropInput', a.inputShape, filter.shape, a);
     const k = createKernelRunner(tf, backend, backendName);
-    if (fewerPositionsThanChannels(g)) return byMatMul(k, backend, backendName, dy, filter, g);
+    const call: ConvCall = { k, backend, backendName, g };
+    if (fewerPositionsThanChannels(g)) return byMatMul(call, dy, filter);
     const phases = g.strideHeight * g.strideWidth > 1 ? phasePlan(g) : null;
-    if (phases) return byPhases(k, backend, backendName, dy, filter, g, phases);
+    if (phases) return byPhases(call, dy, filter, phases);
 
     const dilated = dilateByStride(k, dy, g.strideHeight, g.strideWidth);
     const rows = spanPlan(
@@ -116,14 +123,7 @@ function spanPlan(
   return { padBefore: before, padAfter: after, crop };
 }
 
-function byMatMul(
-  k: KernelRunner,
-  backend: object,
-  backendName: string,
-  dy: TensorInfo,
-  filter: TensorInfo,
-  g: ForwardConv,
-): TensorInfo {
+function byMatMul({ k, backend, backendName, g }: ConvCall, dy: TensorInfo, filter: TensorInfo): TensorInfo {
   const positions = g.batch * g.outHeight * g.outWidth;
   const rows = g.filterHeight * g.filterWidth * g.inChannels;
   const weights = k.run('Reshape', { x: filter }, { shape: [1, rows, g.outChannels] });
@@ -190,14 +190,12 @@ function phasePlan(g: ForwardConv): { rows: AxisPhase[]; cols: AxisPhase[] } | n
 }
 
 function byPhases(
-  k: KernelRunner,
-  backend: object,
-  backendName: string,
+  call: ConvCall,
   dy: TensorInfo,
   filter: TensorInfo,
-  g: ForwardConv,
   plan: { rows: AxisPhase[]; cols: AxisPhase[] },
 ): TensorInfo {
+  const { k, backend, backendName, g } = call;
   const reversed = k.run('Reverse', { x: filter }, { dims: [0, 1] });
   const flipped = k.run('Transpose', { x: reversed }, { perm: [0, 1, 3, 2] });
   k.dispose(reversed);
@@ -206,7 +204,7 @@ function byPhases(
     for (const row of plan.rows) {
       for (const col of plan.cols) {
         if (row.taps === 0 || col.taps === 0 || row.count === 0 || col.count === 0) continue;
-        const sub = subFilter(backend, backendName, flipped, g, row, col);
+        const sub = subFilter(call, flipped, row, col);
         const values = k.run(
           'Conv2D',
           { x: dy, filter: sub },
@@ -240,10 +238,8 @@ function byPhases(
 
 /** The flipped filter's taps that reach one phase: every stride-th, from the phase's start. */
 function subFilter(
-  backend: object,
-  backendName: string,
+  { backend, backendName, g }: ConvCall,
   flipped: TensorInfo,
-  g: ForwardConv,
   row: AxisPhase,
   col: AxisPhase,
 ): TensorInfo {

@@ -1,4 +1,4 @@
-import type { Tf } from './kernel-runner';
+import type { KernelRunner, Tf } from './kernel-runner';
 
 /** What the gradient kernels need to know about the forward convolution (NHWC only). */
 export interface ForwardConv {
@@ -76,4 +76,12 @@ export function explicitPad(top: number, bottom: number, left: number, right: nu
     [left, right],
     [0, 0],
   ] as [[number, number], [number, number], [number, number], [number, number]];
+}
+
+/** What a convolution kernel's helpers share: the runner, the backend and the geometry. */
+export interface ConvCall {
+  k: KernelRunner;
+  backend: object;
+  backendName: string;
+  g: ForwardConv;
 }

@@ -4,7 +4,9 @@
  * repacks a convolution's filter on every call, ~20 ms for a 3×3×512×512 filter on wasm,
  * while a matrix product packs only its right operand. Rows and columns are NHWC-ordered.
  */
+import type { TensorInfo } from '@tensorflow/tfjs';
 import type { ForwardConv } from './conv2d-geometry';
+import type { KernelRunner } from './kernel-runner';
 
 /**
  * The patch matrix: out[(n,oh,ow), (kh,kw,ci)] = x[n, oh·sh + kh·dh − pt, ow·sw + kw·dw − pl, ci],
@@ -106,4 +108,13 @@ export function scatterAddPatchesTransposed(dx: Float32Array, colsT: Float32Arra
  */
 export function fewerPositionsThanChannels(g: ForwardConv): boolean {
   return g.batch * g.outHeight * g.outWidth <= g.outChannels;
+}
+
+/** The product a · b of [1, M, K] and [1, K, N], reshaped to `shape`. Disposes a and b. */
+export function productAs(k: KernelRunner, a: TensorInfo, b: TensorInfo, shape: number[]): TensorInfo {
+  const product = k.run('BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
+  k.dispose(a, b);
+  const out = k.run('Reshape', { x: product }, { shape });
+  k.dispose(product);
+  return out;
 }

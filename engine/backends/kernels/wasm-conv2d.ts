@@ -2,7 +2,7 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { createKernelRunner, type Tf } from './kernel-runner';
 import { forwardConv, type ConvGradAttrs } from './conv2d-geometry';
 import { fillOnHost } from './backend-types';
-import { fewerPositionsThanChannels, gatherPatches } from './patches-matrix';
+import { fewerPositionsThanChannels, gatherPatches, productAs } from './patches-matrix';
 
 /**
  * Conv2D on wasm as patches · filter where a convolution has fewer output positions than
@@ -29,19 +29,7 @@ export function wasmConv2DConfig(tf: Tf, stock: KernelConfig): KernelConfig {
       gatherPatches(out, xs, g),
     );
     const weights = k.run('Reshape', { x: filter }, { shape: [1, rows, g.outChannels] });
-    const product = k.run(
-      'BatchMatMul',
-      { a: patches, b: weights },
-      { transposeA: false, transposeB: false },
-    );
-    k.dispose(patches, weights);
-    const out = k.run(
-      'Reshape',
-      { x: product },
-      { shape: [g.batch, g.outHeight, g.outWidth, g.outChannels] },
-    );
-    k.dispose(product);
-    return out;
+    return productAs(k, patches, weights, [g.batch, g.outHeight, g.outWidth, g.outChannels]);
   };
   return { kernelName: 'Conv2D', backendName: 'wasm', kernelFunc: kernelFunc as KernelFunc };
 }
