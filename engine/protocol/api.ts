@@ -13,7 +13,7 @@ import type { GraphAnalysis } from '../graph/types';
 export interface BackendInfo {
   /** e.g. `tensorflow` (tfjs-node, CPU or GPU), `webgpu`, `wasm`, `cpu`. */
   name: string;
-  /** e.g. `CUDA GPU`, `CPU (native)`, `CPU (WebAssembly SIMD, 1 thread)`. */
+  /** e.g. `CUDA GPU`, `CPU (native)`, `CPU (WebAssembly SIMD, 2 threads)`. */
   device: string;
   /** Faster candidates that did not load, each with the reason, in order tried. */
   skipped: Array<{ name: string; reason: string }>;
