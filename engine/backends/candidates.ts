@@ -101,6 +101,9 @@ const webgpu: BackendCandidate = {
   },
 };
 
+/** Why the threaded wasm build did not start in this process, shown with the device. */
+let threadsFailure: string | null = null;
+
 /** tfjs-backend-wasm's `getThreadsCount` throws until the backend has been initialised. */
 function wasmInitialised(module: { getThreadsCount(): number }): boolean {
   try {
@@ -115,17 +118,22 @@ const wasm: BackendCandidate = {
   name: 'wasm',
   async load(tf) {
     const module = await import('@tensorflow/tfjs-backend-wasm');
-    module.setWasmPaths(wasmBinaryDir());
+    const binaries = wasmBinaryDir();
+    module.setWasmPaths(binaries);
     const threads = wantedWasmThreads();
-    if (threads > 1 && wasmThreadsUnavailable() === null && !wasmInitialised(module)) {
-      // Initialise here, threaded; the single-threaded build remains if that fails.
-      try {
-        module.setThreadsCount(threads);
-        await withWasmThreads(tf, threads, async () => {
-          if (!(await tf.setBackend('wasm'))) throw new Error('the threaded wasm build did not start');
-        });
-      } catch {
-        module.setThreadsCount(1);
+    if (threads > 1 && !wasmInitialised(module)) {
+      threadsFailure = wasmThreadsUnavailable(binaries);
+      // Initialise here, threaded; select's setBackend starts the single-threaded build if that fails.
+      if (threadsFailure === null) {
+        try {
+          module.setThreadsCount(threads);
+          await withWasmThreads(tf, threads, async () => {
+            if (!(await tf.setBackend('wasm'))) throw new Error('tfjs could not initialise it');
+          });
+        } catch (error) {
+          module.setThreadsCount(1);
+          threadsFailure = error instanceof Error ? error.message : String(error);
+        }
       }
     }
     return 'wasm';
@@ -134,7 +142,8 @@ const wasm: BackendCandidate = {
     const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const threads = getThreadsCount();
-    return `CPU (WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'})`;
+    const fallback = threadsFailure ? `; threads did not start: ${threadsFailure}` : '';
+    return `CPU (WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}${fallback})`;
   },
 };
 

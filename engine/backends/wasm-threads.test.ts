@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import os from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { initWasm, randomArray, relativeError } from './kernels/test-support';
-import { wantedWasmThreads, withWasmThreads } from './wasm-threads';
+import { wantedWasmThreads, wasmThreadsUnavailable, withWasmThreads } from './wasm-threads';
+import { wasmBinaryDir } from './wasm-paths';
 
 describe('wantedWasmThreads', () => {
   it('defaults to every core, capped at the 8 pthread workers of the build', () => {
@@ -46,6 +48,32 @@ describe('withWasmThreads', () => {
     expect(tf.env().get('WASM_HAS_MULTITHREAD_SUPPORT')).toBe(false);
     expect('Worker' in globalThis).toBe(hadWorker);
     expect(flagBefore).toBe(false);
+  });
+
+  it('fails the start, without crashing, when a pthread worker fails, and stops the workers', async () => {
+    const workers: Array<{ threadId: number }> = [];
+    await expect(
+      withWasmThreads(
+        tf,
+        2,
+        () => {
+          const Worker = (globalThis as unknown as { Worker: new (url: string) => { threadId: number } })
+            .Worker;
+          workers.push(new Worker('ignored'));
+          return new Promise<never>(() => {});
+        },
+        { workerSource: 'throw new Error("boom")' },
+      ),
+    ).rejects.toThrow('a pthread worker failed: boom');
+    expect(workers).toHaveLength(1);
+    expect(tf.env().get('WASM_HAS_MULTITHREAD_SUPPORT')).toBe(false);
+  });
+
+  it('gives up when the threaded build does not start in time', async () => {
+    await expect(
+      withWasmThreads(tf, 2, () => new Promise<never>(() => {}), { workerSource: '', timeoutMs: 50 }),
+    ).rejects.toThrow('it did not start within 0 s');
+    expect(tf.env().get('WASM_HAS_MULTITHREAD_SUPPORT')).toBe(false);
   });
 });
 
@@ -101,4 +129,40 @@ describe('the wasm backend under Node', () => {
     const threads = Math.min(os.availableParallelism(), 8);
     expect(row.device).toBe(`CPU (WebAssembly SIMD, ${threads} thread${threads === 1 ? '' : 's'})`);
   });
+
+  it.skipIf(!existsSync('dist/engine/cli.mjs'))(
+    'falls back to one thread, saying why, when the threaded binary is missing',
+    () => {
+      const dir = mkdtempSync(join(os.tmpdir(), 'wasm-no-threads-'));
+      try {
+        for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {
+          copyFileSync(join(wasmBinaryDir(), file), join(dir, file));
+        }
+        expect(wasmThreadsUnavailable(dir)).toBe(`no tfjs-backend-wasm-threaded-simd.wasm in '${dir}'`);
+        const result = spawnSync(
+          process.execPath,
+          [
+            'bin/cnn-studio.mjs',
+            'bench',
+            '--preset',
+            'lenet',
+            '--batch-size',
+            '8',
+            '--seconds',
+            '0.2',
+            '--no-torch',
+            '--json',
+          ],
+          { encoding: 'utf8', timeout: 120_000, env: { ...process.env, CNN_STUDIO_WASM_DIR: dir } },
+        );
+        expect(result.status).toBe(0);
+        const row = JSON.parse(result.stdout) as { device: string };
+        expect(row.device).toMatch(
+          /^CPU \(WebAssembly SIMD, 1 thread; threads did not start: no tfjs-backend-wasm-threaded-simd\.wasm in /,
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

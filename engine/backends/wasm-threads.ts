@@ -16,15 +16,17 @@
  *    2-core machine that is one thread, so `os.cpus` reports twice the wanted count while the
  *    module initialises.
  *
- * On 2 cores this takes XNNPACK convolutions from ~13 to ~24 GMAC/s. If anything fails, the
+ * On 2 cores this takes XNNPACK convolutions from ~18 to ~35 GMAC/s. If anything fails, the
  * caller initialises the single-threaded build as before (see candidates.ts).
  */
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Worker as NodeWorker, type WorkerOptions } from 'node:worker_threads';
 import type { Tf } from './kernels/kernel-runner';
+
+const threadedBinary = 'tfjs-backend-wasm-threaded-simd.wasm';
 
 /** XNNPACK's pool never exceeds the 8 pthread workers tfjs's build pre-creates. */
 const maxThreads = 8;
@@ -45,10 +47,11 @@ export function wantedWasmThreads(env: NodeJS.ProcessEnv = process.env): number 
   return Math.min(os.availableParallelism(), maxThreads);
 }
 
-/** Why threads cannot run in this process, or null if they can. */
-export function wasmThreadsUnavailable(): string | null {
+/** Why threads cannot run in this process with the binaries in `wasmDir`, or null if they can. */
+export function wasmThreadsUnavailable(wasmDir: string): string | null {
   if (typeof SharedArrayBuffer === 'undefined') return 'SharedArrayBuffer is not available';
   if (typeof process === 'undefined' || !process.versions?.node) return 'not running under Node';
+  if (!existsSync(join(wasmDir, threadedBinary))) return `no ${threadedBinary} in '${wasmDir}'`;
   return null;
 }
 
@@ -76,11 +79,41 @@ function loadThreadedBuild(fromUrl: string): ThreadedBuild {
   return { workerSource };
 }
 
-/** A node worker_threads Worker that Emscripten's pthread code can construct with any URL. */
-function pthreadWorkerClass(build: ThreadedBuild): typeof NodeWorker {
-  return class PthreadWorker extends NodeWorker {
-    constructor(_url: string | URL, options?: WorkerOptions) {
-      super(build.workerSource, { ...options, eval: true });
+/** Options for tests: another worker script, a shorter wait. */
+export interface WasmThreadsOptions {
+  fromUrl?: string;
+  workerSource?: string;
+  /** How long the threaded build may take to start (default 30 s; it takes < 1 s). */
+  timeoutMs?: number;
+}
+
+/**
+ * Runs `initialise` (which must activate the wasm backend, e.g. `tf.setBackend('wasm')`) with
+ * the threaded build enabled for `threads` threads. Resolves to whatever `initialise` resolves
+ * to. Rejects, with the flag put back so that a new `setBackend` starts the single-threaded
+ * build, when `initialise` fails, a pthread worker fails to start (Emscripten would rethrow
+ * that and crash the process; it is caught here and the workers are stopped) or nothing
+ * happens within the timeout.
+ */
+export async function withWasmThreads<T>(
+  tf: Tf,
+  threads: number,
+  initialise: () => Promise<T>,
+  options: WasmThreadsOptions = {},
+): Promise<T> {
+  const workerSource =
+    options.workerSource ?? loadThreadedBuild(options.fromUrl ?? import.meta.url).workerSource;
+  const started: NodeWorker[] = [];
+  let starting = true;
+  let failStart: (error: Error) => void = () => {};
+  const startFailed = new Promise<never>((_, reject) => {
+    failStart = reject;
+  });
+
+  class PthreadWorker extends NodeWorker {
+    constructor(_url: string | URL, workerOptions?: WorkerOptions) {
+      super(workerSource, { ...workerOptions, eval: true });
+      started.push(this);
     }
 
     /**
@@ -89,22 +122,20 @@ function pthreadWorkerClass(build: ThreadedBuild): typeof NodeWorker {
      * thread waits for their work synchronously, so they never need to keep the loop alive.
      */
     override ref(): void {}
-  };
-}
 
-/**
- * Runs `initialise` (which must activate the wasm backend, e.g. `tf.setBackend('wasm')`) with
- * the threaded build enabled for `threads` threads. Resolves to whatever `initialise` resolves
- * to; on failure the flag is put back so a retry initialises the single-threaded build.
- */
-export async function withWasmThreads<T>(
-  tf: Tf,
-  threads: number,
-  initialise: () => Promise<T>,
-  fromUrl: string = import.meta.url,
-): Promise<T> {
-  const build = loadThreadedBuild(fromUrl);
-  const PthreadWorker = pthreadWorkerClass(build);
+    /** While starting, a worker's error fails the start instead of reaching Emscripten. */
+    override emit(event: string | symbol, ...args: unknown[]): boolean {
+      if (starting && event === 'error') {
+        const cause = args[0];
+        failStart(
+          new Error(`a pthread worker failed: ${cause instanceof Error ? cause.message : String(cause)}`),
+        );
+        return true;
+      }
+      return super.emit(event, ...args);
+    }
+  }
+
   const previousWorker = Object.getOwnPropertyDescriptor(globalThis, 'Worker');
   // Emscripten assigns `global.Worker = require('worker_threads').Worker` while it starts and
   // then calls `new Worker(url)`: an accessor keeps our class in place through that assignment.
@@ -119,8 +150,16 @@ export async function withWasmThreads<T>(
     return Array.from({ length: threads * 2 }, (_, i) => real[i % real.length]);
   };
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`it did not start within ${Math.round(timeoutMs / 1000)} s`)),
+      timeoutMs,
+    );
+  });
   try {
-    const result = await initialise();
+    const result = await Promise.race([initialise(), startFailed, timedOut]);
     // Emscripten may start further pthread workers later (never beyond its pool of 8 here).
     Object.defineProperty(globalThis, 'Worker', {
       configurable: true,
@@ -132,8 +171,11 @@ export async function withWasmThreads<T>(
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     if (previousWorker) Object.defineProperty(globalThis, 'Worker', previousWorker);
     else delete (globalThis as { Worker?: unknown }).Worker;
+    for (const worker of started) void worker.terminate();
     throw error;
   } finally {
+    starting = false;
+    clearTimeout(timer);
     os.cpus = cpus;
   }
 }
