@@ -9,6 +9,26 @@ import { initWasm, randomArray, relativeError } from './kernels/test-support';
 import { wantedWasmThreads, wasmThreadsUnavailable, withWasmThreads } from './wasm-threads';
 import { wasmBinaryDir } from './wasm-paths';
 
+/** A tiny `cnn-studio bench` run through the built CLI, as a person would start it. */
+function benchLenetThroughCli(env: Record<string, string>) {
+  const args = [
+    'bench',
+    '--preset',
+    'lenet',
+    '--batch-size',
+    '8',
+    '--seconds',
+    '0.2',
+    '--no-torch',
+    '--json',
+  ];
+  return spawnSync(process.execPath, ['bin/cnn-studio.mjs', ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, ...env },
+  });
+}
+
 describe('wantedWasmThreads', () => {
   it('defaults to every core, capped at the 8 pthread workers of the build', () => {
     expect(wantedWasmThreads({})).toBe(Math.min(os.availableParallelism(), 8));
@@ -106,22 +126,7 @@ describe('the wasm backend under Node', () => {
 
   // The pool's threads stay parked for the life of the module: they must not keep Node alive.
   it.skipIf(!existsSync('dist/engine/cli.mjs'))('lets the process exit once the work is done', () => {
-    const result = spawnSync(
-      process.execPath,
-      [
-        'bin/cnn-studio.mjs',
-        'bench',
-        '--preset',
-        'lenet',
-        '--batch-size',
-        '8',
-        '--seconds',
-        '0.2',
-        '--no-torch',
-        '--json',
-      ],
-      { encoding: 'utf8', timeout: 120_000 },
-    );
+    const result = benchLenetThroughCli({});
     expect(result.error).toBeUndefined();
     expect(result.status).toBe(0);
     const row = JSON.parse(result.stdout) as { backend: string; device: string };
@@ -139,22 +144,7 @@ describe('the wasm backend under Node', () => {
           copyFileSync(join(wasmBinaryDir(), file), join(dir, file));
         }
         expect(wasmThreadsUnavailable(dir)).toBe(`no tfjs-backend-wasm-threaded-simd.wasm in '${dir}'`);
-        const result = spawnSync(
-          process.execPath,
-          [
-            'bin/cnn-studio.mjs',
-            'bench',
-            '--preset',
-            'lenet',
-            '--batch-size',
-            '8',
-            '--seconds',
-            '0.2',
-            '--no-torch',
-            '--json',
-          ],
-          { encoding: 'utf8', timeout: 120_000, env: { ...process.env, CNN_STUDIO_WASM_DIR: dir } },
-        );
+        const result = benchLenetThroughCli({ CNN_STUDIO_WASM_DIR: dir });
         expect(result.status).toBe(0);
         const row = JSON.parse(result.stdout) as { device: string };
         expect(row.device).toMatch(
