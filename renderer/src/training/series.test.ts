@@ -2,26 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { RunEvent, RunRecord } from '../../../engine/protocol/api';
 import { DEFAULT_TRAINING } from '../../../engine/graph/document';
 import { accuracyData, applyRunEvent, compareData, emptySeries, lossData, seriesFromRecord } from './series';
+import { startedEvent } from './test-fixtures';
 
-const backend = { name: 'cpu', device: 'CPU', skipped: [], patchedKernels: [] };
-const dataset = {
-  id: 'synthetic',
-  name: 'Synthetic',
-  source: 'builtin' as const,
-  trainSize: 40,
-  testSize: 10,
-  imageShape: [28, 28, 1],
-  classNames: ['a', 'b'],
-};
-const started = (epochs = 2, perEpoch = 4): RunEvent => ({
-  kind: 'started',
-  runId: 'r1',
-  backend,
-  dataset,
-  totalBatches: perEpoch * epochs,
-  epochs,
-  summary: { trainable: 1, nonTrainable: 0, macs: 1, activationBytes: 4 },
-});
+const started = (epochs = 2, perEpoch = 4): RunEvent => startedEvent('r1', epochs, perEpoch);
 const batch = (epoch: number, b: number, loss: number, accuracy = 0.5): RunEvent => ({
   kind: 'batch',
   runId: 'r1',

@@ -14,26 +14,9 @@ import {
   trainingActions,
   useTraining,
 } from './training-store';
+import { startedEvent, testBackend, testDataset } from './test-fixtures';
 
-const backend = { name: 'cpu', device: 'CPU', skipped: [], patchedKernels: [] };
-const dataset = {
-  id: 'synthetic',
-  name: 'Synthetic',
-  source: 'builtin' as const,
-  trainSize: 40,
-  testSize: 10,
-  imageShape: [28, 28, 1],
-  classNames: ['a', 'b'],
-};
-const started = (runId: string): RunEvent => ({
-  kind: 'started',
-  runId,
-  backend,
-  dataset,
-  totalBatches: 4,
-  epochs: 1,
-  summary: { trainable: 1, nonTrainable: 0, macs: 1, activationBytes: 4 },
-});
+const started = (runId: string): RunEvent => startedEvent(runId, 1, 4);
 
 /** A client that records its listeners and answers the calls the store makes on connect. */
 function fakeClient(runs: RunRecord[] = []) {
@@ -44,8 +27,8 @@ function fakeClient(runs: RunRecord[] = []) {
       return () => undefined;
     },
     listRuns: async () => runs,
-    listDatasets: async () => [dataset],
-    probeBackend: async () => backend,
+    listDatasets: async () => [testDataset],
+    probeBackend: async () => testBackend,
     startRun: async () => ({ runId: 'started-here' }),
   };
   return { client: client as unknown as EngineClient, listeners };
@@ -150,7 +133,7 @@ describe('training store', () => {
     useEngine.setState({ status: 'online', client, detail: '' });
     useTraining.setState({
       datasets: [
-        { ...dataset, id: 'fashion-mnist', classNames: Array.from({ length: 10 }, (_, i) => `c${i}`) },
+        { ...testDataset, id: 'fashion-mnist', classNames: Array.from({ length: 10 }, (_, i) => `c${i}`) },
       ],
     });
     editorActions.replaceDocument(getPreset('lenet'));
