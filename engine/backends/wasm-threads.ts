@@ -50,17 +50,12 @@ export function wantedWasmThreads(env: NodeJS.ProcessEnv = process.env): number 
 /** Why threads cannot run in this process with the binaries in `wasmDir`, or null if they can. */
 export function wasmThreadsUnavailable(wasmDir: string): string | null {
   if (typeof SharedArrayBuffer === 'undefined') return 'SharedArrayBuffer is not available';
-  if (typeof process === 'undefined' || !process.versions?.node) return 'not running under Node';
   if (!existsSync(join(wasmDir, threadedBinary))) return `no ${threadedBinary} in '${wasmDir}'`;
   return null;
 }
 
-interface ThreadedBuild {
-  /** The pthread worker's source: the threaded main script, then Emscripten's worker script. */
-  workerSource: string;
-}
-
-function loadThreadedBuild(fromUrl: string): ThreadedBuild {
+/** The pthread worker's source: the threaded main script, then Emscripten's worker script. */
+function threadedWorkerSource(fromUrl: string): string {
   const require = createRequire(fromUrl);
   const packageDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
   const mainScript = readFileSync(join(packageDir, 'wasm-out/tfjs-backend-wasm-threaded-simd.js'), 'utf8');
@@ -70,13 +65,12 @@ function loadThreadedBuild(fromUrl: string): ThreadedBuild {
   // The worker script sits in a template literal upstream: its "\n" escapes arrive as real
   // newlines inside string literals, which tfjs re-escapes the same way before making a Blob.
   const workerScript = wasmWorkerContents.replace(/\n/g, '\\n');
-  const workerSource = [
+  return [
     mainScript,
     workerScript,
     // The main script is already defined above; the worker's "load" would import it again.
     'globalThis.importScripts = function () {};',
   ].join('\n');
-  return { workerSource };
 }
 
 /** Options for tests: another worker script, a shorter wait. */
@@ -101,8 +95,7 @@ export async function withWasmThreads<T>(
   initialise: () => Promise<T>,
   options: WasmThreadsOptions = {},
 ): Promise<T> {
-  const workerSource =
-    options.workerSource ?? loadThreadedBuild(options.fromUrl ?? import.meta.url).workerSource;
+  const workerSource = options.workerSource ?? threadedWorkerSource(options.fromUrl ?? import.meta.url);
   const started: NodeWorker[] = [];
   let starting = true;
   let failStart: (error: Error) => void = () => {};

@@ -1,5 +1,5 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import type { CpuBackendLike, WasmBackendLike } from './backend-types';
+import { fillOnHost } from './backend-types';
 import type { Tf } from './kernel-runner';
 
 /** Window geometry of a 2-D pooling (NHWC), as tfjs's computePool2DInfo gives it. */
@@ -126,25 +126,12 @@ function poolGradFunc(tf: Tf, kind: PoolGradKind, backendName: 'cpu' | 'wasm'): 
   return ({ inputs, attrs, backend }) => {
     const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
     const g = poolGeometry(tf, input.shape, attrs as unknown as PoolAttrs);
-    if (backendName === 'cpu') {
-      const cpu = backend as CpuBackendLike;
-      const dx = new Float32Array(g.batch * g.inHeight * g.inWidth * g.channels);
-      const dyValues = cpu.data.get(dy.dataId).values as Float32Array;
-      if (kind === 'MaxPoolGrad')
-        maxPoolGradInto(g, cpu.data.get(input.dataId).values as Float32Array, dyValues, dx);
+    const sources = kind === 'MaxPoolGrad' ? [dy, input] : [dy];
+    return fillOnHost(backend, backendName, input.shape.slice(), sources, (dx, [dyValues, x]) => {
+      dx.fill(0);
+      if (kind === 'MaxPoolGrad') maxPoolGradInto(g, x, dyValues, dx);
       else avgPoolGradInto(g, dyValues, dx);
-      return cpu.makeTensorInfo(input.shape.slice(), 'float32', dx);
-    }
-    const wasm = backend as WasmBackendLike;
-    // Allocate first: growing the wasm heap detaches views taken before.
-    const out = wasm.makeOutput(input.shape.slice(), 'float32');
-    const dx = wasm.typedArrayFromHeap(out) as Float32Array;
-    dx.fill(0);
-    const dyValues = wasm.typedArrayFromHeap(dy) as Float32Array;
-    if (kind === 'MaxPoolGrad')
-      maxPoolGradInto(g, wasm.typedArrayFromHeap(input) as Float32Array, dyValues, dx);
-    else avgPoolGradInto(g, dyValues, dx);
-    return out;
+    });
   };
 }
 
