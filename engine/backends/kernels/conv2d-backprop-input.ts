@@ -48,9 +48,7 @@ export function conv2dBackpropInputConfig(tf: Tf, backendName: string): KernelCo
     );
     const cols = spanPlan(g.outWidth * g.strideWidth, g.inWidth, g.filterWidth, g.dilationWidth, g.padLeft);
 
-    const reversed = k.run('Reverse', { x: filter }, { dims: [0, 1] });
-    const flipped = k.run('Transpose', { x: reversed }, { perm: [0, 1, 3, 2] });
-    k.dispose(reversed);
+    const flipped = flipFilter(k, filter);
     const full = k.run(
       'Conv2D',
       { x: dilated, filter: flipped },
@@ -74,6 +72,14 @@ export function conv2dBackpropInputConfig(tf: Tf, backendName: string): KernelCo
     return out;
   };
   return { kernelName: 'Conv2DBackpropInput', backendName, kernelFunc: kernelFunc as KernelFunc };
+}
+
+/** The filter [KH,KW,Ci,Co] flipped spatially with in/out channels swapped: [KH,KW,Co,Ci]. */
+function flipFilter(k: KernelRunner, filter: TensorInfo): TensorInfo {
+  const reversed = k.run('Reverse', { x: filter }, { dims: [0, 1] });
+  const flipped = k.run('Transpose', { x: reversed }, { perm: [0, 1, 3, 2] });
+  k.dispose(reversed);
+  return flipped;
 }
 
 /** dy [N,OH,OW,C] → [N,OH·sh,OW·sw,C] with the values at multiples of the stride, zeros between. */
@@ -196,9 +202,7 @@ function byPhases(
   plan: { rows: AxisPhase[]; cols: AxisPhase[] },
 ): TensorInfo {
   const { k, backend, backendName, g } = call;
-  const reversed = k.run('Reverse', { x: filter }, { dims: [0, 1] });
-  const flipped = k.run('Transpose', { x: reversed }, { perm: [0, 1, 3, 2] });
-  k.dispose(reversed);
+  const flipped = flipFilter(k, filter);
   const parts: Array<{ row: AxisPhase; col: AxisPhase; values: TensorInfo }> = [];
   try {
     for (const row of plan.rows) {
