@@ -49,3 +49,18 @@ export function fillOnHost(
   }
   throw new Error(`No host access to tensors of the '${backendName}' backend.`);
 }
+
+/**
+ * Copies `length` values from `src` at `from` to `dst` at `to`: `set` for longer runs, a plain
+ * loop for short ones, where making a subarray costs more than the copy.
+ */
+export function copyRun<T extends Float32Array | Int32Array | Uint8Array>(
+  dst: T,
+  to: number,
+  src: T,
+  from: number,
+  length: number,
+): void {
+  if (length > 16) dst.set(src.subarray(from, from + length), to);
+  else for (let i = 0; i < length; i++) dst[to + i] = src[from + i];
+}

@@ -7,7 +7,7 @@ import {
   type ConvGradAttrs,
   type ForwardConv,
 } from './conv2d-geometry';
-import { fillOnHost } from './backend-types';
+import { copyRun, fillOnHost } from './backend-types';
 import { fewerPositionsThanChannels, scatterAddPatchesTransposed } from './patches-matrix';
 
 /**
@@ -278,8 +278,7 @@ function scatterPhase(
       let from = (n * phaseHeight + a) * phaseWidth * channels;
       let to = ((n * g.inHeight + row.first) * g.inWidth + col.first) * channels + a * rowStep;
       for (let b = 0; b < col.count; b++, from += channels, to += colStep) {
-        if (channels >= 16) dx.set(phase.subarray(from, from + channels), to);
-        else for (let c = 0; c < channels; c++) dx[to + c] = phase[from + c];
+        copyRun(dx, to, phase, from, channels);
       }
     }
   }

@@ -5,6 +5,7 @@
  * while a matrix product packs only its right operand. Rows and columns are NHWC-ordered.
  */
 import type { TensorInfo } from '@tensorflow/tfjs';
+import { copyRun } from './backend-types';
 import type { ForwardConv } from './conv2d-geometry';
 import type { KernelRunner } from './kernel-runner';
 
@@ -28,8 +29,7 @@ export function gatherPatches(out: Float32Array, x: Float32Array, g: ForwardConv
               out.fill(0, tap, tap + C);
             } else {
               const from = ((n * H + ih) * W + iw) * C;
-              if (C >= 16) out.set(x.subarray(from, from + C), tap);
-              else for (let c = 0; c < C; c++) out[tap + c] = x[from + c];
+              copyRun(out, tap, x, from, C);
             }
           }
         }

@@ -1,5 +1,5 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import type { WasmBackendLike } from './backend-types';
+import { copyRun, type WasmBackendLike } from './backend-types';
 
 type Values = Float32Array | Int32Array | Uint8Array;
 
@@ -58,8 +58,7 @@ export function reverseInto<T extends Values>(
   for (let b = 0; b < blocks; b++) {
     const to = b * block;
     const at = from * block;
-    if (block > 16) dst.set(src.subarray(at, at + block), to);
-    else for (let i = 0; i < block; i++) dst[to + i] = src[at + i];
+    copyRun(dst, to, src, at, block);
     // Odometer step over the leading axes, moving `from` by ±stride (reset on wrap).
     for (let a = lead - 1; a >= 0; a--) {
       const step = reversed[a] ? -stride[a] : stride[a];

@@ -1,6 +1,6 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { Tf } from './kernel-runner';
-import type { WasmBackendLike } from './backend-types';
+import { copyRun, type WasmBackendLike } from './backend-types';
 
 /**
  * Slice on wasm as block copies on the heap: the trailing axes taken whole, plus the last
@@ -51,8 +51,7 @@ export function sliceInto<T extends Float32Array | Int32Array | Uint8Array>(
   const index = new Array<number>(lead).fill(0);
   for (let r = 0; r < runs; r++) {
     const to = r * run;
-    if (run > 16) dst.set(src.subarray(from, from + run), to);
-    else for (let i = 0; i < run; i++) dst[to + i] = src[from + i];
+    copyRun(dst, to, src, from, run);
     for (let a = lead - 1; a >= 0; a--) {
       if (++index[a] < size[a]) {
         from += stride[a];
