@@ -1,5 +1,5 @@
 // Layer rules, in the spirit of VS Code's layering check: the import zones below keep the
-// boundaries of architecture.md true without anyone having to remember them.
+// boundaries of docs/architecture.md true without anyone having to remember them.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';

@@ -1,7 +1,7 @@
 /**
  * Electron main process of CNN Studio: one instance, one editor window served from
  * `app://renderer`, the engine in a utility process with a MessagePort straight to the
- * window, native menus and dialogs. It never trains (architecture.md).
+ * window, native menus and dialogs. It never trains (docs/architecture.md).
  *
  * Bundled by scripts/build-app.mjs to dist/app/main.cjs; paths below are relative to it.
  */

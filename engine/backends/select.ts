@@ -1,6 +1,6 @@
 /**
  * Chooses the compute backend once per process: the first candidate, fastest first, that
- * loads, activates, takes our training kernels and passes a smoke test (see engine.md).
+ * loads, activates, takes our training kernels and passes a smoke test (see docs/engine.md).
  * `CNN_STUDIO_BACKEND` (or `force`) names one backend and fails clearly if it cannot run.
  */
 import * as tfjs from '@tensorflow/tfjs';
