@@ -1,15 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunEvent, RunRecord } from '../../../engine/protocol/api';
 import type { EngineClient } from '../../../engine/protocol/rpc';
 import { getPreset } from '../../../engine/presets/index';
 import { useEngine } from '../engine/connection';
-import { editorActions, editorStore } from '../store/editor-store';
+import { createEditorStore, editorActions, editorStore } from '../store/editor-store';
 import {
   getSeries,
   handleRunEvent,
   initTraining,
   refreshRuns,
   panelStatus,
+  resetTrainingState,
   runStatus,
   trainingActions,
   useTraining,
@@ -37,6 +38,13 @@ function fakeClient(runs: RunRecord[] = []) {
 const status = (runId: string) => panelStatus(runStatus(useTraining.getState(), runId));
 
 describe('training store', () => {
+  // Each case starts from a fresh window: no runs on show, no engine, an empty graph.
+  beforeEach(() => {
+    resetTrainingState();
+    useEngine.setState({ status: 'connecting', client: null, detail: '' });
+    editorStore.setState(createEditorStore().getState(), true);
+  });
+
   it('follows a run through its events: running, paused, done; a stopped run reads as done', () => {
     handleRunEvent(started('a'));
     expect(status('a')).toBe('running');

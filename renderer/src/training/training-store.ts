@@ -50,23 +50,27 @@ export interface TrainingState {
   view: PanelView;
 }
 
-export const useTraining = create<TrainingState>(() => ({
-  datasets: null,
-  datasetsError: null,
-  samples: {},
-  backend: null,
-  backendError: null,
-  runs: [],
-  currentRunId: null,
-  liveStatus: {},
-  failures: {},
-  startError: null,
-  starting: false,
-  startedSignatures: {},
-  compare: [],
-  limit: readStoredLimit(),
-  view: 'curves',
-}));
+function initialTrainingState(): TrainingState {
+  return {
+    datasets: null,
+    datasetsError: null,
+    samples: {},
+    backend: null,
+    backendError: null,
+    runs: [],
+    currentRunId: null,
+    liveStatus: {},
+    failures: {},
+    startError: null,
+    starting: false,
+    startedSignatures: {},
+    compare: [],
+    limit: readStoredLimit(),
+    view: 'curves',
+  };
+}
+
+export const useTraining = create<TrainingState>(initialTrainingState);
 
 const LIMIT_KEY = 'cnn-studio.train-limit';
 
@@ -87,6 +91,16 @@ const get = useTraining.getState;
 const liveSeries = new Map<string, RunSeries>();
 const recordSeries = new Map<string, { epochs: number; series: RunSeries }>();
 const seriesListeners = new Set<(runId: string) => void>();
+
+/**
+ * Back to a fresh panel: initial state, no cached series. Tests call it between cases so
+ * they hold in any order; the app never needs it (one store per window).
+ */
+export function resetTrainingState(): void {
+  set(initialTrainingState(), true);
+  liveSeries.clear();
+  recordSeries.clear();
+}
 
 /** The chart series of a run: live when its events came here, else rebuilt from its record. */
 export function getSeries(runId: string): RunSeries {
