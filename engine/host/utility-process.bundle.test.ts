@@ -3,7 +3,6 @@
  * process loads it: as an ES module, with `process.parentPort` defined before it runs. Here a
  * worker thread plays the utility process, and its parent port is shimmed onto Node's.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -50,7 +49,6 @@ function asElectronPort(port: MessagePort): NodePortLike {
 }
 
 beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build-engine.mjs'], { cwd: root, stdio: 'pipe' });
   dataDir = mkdtempSync(path.join(tmpdir(), 'cnn-studio-engine-bundle-'));
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));

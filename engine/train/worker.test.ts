@@ -1,5 +1,5 @@
-// Integration: the bundled worker (dist/engine/train-worker.mjs) trains a run end to end.
-import { execFileSync } from 'node:child_process';
+// Integration: the bundled worker (dist/engine/train-worker.mjs, built by the global setup)
+// trains a run end to end.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,10 +14,6 @@ let manager: RunManager;
 const events: RunEvent[] = [];
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['scripts/build-engine.mjs'], {
-    cwd: join(import.meta.dirname, '../..'),
-    stdio: 'inherit',
-  });
   dataDir = await mkdtemp(join(tmpdir(), 'cnn-worker-'));
   manager = createRunManager({
     dataDir,

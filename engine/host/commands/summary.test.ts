@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -132,23 +132,18 @@ describe('cnn-studio summary', () => {
     expect((await summary('--help')).code).toBe(0);
   });
 
-  // Through the built CLI (bin → dist/engine/cli.mjs), when `node scripts/build-engine.mjs` has run.
-  it.skipIf(!existsSync('dist/engine/cli.mjs'))(
-    'runs as `cnn-studio summary` with exit codes and clean stdout',
-    () => {
-      const ok = spawnSync(
-        process.execPath,
-        ['bin/cnn-studio.mjs', 'summary', '--preset', 'lenet', '--json'],
-        { encoding: 'utf8' },
-      );
-      expect(ok.status).toBe(0);
-      expect(JSON.parse(ok.stdout).params).toEqual({ trainable: 61_706, nonTrainable: 0 });
-      const bad = spawnSync(process.execPath, ['bin/cnn-studio.mjs', 'summary', '--preset', 'nope'], {
-        encoding: 'utf8',
-      });
-      expect(bad.status).toBe(2);
-      expect(bad.stdout).toBe('');
-      expect(bad.stderr).toContain('the presets are: lenet, alexnet');
-    },
-  );
+  // Through the built CLI (bin → dist/engine/cli.mjs; the test setup builds it).
+  it('runs as `cnn-studio summary` with exit codes and clean stdout', () => {
+    const ok = spawnSync(process.execPath, ['bin/cnn-studio.mjs', 'summary', '--preset', 'lenet', '--json'], {
+      encoding: 'utf8',
+    });
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout).params).toEqual({ trainable: 61_706, nonTrainable: 0 });
+    const bad = spawnSync(process.execPath, ['bin/cnn-studio.mjs', 'summary', '--preset', 'nope'], {
+      encoding: 'utf8',
+    });
+    expect(bad.status).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toContain('the presets are: lenet, alexnet');
+  });
 });
