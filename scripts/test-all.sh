@@ -5,6 +5,8 @@
 # Ends with one line: `N passed, N failed[, N skipped]`.
 set -u
 cd "$(dirname "$0")/.."
+# Reports of an earlier run must not stand in for a runner that crashes this time.
+rm -rf test-results
 mkdir -p test-results
 
 need=()
