@@ -420,7 +420,7 @@ describe('analyzeGraph reports each kind of problem, tied to its node or edge', 
     );
   });
 
-  it('cycle: every node on it, and no order', () => {
+  it('cycle: once, naming every node on it, and no order', () => {
     const doc = graph(
       [input(8), ['sum', 'add'], conv('c', 1, 1), ['f', 'flatten'], ['d', 'dense']],
       [
@@ -432,9 +432,8 @@ describe('analyzeGraph reports each kind of problem, tied to its node or edge', 
       ],
     );
     const analysis = analyzeGraph(doc);
-    expect(errors(analysis).map((issue) => [issue.code, issue.nodeId])).toEqual([
-      ['cycle', 'sum'],
-      ['cycle', 'c'],
+    expect(errors(analysis).map((issue) => [issue.code, issue.nodeId, issue.nodeIds])).toEqual([
+      ['cycle', 'sum', ['sum', 'c']],
     ]);
     expect(errors(analysis)[0].message).toBe(
       'is part of a cycle (sum → c → sum); data must flow one way from input to output',

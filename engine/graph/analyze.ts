@@ -58,7 +58,8 @@ export function analyzeGraph(doc: GraphDocument, options: AnalyzeOptions = {}): 
     if (paramIssues.some((issue) => issue.severity === 'error')) blocked.add(node.id);
   }
 
-  const results: Record<string, NodeAnalysis> = {};
+  // Ids are the user's: without a prototype, "__proto__" or "constructor" is a plain key.
+  const results: Record<string, NodeAnalysis> = Object.create(null) as Record<string, NodeAnalysis>;
   for (const node of wiring.nodes.values()) results[node.id] = emptyResult(node);
   for (const id of wiring.order) {
     const result = results[id];

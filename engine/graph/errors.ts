@@ -2,6 +2,7 @@
  * Errors the graph layer throws. Both carry messages meant for people: they name the file
  * field, node or edge at fault and quote the bad value.
  */
+import { formatCount } from './format';
 import type { GraphIssue } from './types';
 
 /**
@@ -32,7 +33,11 @@ export class GraphInvalidError extends Error {
   constructor(issues: readonly GraphIssue[], prefix = 'the graph is not valid') {
     const errors = issues.filter((issue) => issue.severity === 'error');
     const shown = errors.length > 0 ? errors : issues;
-    super(`${prefix}:\n${shown.map((issue) => `  - ${describeIssue(issue)}`).join('\n')}`);
+    super(
+      `${prefix}:\n${describeIssues(shown)
+        .map((line) => `  - ${line}`)
+        .join('\n')}`,
+    );
     this.name = 'GraphInvalidError';
     this.issues = [...issues];
   }
@@ -47,4 +52,20 @@ export function describeIssue(issue: GraphIssue): string {
         ? `edge ${issue.edgeId}: `
         : '';
   return `${where}${issue.message}`;
+}
+
+/** How many issues a message lists before summing up the rest. */
+export const MAX_LISTED_ISSUES = 20;
+
+/**
+ * Issues as lines of text (`describeIssue`), at most `limit` of them and then one line
+ * counting the rest, so a graph with thousands of problems still gives a readable report.
+ *
+ * @example describeIssues(issues, 2) // ['node a: …', 'node b: …', '… and 4,998 more problems']
+ */
+export function describeIssues(issues: readonly GraphIssue[], limit = MAX_LISTED_ISSUES): string[] {
+  const lines = issues.slice(0, limit).map(describeIssue);
+  const rest = issues.length - lines.length;
+  if (rest > 0) lines.push(`… and ${formatCount(rest)} more ${rest === 1 ? 'problem' : 'problems'}`);
+  return lines;
 }

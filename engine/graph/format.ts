@@ -60,3 +60,25 @@ export function formatBytes(bytes: number): string {
 function trimZero(text: string): string {
   return text.endsWith('.0') ? text.slice(0, -2) : text;
 }
+
+/**
+ * Names joined with commas, the first `limit` of them then how many more, so a message
+ * about thousands of nodes stays one readable line.
+ *
+ * @example formatList(['a', 'b', 'c', 'd'], 2) // 'a, b and 2 more'
+ */
+export function formatList(names: readonly string[], limit = 5): string {
+  if (names.length <= limit) return names.join(', ');
+  return `${names.slice(0, limit).join(', ')} and ${formatCount(names.length - limit)} more`;
+}
+
+/**
+ * A path of node ids as `a → b → c`, its middle left out when it is long: the first and
+ * last `keep` ids stay.
+ *
+ * @example formatPathOfIds(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'], 2) // 'a → b → … → g → h'
+ */
+export function formatPathOfIds(ids: readonly string[], keep = 3): string {
+  const shown = ids.length <= 2 * keep + 1 ? ids : [...ids.slice(0, keep), '…', ...ids.slice(-keep)];
+  return shown.join(' → ');
+}

@@ -31,6 +31,11 @@ export interface GraphIssue {
   /** A sentence a person understands, quoting the bad value, e.g. `filters must be ≥ 1, got 0`. */
   message: string;
   nodeId?: string;
+  /**
+   * Every node the issue concerns when there are several (a cycle's members, `nodeId`
+   * first among them), so the editor can mark them all while the message stays short.
+   */
+  nodeIds?: string[];
   edgeId?: string;
   /** The param at fault, for `bad-param` (so the inspector can show it at the field). */
   param?: string;
@@ -58,7 +63,7 @@ export interface GraphAnalysis {
   /** True when there are no issues of severity `error`. */
   valid: boolean;
   issues: GraphIssue[];
-  /** Per-node results, keyed by node id. */
+  /** Per-node results, keyed by node id (an object without a prototype: any id is a plain key). */
   nodes: Record<string, NodeAnalysis>;
   /** Topological order of the node ids (empty when the graph has a cycle). */
   order: string[];

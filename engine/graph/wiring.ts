@@ -6,6 +6,7 @@
 import type { GraphDocument, GraphEdge, GraphNode } from './document';
 import type { GraphIssue } from './types';
 import type { NodeTypeDefinition } from '../nodes/types';
+import { formatCount, formatList, formatPathOfIds } from './format';
 import { topologicalOrder } from './topology';
 
 export type NodeTypeLookup = (type: string) => NodeTypeDefinition | undefined;
@@ -87,16 +88,24 @@ export function analyzeWiring(doc: GraphDocument, lookup: NodeTypeLookup): Wirin
 
   const ids = [...nodes.keys()];
   const { order, cycles } = topologicalOrder(ids, usable);
+  // One issue per cycle, however long: its members go in `nodeIds`, the message shows a
+  // real loop through the first of them, shortened (a 5,000-node ring once took 245 MB).
   for (const cycle of cycles) {
-    const path = [...cycle, cycle[0]].join(' → ');
-    for (const id of cycle) {
-      error({
-        code: 'cycle',
-        nodeId: id,
-        message: `is part of a cycle (${path}); data must flow one way from input to output`,
-      });
-      blocked.add(id);
-    }
+    const loop = shortestLoop(cycle, usable);
+    const loopSize = loop.length - 1;
+    const note =
+      cycle.length > loopSize
+        ? `; ${formatCount(cycle.length)} nodes are caught in loops here`
+        : formatPathOfIds(loop) !== loop.join(' → ')
+          ? `; ${formatCount(loopSize)} nodes in the cycle`
+          : '';
+    error({
+      code: 'cycle',
+      nodeId: cycle[0],
+      nodeIds: cycle,
+      message: `is part of a cycle (${formatPathOfIds(loop)}${note}); data must flow one way from input to output`,
+    });
+    for (const id of cycle) blocked.add(id);
   }
 
   const inputIds = ids.filter((id) => definitions.get(id)?.type === 'input');
@@ -236,7 +245,7 @@ function portInputIssues(
         code: 'multiple-inputs',
         nodeId: node.id,
         edgeId: into[1].id,
-        message: `${definition.label} takes one input on port "${port.name}", but ${into.length} edges go into it (${into.map((edge) => edge.id).join(', ')}); merge them with Add or Concat first`,
+        message: `${definition.label} takes one input on port "${port.name}", but ${into.length} edges go into it (${formatList(into.map((edge) => edge.id))}); merge them with Add or Concat first`,
       });
     }
   }
@@ -266,9 +275,43 @@ function bypassIssues(node: GraphNode, edges: readonly GraphEdge[]): Array<Omit<
       code: 'extra-input',
       nodeId: node.id,
       edgeId: edges[1].id,
-      message: `a bypassed node passes one input through, but ${edges.length} edges go into it (${edges.map((edge) => edge.id).join(', ')}); un-bypass it or remove an edge`,
+      message: `a bypassed node passes one input through, but ${edges.length} edges go into it (${formatList(edges.map((edge) => edge.id))}); un-bypass it or remove an edge`,
     },
   ];
+}
+
+/**
+ * A shortest loop through `members[0]` that stays inside `members` (a strongly connected
+ * component), as ids from it back to it: breadth-first, so no recursion on its length.
+ */
+function shortestLoop(members: readonly string[], edges: readonly GraphEdge[]): string[] {
+  const inside = new Set(members);
+  const next = new Map<string, string[]>();
+  for (const edge of edges) {
+    if (!inside.has(edge.source) || !inside.has(edge.target)) continue;
+    const list = next.get(edge.source);
+    if (list) list.push(edge.target);
+    else next.set(edge.source, [edge.target]);
+  }
+  const start = members[0];
+  const cameFrom = new Map<string, string>();
+  const queue = [start];
+  for (let head = 0; head < queue.length; head++) {
+    const id = queue[head];
+    for (const target of next.get(id) ?? []) {
+      if (target === start) {
+        const loop = [start];
+        for (let at = id; at !== start; at = cameFrom.get(at)!) loop.push(at);
+        loop.push(start);
+        return [start, ...loop.slice(1, -1).reverse(), start];
+      }
+      if (!cameFrom.has(target)) {
+        cameFrom.set(target, id);
+        queue.push(target);
+      }
+    }
+  }
+  return [start, start]; // not reached for a real component; a self-loop's answer anyway
 }
 
 /** The ids in the same weakly connected component as `start`. */
@@ -322,7 +365,7 @@ function findOutput(
     error({
       code: 'several-outputs',
       nodeId: sink,
-      message: `the graph ends in ${sinks.length} places (${sinks.join(', ')}); a model has one output: connect this branch onward or delete it`,
+      message: `the graph ends in ${formatCount(sinks.length)} places (${formatList(sinks)}); a model has one output: connect this branch onward or delete it`,
     });
   }
   return null;
