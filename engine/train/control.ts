@@ -55,7 +55,19 @@ export class RunControl {
   }
 }
 
-/** Lets timers and messages (stop, pause) run between batches; a batch is synchronous work. */
+/**
+ * Lets timers and messages (stop, pause) run between batches; a batch is synchronous work.
+ * Node has `setImmediate`; a browser worker has none, and `setTimeout(0)` is clamped to
+ * ≥ 4 ms there once nested, so a MessageChannel round trip yields instead.
+ */
 export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }

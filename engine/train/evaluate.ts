@@ -1,6 +1,6 @@
 /** Evaluation of a model on a set of images, in batches, in inference mode. */
-import type { ImageSet } from '../datasets/index';
-import { createBatches } from '../datasets/index';
+import type { ImageSet } from '../datasets/types';
+import { createBatches } from '../datasets/pipeline/batches';
 import type { Shape } from '../graph/document';
 import { addToConfusion, emptyConfusion, overallAccuracy } from './metrics';
 import { evaluateBatch, type StepContext } from './step';

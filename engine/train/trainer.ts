@@ -4,8 +4,8 @@
  * epoch (checkpoints). It owns no I/O and no backend choice: `runner.ts` prepares the model,
  * data and optimizer, and this module only trains them.
  */
-import type { ImageSet } from '../datasets/index';
-import { createBatches } from '../datasets/index';
+import type { ImageSet } from '../datasets/types';
+import { createBatches } from '../datasets/pipeline/batches';
 import type { Shape, TrainingSettings } from '../graph/document';
 import type { EpochMetrics, RunEvent, RunResult } from '../protocol/api';
 import { yieldToEventLoop, type RunControl } from './control';
