@@ -1,9 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { idxBytes, writeIdxPair } from '../test-support/fixtures';
 import { useTempDir } from '../test-support/temp-dir';
-import { importIdx, parseIdx } from './idx';
+import { importIdx, readIdx } from './idx';
+import { DatasetImportError } from './import-error';
 
 const tempDir = useTempDir();
 const labels = (count: number): number[] => Array.from({ length: count }, (_, i) => i % 3);
@@ -70,19 +72,80 @@ describe('IDX import', () => {
     );
   });
 
-  it('rejects a count mismatch between images and labels', async () => {
+  it('rejects a count mismatch between images and labels from the labels header', async () => {
     const dir = tempDir();
     writeIdxPair(join(dir, 'train-images-idx3-ubyte'), join(dir, 'unused'), labels(5), 2);
     writeFileSync(join(dir, 'train-labels-idx1-ubyte'), idxBytes([4], Uint8Array.of(0, 1, 0, 1)));
     await expect(importIdx(dir)).rejects.toThrow(
-      /holds 5 images but .*train-labels-idx1-ubyte holds 4 labels/,
+      /train-labels-idx1-ubyte: holds 4 labels but .*train-images-idx3-ubyte holds 5 images/,
     );
   });
 
-  it('parses headers and rejects trailing bytes', () => {
-    const parsed = parseIdx(idxBytes([2, 1, 1], Uint8Array.of(7, 9)), 'x', 0x803);
+  it('parses headers and rejects trailing bytes', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'x'), idxBytes([2, 1, 1], Uint8Array.of(7, 9)));
+    const parsed = await readIdx(join(dir, 'x'), 0x803);
     expect(parsed.dims).toEqual([2, 1, 1]);
     expect([...parsed.data]).toEqual([7, 9]);
-    expect(() => parseIdx(idxBytes([1], Uint8Array.of(1, 2)), 'y', 0x801)).toThrow(/y: 1 unexpected bytes/);
+    writeFileSync(join(dir, 'y'), idxBytes([1], Uint8Array.of(1, 2)));
+    await expect(readIdx(join(dir, 'y'), 0x801)).rejects.toThrow(
+      /y: more bytes than the 1 data bytes its header \(sizes 1\) promises \(at least 1 unexpected bytes follow\)/,
+    );
+  });
+
+  it('refuses a small gzip whose header claims 1e9 images before inflating or allocating it', async () => {
+    const dir = tempDir();
+    // 64 MB of zeros after a header claiming 1e9 28×28 images: about 64 KB gzipped.
+    const header = idxBytes([1e9, 28, 28], new Uint8Array(0));
+    const zeros = new Uint8Array(64 * 2 ** 20);
+    writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(Buffer.concat([header, zeros])));
+    writeIdxPair(join(dir, 'unused'), join(dir, 'train-labels-idx1-ubyte.gz'), labels(2), 28, { gzip: true });
+    const before = process.memoryUsage().arrayBuffers;
+    const error = await importIdx(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatasetImportError);
+    expect((error as Error).message).toMatch(
+      /train-images-idx3-ubyte\.gz: 1,000,000,000 images of 784 pixels make 784,000,000,000 pixels; at most 134,217,728 pixels per dataset/,
+    );
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 * 2 ** 20);
+  });
+
+  it('stops inflating a gzip bomb as soon as it passes what the header promises', async () => {
+    const dir = tempDir();
+    // The header promises 2 images of 2×2 (8 bytes); the stream inflates to 64 MB.
+    const bomb = gzipSync(
+      Buffer.concat([idxBytes([2, 2, 2], new Uint8Array(0)), new Uint8Array(64 * 2 ** 20)]),
+    );
+    writeFileSync(join(dir, 'bomb-images-idx3-ubyte.gz'), bomb);
+    const started = performance.now();
+    const before = process.memoryUsage().arrayBuffers;
+    await expect(readIdx(join(dir, 'bomb-images-idx3-ubyte.gz'), 0x803)).rejects.toThrow(
+      /bomb-images-idx3-ubyte\.gz: more bytes than the 8 data bytes its header \(sizes 2×2×2\) promises/,
+    );
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 * 2 ** 20);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('refuses empty images, an empty images file and images above the per-image cap from the header', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'a-images-idx3-ubyte');
+    writeFileSync(file, idxBytes([3, 0, 5], new Uint8Array(0)));
+    await expect(importIdx(file)).rejects.toThrow(/a-images-idx3-ubyte: the image is empty \(5×0 pixels\)/);
+    writeFileSync(file, idxBytes([0, 2, 2], new Uint8Array(0)));
+    await expect(importIdx(file)).rejects.toThrow(/a-images-idx3-ubyte: holds no images/);
+    writeFileSync(file, idxBytes([1, 5000, 5000], new Uint8Array(10)));
+    await expect(importIdx(file)).rejects.toThrow(
+      /a-images-idx3-ubyte: the image is 5000×5000 = 25,000,000 pixels/,
+    );
+  });
+
+  it('counts train and test images against one dataset cap', async () => {
+    const dir = tempDir();
+    writeIdxPair(join(dir, 'train-images-idx3-ubyte'), join(dir, 'train-labels-idx1-ubyte'), labels(4), 2);
+    writeIdxPair(join(dir, 't10k-images-idx3-ubyte'), join(dir, 't10k-labels-idx1-ubyte'), labels(2), 2);
+    const limits = { maxImagePixels: 4, maxDatasetPixels: 20 };
+    await expect(importIdx(dir, limits)).rejects.toThrow(
+      /t10k-images-idx3-ubyte: 2 images of 4 pixels make 24 pixels \(with the 16 pixels of its train images\); at most 20/,
+    );
+    expect((await importIdx(dir, { ...limits, maxDatasetPixels: 24 })).test.count).toBe(2);
   });
 });

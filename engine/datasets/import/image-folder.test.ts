@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jpegClaiming, pngClaiming, solid, writeJpeg, writePng } from '../test-support/fixtures';
@@ -56,8 +56,8 @@ describe('image folder import', () => {
     await expect(importImageFolder(dir)).rejects.toThrow(
       /dog[\\/]3\.png: neither a PNG nor a JPEG image \(it starts with bytes 6e 6f 74 20\)/,
     );
-    // A real PNG header with broken image data is named by the decoder's failure.
-    writeFileSync(join(dir, 'dog', '3.png'), pngClaiming(4, 3, Uint8Array.of(1, 2, 3)));
+    // A real PNG cut short after its header is named by the decoder's failure.
+    writeFileSync(join(dir, 'dog', '3.png'), readFileSync(join(dir, 'dog', '2.png')).subarray(0, 40));
     await expect(importImageFolder(dir)).rejects.toThrow(/dog[\\/]3\.png: not a readable PNG image/);
   });
 
@@ -103,7 +103,7 @@ describe('image folder import', () => {
   it('refuses a dataset above the total pixel cap, naming the folder and the figures', async () => {
     const dir = greyFolder(); // 10 images of 4×3
     await expect(importImageFolder(dir, { maxImagePixels: 12, maxDatasetPixels: 100 })).rejects.toThrow(
-      /: 10 images of 12 pixels are 120 pixels; at most 100 pixels per dataset/,
+      /: 10 images of 12 pixels make 120 pixels; at most 100 pixels per dataset/,
     );
     await expect(importImageFolder(dir, { maxImagePixels: 11, maxDatasetPixels: 1000 })).rejects.toThrow(
       /cat[\\/]0\.png: the image is 4×3 = 12 pixels; at most 11 pixels per image/,

@@ -65,18 +65,23 @@ export function checkImageSize(file: string, width: number, height: number, limi
   }
 }
 
-/** Refuses a dataset of `count` images of `pixelsPerImage` pixels above the dataset cap. */
+/**
+ * Refuses a dataset of `count` images of `pixelsPerImage` pixels above the dataset cap;
+ * `pixelsBefore` are pixels of the same dataset already read (its train images, for a test file).
+ */
 export function checkDatasetSize(
   file: string,
   count: number,
   pixelsPerImage: number,
   limits: ImportLimits,
+  pixelsBefore = 0,
 ): void {
-  const total = count * pixelsPerImage;
+  const total = pixelsBefore + count * pixelsPerImage;
   if (total > limits.maxDatasetPixels) {
+    const before = pixelsBefore > 0 ? ` (with the ${figure(pixelsBefore)} pixels of its train images)` : '';
     throw new DatasetImportError(
       file,
-      `${figure(count)} images of ${figure(pixelsPerImage)} pixels are ${figure(total)} pixels; at most ` +
+      `${figure(count)} images of ${figure(pixelsPerImage)} pixels make ${figure(total)} pixels${before}; at most ` +
         `${figure(limits.maxDatasetPixels)} pixels per dataset are imported (use fewer or smaller images).`,
     );
   }
