@@ -155,6 +155,15 @@ export interface ProjectFileInfo {
   modifiedAt: string;
 }
 
+/** How `saveProject` may treat the file already at the path. */
+export interface SaveProjectOptions {
+  /**
+   * Replace a file that is not a CNN Studio project. Without it the engine refuses with
+   * `NotAProject`, and the editor asks the person first.
+   */
+  overwrite?: boolean;
+}
+
 export interface OpenedProject {
   path: string;
   document: GraphDocument;
@@ -193,7 +202,8 @@ export interface EngineApi {
   /** Project files on the engine's machine (browser mode's file list; Electron uses dialogs for paths). */
   listProjects(directory?: string): Promise<{ directory: string; files: ProjectFileInfo[] }>;
   openProject(path: string): Promise<OpenedProject>;
-  saveProject(path: string, document: GraphDocument): Promise<ProjectFileInfo>;
+  /** Saves a project (adding `.cnn.json` when the name has no extension; refuses other extensions). */
+  saveProject(path: string, document: GraphDocument, options?: SaveProjectOptions): Promise<ProjectFileInfo>;
   recentProjects(): Promise<ProjectFileInfo[]>;
   /** Autosave target: the recovery copy of the open project. */
   saveRecovery(document: GraphDocument): Promise<void>;

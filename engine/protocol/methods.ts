@@ -1,110 +1,216 @@
 /**
- * The runtime list of EngineApi methods and their top-level argument kinds. The server
- * uses it to refuse wrong calls before they reach the engine, the client to build its
- * proxy. The mapped type ties it to `EngineApi`: adding, renaming or removing a method,
- * or changing an argument's kind, is a compile error here.
+ * The runtime table of EngineApi methods and the schema of every argument. The server
+ * checks each request against it before anything reaches the engine (a wrong type, a NUL
+ * byte in a path or a malformed graph is answered with a `BadArguments` error naming the
+ * method and the argument); the client builds its proxy from the method names.
+ *
+ * The mapped type ties the table to `EngineApi`: adding, renaming or removing a method,
+ * adding an argument, or adding a field to a request object without its schema is a
+ * compile error here.
  */
-import type { EngineApi, EngineMethod } from './api';
+import { z } from 'zod';
+import type {
+  DatasetImportRequest,
+  EngineApi,
+  EngineMethod,
+  ExportTarget,
+  SampleImage,
+  SaveProjectOptions,
+  StartRunRequest,
+} from './api';
+import { EngineError, RpcErrorName } from './errors';
+import type { GraphDocument } from '../graph/document';
+import { describeValue, formatPath, valueAt } from '../graph/describe';
+import { loadGraphDocument } from '../graph/load';
+import { trainingSchema } from '../graph/schema';
 
-/** The kind of one argument as checked at run time; a trailing `?` marks it optional. */
-export type ArgKind = 'string' | 'number' | 'boolean' | 'object' | 'string?' | 'number?' | 'object?';
+/** One argument of a method: its name (for error messages) and its schema. */
+export interface ArgumentSpec<T> {
+  readonly name: string;
+  readonly schema: z.ZodType<T, unknown>;
+}
 
-type BaseKind<T> = [T] extends [string] ? 'string' : [T] extends [number] ? 'number' : [T] extends [boolean] ? 'boolean' : 'object';
-type KindOf<T> = undefined extends T ? `${BaseKind<Exclude<T, undefined>>}?` : BaseKind<T>;
-type Signature<P extends readonly unknown[]> = { readonly [I in keyof P]-?: KindOf<P[I]> };
+type ArgumentSpecs<P extends readonly unknown[]> = { readonly [I in keyof P]-?: ArgumentSpec<P[I]> };
 
-type MethodTable = { readonly [M in EngineMethod]: Signature<Parameters<EngineApi[M]>> };
+/** Every method's argument specs, in parameter order. */
+type MethodTable = { readonly [M in EngineMethod]: ArgumentSpecs<Parameters<EngineApi[M]>> };
 
-/** Argument kinds of every EngineApi method. */
-export const methodSignatures: MethodTable = {
+const argument = <T>(name: string, schema: z.ZodType<T, unknown>): ArgumentSpec<T> => ({ name, schema });
+
+/**
+ * An object schema whose keys must be exactly those of `T`: a field added to a request
+ * type without a schema here fails the typecheck (optional fields included).
+ */
+const fieldsOf =
+  <T>() =>
+  <S extends { readonly [K in keyof T]-?: z.ZodType }>(shape: S & Record<Exclude<keyof S, keyof T>, never>) =>
+    z.object(shape);
+
+const noControlCharacters = (value: string) =>
+  ![...value].some((character) => character.charCodeAt(0) < 0x20 || character.charCodeAt(0) === 0x7f);
+
+/** Longest path accepted (Linux PATH_MAX). */
+export const MAX_PATH_LENGTH = 4096;
+
+/** A file or folder path: non-empty, no NUL byte (which Node refuses with an internal error). */
+const path = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(MAX_PATH_LENGTH, `must be at most ${MAX_PATH_LENGTH} characters`)
+  .refine((value) => !value.includes('\u0000'), 'must not contain a NUL byte');
+
+/** A run, dataset or preset id: short, printable. */
+const identifier = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  .refine(noControlCharacters, 'must not contain control characters');
+
+const count = z.number().int().min(1, 'must be at least 1');
+
+/** A graph argument goes through the one graph loader (the file schema, with migrations). */
+const graph: z.ZodType<GraphDocument, unknown> = z.unknown().transform((value, context) => {
+  try {
+    return loadGraphDocument(value);
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+    return z.NEVER;
+  }
+});
+
+/** A display name: optional, printable, at most 200 characters. */
+const displayName = z
+  .string()
+  .max(200, 'must be at most 200 characters')
+  .refine(noControlCharacters, 'must not contain control characters');
+
+const datasetImportRequest: z.ZodType<DatasetImportRequest, unknown> = fieldsOf<DatasetImportRequest>()({
+  kind: z.enum(['idx', 'folder', 'csv']),
+  path,
+  name: displayName.optional(),
+});
+
+/** The largest edge of an image sent for prediction (the editor sends dataset-sized images). */
+const MAX_IMAGE_EDGE = 4096;
+
+const sampleImage: z.ZodType<SampleImage, unknown> = fieldsOf<SampleImage>()({
+  width: z.number().int().min(1).max(MAX_IMAGE_EDGE),
+  height: z.number().int().min(1).max(MAX_IMAGE_EDGE),
+  channels: z.number().int().min(1).max(4),
+  pixels: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64'),
+  label: z.number().int(),
+});
+
+const startRunRequest: z.ZodType<StartRunRequest, unknown> = fieldsOf<StartRunRequest>()({
+  graph,
+  training: trainingSchema,
+  limit: count.optional(),
+  resumeFrom: identifier.optional(),
+});
+
+const saveProjectOptions: z.ZodType<SaveProjectOptions, unknown> = fieldsOf<SaveProjectOptions>()({
+  overwrite: z.boolean().optional(),
+});
+
+const exportTarget: z.ZodType<ExportTarget, unknown> = z.enum(['pytorch', 'keras', 'tfjs']);
+
+/** Argument names and schemas of every EngineApi method. */
+export const methodArguments: MethodTable = {
   getInfo: [],
   probeBackend: [],
-  analyze: ['object'],
+  analyze: [argument('graph', graph)],
   listPresets: [],
-  getPreset: ['string'],
+  getPreset: [argument('id', identifier)],
   listDatasets: [],
-  getDatasetSamples: ['string', 'number'],
-  importDataset: ['object'],
-  startRun: ['object'],
-  stopRun: ['string'],
-  pauseRun: ['string'],
-  resumeRun: ['string'],
+  getDatasetSamples: [argument('datasetId', identifier), argument('count', count)],
+  importDataset: [argument('request', datasetImportRequest)],
+  startRun: [argument('request', startRunRequest)],
+  stopRun: [argument('runId', identifier)],
+  pauseRun: [argument('runId', identifier)],
+  resumeRun: [argument('runId', identifier)],
   listRuns: [],
-  getRun: ['string'],
-  deleteRun: ['string'],
-  predict: ['string', 'object'],
-  misclassified: ['string', 'number'],
-  exportModel: ['object', 'string', 'string?'],
-  importModel: ['string'],
-  listProjects: ['string?'],
-  openProject: ['string'],
-  saveProject: ['string', 'object'],
+  getRun: [argument('runId', identifier)],
+  deleteRun: [argument('runId', identifier)],
+  predict: [argument('runId', identifier), argument('image', sampleImage)],
+  misclassified: [argument('runId', identifier), argument('count', count)],
+  exportModel: [
+    argument('graph', graph),
+    argument('target', exportTarget),
+    argument('runId', identifier.optional()),
+  ],
+  importModel: [argument('modelJson', z.string())],
+  listProjects: [argument('directory', path.optional())],
+  openProject: [argument('path', path)],
+  saveProject: [
+    argument('path', path),
+    argument('document', graph),
+    argument('options', saveProjectOptions.optional()),
+  ],
   recentProjects: [],
-  saveRecovery: ['object'],
+  saveRecovery: [argument('document', graph)],
   loadRecovery: [],
   clearRecovery: [],
 };
 
 /** Every method name, in the table's order. */
-export const engineMethods = Object.keys(methodSignatures) as EngineMethod[];
+export const engineMethods = Object.keys(methodArguments) as EngineMethod[];
 
 /** Whether `name` is an EngineApi method (own key of the table, not e.g. `toString`). */
 export function isEngineMethod(name: unknown): name is EngineMethod {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methodSignatures, name);
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(methodArguments, name);
 }
 
 /**
- * Checks call arguments against the method's signature. Returns the arguments to pass
- * (a `null` in an optional slot becomes `undefined`, as JSON turns one into the other), or
- * a sentence naming the first bad argument.
+ * Checks call arguments against the method's schemas. Returns the parsed arguments to
+ * pass on (a `null` in an optional slot becomes `undefined`, as JSON turns one into the
+ * other), or a `BadArguments` EngineError naming the method, the argument and the field.
  */
-export function checkArguments(method: EngineMethod, params: readonly unknown[]): { ok: true; args: unknown[] } | { ok: false; message: string } {
-  const kinds = methodSignatures[method] as readonly ArgKind[];
-  const required = kinds.filter((k) => !k.endsWith('?')).length;
-  if (params.length < required || params.length > kinds.length) {
-    const expected = required === kinds.length ? `${kinds.length}` : `${required} to ${kinds.length}`;
-    return { ok: false, message: `${method} takes ${expected} argument(s), got ${params.length}` };
+export function checkArguments(
+  method: EngineMethod,
+  params: readonly unknown[],
+): { ok: true; args: unknown[] } | { ok: false; error: EngineError } {
+  const specs = methodArguments[method] as readonly ArgumentSpec<unknown>[];
+  const accepts = (spec: ArgumentSpec<unknown>, value: unknown) => spec.schema.safeParse(value).success;
+  const required = specs.filter((spec) => !accepts(spec, undefined)).length;
+  const refuse = (message: string) => ({
+    ok: false as const,
+    error: new EngineError(RpcErrorName.badArguments, message),
+  });
+  if (params.length < required || params.length > specs.length) {
+    const expected = required === specs.length ? `${specs.length}` : `${required} to ${specs.length}`;
+    return refuse(`${method} takes ${expected} argument(s), got ${params.length}`);
   }
   const args: unknown[] = [];
   for (let i = 0; i < params.length; i++) {
-    const kind = kinds[i];
-    const optional = kind.endsWith('?');
-    const base = optional ? kind.slice(0, -1) : kind;
-    const value = params[i];
-    if (optional && (value === null || value === undefined)) {
-      args.push(undefined);
-      continue;
-    }
-    if (!matchesKind(value, base)) {
-      return { ok: false, message: `${method} argument ${i + 1} must be ${article(base)}, got ${describe(value)}` };
-    }
-    args.push(value);
+    const spec = specs[i];
+    const value = params[i] === null && accepts(spec, undefined) ? undefined : params[i];
+    const result = spec.schema.safeParse(value);
+    if (!result.success)
+      return refuse(
+        `${method} argument ${i + 1} (${spec.name}): ${describeIssue(result.error.issues[0], value)}`,
+      );
+    args.push(result.data);
   }
   return { ok: true, args };
 }
 
-function matchesKind(value: unknown, kind: string): boolean {
-  switch (kind) {
-    case 'string':
-      return typeof value === 'string';
-    case 'number':
-      return typeof value === 'number' && Number.isFinite(value);
-    case 'boolean':
-      return typeof value === 'boolean';
+/** One zod issue as words: the field, what was wrong, the value quoted. */
+function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {
+  const field = formatPath(issue.path);
+  const where = field === '' ? '' : `${field}: `;
+  const value = valueAt(root, issue.path);
+  switch (issue.code) {
+    case 'invalid_type':
+      return `${where}expected ${EXPECTED_TYPE[issue.expected] ?? `a ${issue.expected}`}, got ${describeValue(value)}`;
+    case 'invalid_value':
+      return `${where}expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(value)}`;
     default:
-      return typeof value === 'object' && value !== null && !Array.isArray(value);
+      return `${where}${issue.message}`; // our schemas phrase these themselves
   }
 }
 
-function article(kind: string): string {
-  return kind === 'object' ? 'an object' : `a ${kind}`;
-}
-
-/** A short description of a value for error messages, quoting short strings. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} characters` : `'${value}'`;
-  if (typeof value === 'number') return String(value);
-  return typeof value === 'object' ? 'an object' : typeof value;
-}
+const EXPECTED_TYPE: Partial<Record<string, string>> = {
+  object: 'an object',
+  array: 'a list',
+  int: 'a whole number',
+};

@@ -27,7 +27,14 @@ describe('rpc over the memory transport', () => {
   it('round-trips arguments and results', async () => {
     const { client } = setup({
       getPreset: async (id) => ({ name: `preset ${id}` }) as GraphDocument,
-      getDatasetSamples: async (id, count) => Array.from({ length: count }, (_, i) => ({ width: 1, height: 1, channels: 1, pixels: 'AA==', label: i + id.length })),
+      getDatasetSamples: async (id, count) =>
+        Array.from({ length: count }, (_, i) => ({
+          width: 1,
+          height: 1,
+          channels: 1,
+          pixels: 'AA==',
+          label: i + id.length,
+        })),
     });
     await expect(client.getPreset('lenet')).resolves.toEqual({ name: 'preset lenet' });
     const samples = await client.getDatasetSamples('mnist', 3);
@@ -61,20 +68,27 @@ describe('rpc over the memory transport', () => {
       }
     }
     const { client } = setup({
-      startRun: async () => {
+      listRuns: async () => {
         throw new GraphInvalidError();
       },
     });
-    const error = await client.startRun({} as never).catch((e: unknown) => e);
+    const error = await client.listRuns().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EngineError);
-    expect(error).toMatchObject({ name: 'GraphInvalidError', message: 'graph is invalid: the graph has a cycle' });
-    expect((error as EngineError).data).toEqual({ issues: [{ severity: 'error', code: 'cycle', message: 'the graph has a cycle' }] });
+    expect(error).toMatchObject({
+      name: 'GraphInvalidError',
+      message: 'graph is invalid: the graph has a cycle',
+    });
+    expect((error as EngineError).data).toEqual({
+      issues: [{ severity: 'error', code: 'cycle', message: 'the graph has a cycle' }],
+    });
   });
 
   it('logs the stack of a bug in the host while the caller gets the error', async () => {
     const [editor, engine] = createMemoryTransportPair();
     const logs: string[] = [];
-    serveApi(engine, createFakeHost({ listRuns: async () => (null as unknown as { x: () => never }).x() }), { log: (m) => logs.push(m) });
+    serveApi(engine, createFakeHost({ listRuns: async () => (null as unknown as { x: () => never }).x() }), {
+      log: (m) => logs.push(m),
+    });
     await expect(createClient(editor).listRuns()).rejects.toMatchObject({ name: 'TypeError' });
     expect(logs[0]).toMatch(/^listRuns failed with a bug: TypeError: .*\n\s+at /);
   });
@@ -118,7 +132,9 @@ describe('rpc over the memory transport', () => {
     await expect(call).rejects.toMatchObject({ name: 'AbortError' });
     const controller = new AbortController();
     controller.abort();
-    await expect(client.call('getInfo', [], { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(client.call('getInfo', [], { signal: controller.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
   });
 
   it('rejects pending calls when the transport closes, and later calls at once', async () => {
@@ -150,22 +166,53 @@ describe('rpc over the memory transport', () => {
     await tick();
     const byId = new Map(peer.received.map((m) => [(m as { id: number }).id, m]));
     expect(byId.get(1)).toMatchObject({ error: { name: 'UnknownMethod', message: "unknown method 'nope'" } });
-    expect(byId.get(2)).toMatchObject({ error: { name: 'BadArguments', message: 'getPreset takes 1 argument(s), got 0' } });
-    expect(byId.get(3)).toMatchObject({ error: { name: 'BadArguments', message: 'getPreset argument 1 must be a string, got 42' } });
+    expect(byId.get(2)).toMatchObject({
+      error: { name: 'BadArguments', message: 'getPreset takes 1 argument(s), got 0' },
+    });
+    expect(byId.get(3)).toMatchObject({
+      error: { name: 'BadArguments', message: 'getPreset argument 1 (id): expected a string, got 42' },
+    });
     expect(byId.get(4)).toMatchObject({ error: { name: 'UnknownMethod' } });
-    expect(byId.get(5)).toMatchObject({ error: { name: 'BadMessage', message: 'request params must be an array' } });
-    expect(byId.get(6)).toMatchObject({ error: { name: 'BadMessage', message: 'message is not valid JSON' } });
+    expect(byId.get(5)).toMatchObject({
+      error: { name: 'BadMessage', message: 'request params must be an array' },
+    });
+    expect(byId.get(6)).toMatchObject({
+      error: { name: 'BadMessage', message: 'message is not valid JSON' },
+    });
     expect(byId.get(7)).toEqual({ type: 'response', id: 7, result: { name: 'ok' } });
     expect(peer.received.filter((m) => (m as { id: unknown }).id === null)).toHaveLength(1); // the 'hello'
   });
 
   it('refuses oversized text messages with an error response', async () => {
     const [editor, engine] = createMemoryTransportPair();
-    serveApi(engine, createFakeHost({ getPreset: async (id) => ({ name: id }) as GraphDocument }), { maxMessageBytes: 1000 });
+    serveApi(engine, createFakeHost({ getPreset: async (id) => ({ name: id }) as GraphDocument }), {
+      maxMessageBytes: 1000,
+    });
     const peer = rawPeer(editor);
     peer.send(JSON.stringify({ type: 'request', id: 9, method: 'getPreset', params: ['x'.repeat(2000)] }));
     await tick();
-    expect(peer.received).toEqual([{ type: 'response', id: 9, error: { name: 'BadMessage', message: expect.stringContaining('larger than the limit of 1000 bytes') } }]);
+    expect(peer.received).toEqual([
+      {
+        type: 'response',
+        id: 9,
+        error: {
+          name: 'BadMessage',
+          message: expect.stringContaining('larger than the limit of 1000 bytes'),
+        },
+      },
+    ]);
+  });
+
+  it('logs a few refused frames and then one summary line, not a line per frame', async () => {
+    const [editor, engine] = createMemoryTransportPair();
+    const logs: string[] = [];
+    const stop = serveApi(engine, createFakeHost(), { log: (m) => logs.push(m), refusedLogBurst: 5 });
+    for (let i = 0; i < 3000; i++) editor.send(`junk ${i}`);
+    await tick();
+    expect(logs).toHaveLength(5);
+    stop(); // ends the interval early: its summary is written
+    expect(logs).toHaveLength(6);
+    expect(logs[5]).toBe('refused 2,995 more messages in the last 10 s');
   });
 
   it('survives thousands of random frames and still answers', async () => {
@@ -173,17 +220,26 @@ describe('rpc over the memory transport', () => {
     serveApi(engine, createFakeHost({ getPreset: async (id) => ({ name: id }) as GraphDocument }));
     const peer = rawPeer(editor);
     let seed = 12345;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
-    const values = (): unknown => pick([null, 0, -1, 1.5, 2 ** 60, '', 'x', [], {}, true, 'getPreset', 'request', [1, 2], { a: 1 }]);
+    const values = (): unknown =>
+      pick([null, 0, -1, 1.5, 2 ** 60, '', 'x', [], {}, true, 'getPreset', 'request', [1, 2], { a: 1 }]);
     for (let i = 0; i < 3000; i++) {
       const kind = random();
       if (kind < 0.3) {
         // random printable garbage, sometimes JSON-looking
-        const chars = Array.from({ length: Math.floor(random() * 60) }, () => String.fromCharCode(32 + Math.floor(random() * 95)));
+        const chars = Array.from({ length: Math.floor(random() * 60) }, () =>
+          String.fromCharCode(32 + Math.floor(random() * 95)),
+        );
         peer.send((random() < 0.5 ? '{"type":"request",' : '') + chars.join(''));
       } else if (kind < 0.8) {
-        peer.send({ type: pick(['request', 'cancel', 'response', 'event', 'x', undefined]), id: values(), method: pick(['getPreset', 'analyze', 'nope', '__proto__', 'constructor', values()]), params: pick([[], [values()], [values(), values()], values()]), name: values() });
+        peer.send({
+          type: pick(['request', 'cancel', 'response', 'event', 'x', undefined]),
+          id: values(),
+          method: pick(['getPreset', 'analyze', 'nope', '__proto__', 'constructor', values()]),
+          params: pick([[], [values()], [values(), values()], values()]),
+          name: values(),
+        });
       } else {
         peer.send(values());
       }

@@ -14,11 +14,14 @@
 import type { EngineApi, EngineEvents, EngineMethod } from './api';
 import { EngineError, RpcErrorName, toWireError } from './errors';
 import { checkArguments, engineMethods, isEngineMethod } from './methods';
+import { formatCount, rateLimitedLog } from './rate-limited-log';
 import { ListenerSet, type Transport } from './transport';
 import { DEFAULT_MAX_MESSAGE_BYTES, decodeMessage, type ResponseMessage, type WireMessage } from './wire';
 
 export type EngineEventName = keyof EngineEvents;
-export type EngineEventListener<E extends EngineEventName = EngineEventName> = (payload: EngineEvents[E]) => void;
+export type EngineEventListener<E extends EngineEventName = EngineEventName> = (
+  payload: EngineEvents[E],
+) => void;
 
 /** A promise for an engine call that can also be cancelled. */
 export type CancellablePromise<T> = Promise<T> & {
@@ -33,7 +36,11 @@ export interface EngineClient extends EngineApi {
   /** Listens to an engine event; returns a function that stops listening. */
   on<E extends EngineEventName>(event: E, listener: EngineEventListener<E>): () => void;
   /** Calls a method with cancellation: pass a signal, or call `.cancel()` on the result. */
-  call<M extends EngineMethod>(method: M, params: Parameters<EngineApi[M]>, options?: { signal?: AbortSignal }): CancellablePromise<Result<M>>;
+  call<M extends EngineMethod>(
+    method: M,
+    params: Parameters<EngineApi[M]>,
+    options?: { signal?: AbortSignal },
+  ): CancellablePromise<Result<M>>;
   /** The same API, with every call tied to `signal` (aborting it cancels pending calls). */
   withSignal(signal: AbortSignal): EngineApi;
   /** Called once when the connection to the engine closes. */
@@ -81,7 +88,12 @@ export function createClient(transport: Transport, options: { maxMessageBytes?: 
     closed = true;
     closeReason = reason;
     for (const [, call] of pending) {
-      call.reject(new EngineError(RpcErrorName.disconnected, `The engine connection closed${reason ? ` (${reason})` : ''} before ${call.method} was answered.`));
+      call.reject(
+        new EngineError(
+          RpcErrorName.disconnected,
+          `The engine connection closed${reason ? ` (${reason})` : ''} before ${call.method} was answered.`,
+        ),
+      );
     }
     pending.clear();
     closeListeners.emit(reason);
@@ -94,13 +106,22 @@ export function createClient(transport: Transport, options: { maxMessageBytes?: 
     shutdown(reason);
   });
 
-  function call<M extends EngineMethod>(method: M, params: Parameters<EngineApi[M]>, callOptions: { signal?: AbortSignal } = {}): CancellablePromise<Result<M>> {
+  function call<M extends EngineMethod>(
+    method: M,
+    params: Parameters<EngineApi[M]>,
+    callOptions: { signal?: AbortSignal } = {},
+  ): CancellablePromise<Result<M>> {
     const id = nextId++;
     const signal = callOptions.signal;
     let cancel = () => {};
     const promise = new Promise<Result<M>>((resolve, reject) => {
       if (closed) {
-        reject(new EngineError(RpcErrorName.disconnected, `The engine connection is closed${closeReason ? ` (${closeReason})` : ''}; cannot call ${method}.`));
+        reject(
+          new EngineError(
+            RpcErrorName.disconnected,
+            `The engine connection is closed${closeReason ? ` (${closeReason})` : ''}; cannot call ${method}.`,
+          ),
+        );
         return;
       }
       if (signal?.aborted) {
@@ -185,8 +206,15 @@ export interface ServedHost {
 export interface ServeOptions {
   /** Refuse text messages longer than this (default 64 MiB). */
   maxMessageBytes?: number;
-  /** Told about refused messages, failed sends and bugs (TypeError & co.) in the host; never about normal traffic. */
+  /**
+   * Told about refused messages (the first few per interval, then one summary line), failed
+   * sends and bugs (TypeError & co.) in the host; never about normal traffic.
+   */
   log?: (message: string) => void;
+  /** How many refused messages are logged one by one per `refusedLogIntervalMs` (default 10). */
+  refusedLogBurst?: number;
+  /** Default 10 s. */
+  refusedLogIntervalMs?: number;
 }
 
 /**
@@ -199,6 +227,13 @@ export interface ServeOptions {
 export function serveApi(transport: Transport, host: ServedHost, options: ServeOptions = {}): () => void {
   const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const log = options.log ?? (() => {});
+  // A client sending junk must not be able to fill the engine's log: a few lines, then a count.
+  const logRefused = rateLimitedLog(log, {
+    burst: options.refusedLogBurst,
+    intervalMs: options.refusedLogIntervalMs,
+    summary: (count, interval) =>
+      `refused ${formatCount(count)} more message${count === 1 ? '' : 's'} in the last ${interval}`,
+  });
   const inFlight = new Set<number>();
   let stopped = false;
 
@@ -210,13 +245,15 @@ export function serveApi(transport: Transport, host: ServedHost, options: ServeO
       log(`could not send a ${message.type}: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
-  const fail = (id: number | null, name: string, message: string) => send({ type: 'response', id, error: { name, message } });
+  const fail = (id: number | null, name: string, message: string) =>
+    send({ type: 'response', id, error: { name, message } });
 
   const handleRequest = async (id: number, method: string, params: unknown[]) => {
     if (inFlight.has(id)) return fail(id, RpcErrorName.badMessage, `request id ${id} is already in use`);
-    if (!isEngineMethod(method)) return fail(id, RpcErrorName.unknownMethod, `unknown method '${method.slice(0, 60)}'`);
+    if (!isEngineMethod(method))
+      return fail(id, RpcErrorName.unknownMethod, `unknown method '${method.slice(0, 60)}'`);
     const checked = checkArguments(method, params);
-    if (!checked.ok) return fail(id, RpcErrorName.badArguments, checked.message);
+    if (!checked.ok) return fail(id, checked.error.name, checked.error.message);
     inFlight.add(id);
     try {
       const fn = host.api[method] as (...args: unknown[]) => Promise<unknown>;
@@ -236,7 +273,7 @@ export function serveApi(transport: Transport, host: ServedHost, options: ServeO
   const removeMessage = transport.onMessage((raw) => {
     const decoded = decodeMessage(raw, maxBytes);
     if (!decoded.ok) {
-      log(`refused a message: ${decoded.reason}`);
+      logRefused(`refused a message: ${decoded.reason}`);
       return fail(decoded.id, RpcErrorName.badMessage, decoded.reason);
     }
     const message = decoded.message;
@@ -253,6 +290,7 @@ export function serveApi(transport: Transport, host: ServedHost, options: ServeO
     removeEvents();
     removeClose?.();
     inFlight.clear();
+    logRefused.flush();
   };
   const removeClose = transport.onClose?.(stop);
   return stop;
