@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLayerNamer } from './layer-names';
+import { createLayerNamer, tfjsSafeName } from './layer-names';
 
 describe('createLayerNamer', () => {
   it('derives names from node ids and keeps them unique in hand-out order', () => {
@@ -19,5 +19,15 @@ describe('createLayerNamer', () => {
     };
     expect(names()).toEqual(['a_pool', 'a_pool_2', 'b_c_pool']);
     expect(names()).toEqual(names());
+  });
+
+  it('starts every name with a letter or digit, as tfjs tensor names must', () => {
+    const namer = createLayerNamer();
+    expect(namer.forNode('_x')('input')).toBe('n_x_input');
+    expect(namer.forNode('__proto__')('conv')).toBe('n__proto___conv');
+    expect(namer.forNode('-1')('conv')).toBe('n_1_conv');
+    expect(namer.count).toBe(3);
+    expect(tfjsSafeName('constructor')).toBe('constructor');
+    expect(tfjsSafeName('_')).toBe('n_');
   });
 });
