@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { serializeGraphDocument } from '../../graph/serialize';
+import { activationRing } from '../../graph/test-graphs';
 import { getPreset, presetIds } from '../../presets/index';
 import { run } from './summary';
 
@@ -121,6 +122,16 @@ describe('cnn-studio summary', () => {
       '  - edge e99: target node "ghost" does not exist',
       '  - node conv1: filters must be a whole number from 1 to 8192, got 0',
     ]);
+  });
+
+  it('a 5,000-node cycle: one short line for it, not a path per node (245 MB before)', async () => {
+    const path = writeGraph('ring.json', serializeGraphDocument(activationRing(5000)));
+    const { code, stderr } = await summary('--file', path);
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'node a0: is part of a cycle (a0 → a1 → a2 → … → a4998 → a4999 → a0; 5,000 nodes in the cycle)',
+    );
+    expect(stderr.length).toBeLessThan(4096);
   });
 
   it('wrong arguments: usage and exit 2', async () => {

@@ -10,7 +10,7 @@
  */
 import { analyzeGraph } from '../../graph/analyze';
 import type { GraphDocument } from '../../graph/document';
-import { describeIssue } from '../../graph/errors';
+import { describeIssues } from '../../graph/errors';
 import { formatSummaryTable, summaryJson } from '../../graph/summary';
 import { presetIds } from '../../presets/index';
 import { loadGraphSource, UsageError } from './graph-source';
@@ -74,10 +74,10 @@ export async function run(args: string[]): Promise<number> {
     console.error(
       `cnn-studio summary: ${where}: the graph is not valid (${errors.length} ${errors.length === 1 ? 'problem' : 'problems'}):`,
     );
-    for (const issue of errors) console.error(`  - ${describeIssue(issue)}`);
+    for (const line of describeIssues(errors)) console.error(`  - ${line}`);
     return 1;
   }
-  for (const issue of analysis.issues) console.error(`cnn-studio summary: warning: ${describeIssue(issue)}`);
+  for (const line of describeIssues(analysis.issues)) console.error(`cnn-studio summary: warning: ${line}`);
 
   console.log(parsed.json ? JSON.stringify(summaryJson(doc, analysis)) : formatSummaryTable(doc, analysis));
   return 0;

@@ -46,9 +46,12 @@ export function errorsByNode(analysis: GraphAnalysis): Map<string, NodeError> {
   for (const issue of analysis.issues) {
     if (issue.severity !== 'error' || !issue.nodeId) continue;
     const incomplete = INCOMPLETE_CODES.has(issue.code);
-    const current = errors.get(issue.nodeId);
-    if (!current || (current.incomplete && !incomplete))
-      errors.set(issue.nodeId, { message: issue.message, incomplete });
+    // A cycle is one issue naming all its members: mark each of them.
+    for (const nodeId of issue.nodeIds ?? [issue.nodeId]) {
+      const current = errors.get(nodeId);
+      if (!current || (current.incomplete && !incomplete))
+        errors.set(nodeId, { message: issue.message, incomplete });
+    }
   }
   return errors;
 }
