@@ -237,10 +237,16 @@ describe('analyzeGraph reports each kind of problem, tied to its node or edge', 
   });
 
   it('bad param: padding and pairs', () => {
-    const doc = chain(input(8), conv('c', 4, 3, { padding: 'full' }), ['inc', 'inception', { c2: [96] }]);
+    const doc = chain(
+      input(8),
+      conv('c', 4, 3, { padding: 'full' }),
+      ['inc', 'inception', { c2: [96] }],
+      conv('big', 4, 3, { padding: 2 ** 60 }),
+    );
     expect(errors(analyzeGraph(doc)).map((issue) => issue.message)).toEqual([
-      'padding must be "same", "valid" or a whole number of pixels ≥ 0, got "full"',
+      'padding must be "same", "valid" or a whole number of pixels from 0 to 64, got "full"',
       'c2 must be a pair of a whole number from 1 to 8192, got [96]',
+      'padding must be "same", "valid" or a whole number of pixels from 0 to 64, got 1152921504606847000',
     ]);
   });
 

@@ -1,11 +1,12 @@
 /**
  * Checks a node's params against its type's schema: JSON type, whole numbers, ranges,
- * choices and padding. Missing params are fine (they take defaults); unknown ones are
+ * choices and padding (numeric padding at most `MAX_PADDING_PIXELS` per side). Missing params are fine (they take defaults); unknown ones are
  * flagged as warnings so typos don't go unnoticed.
  */
 import type { GraphNode, ParamValue } from './document';
 import type { GraphIssue } from './types';
 import type { NodeTypeDefinition, ParamSpec } from '../nodes/types';
+import { MAX_PADDING_PIXELS } from '../nodes/params';
 import { describeValue } from './describe';
 
 /** Every param problem of `node`, as `bad-param` issues with `param` set. */
@@ -57,8 +58,9 @@ function paramProblem(spec: ParamSpec, value: ParamValue): string | null {
         : `must be one of ${spec.options.join(', ')}`;
     case 'padding':
       if (value === 'same' || value === 'valid') return null;
-      if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return null;
-      return 'must be "same", "valid" or a whole number of pixels ≥ 0';
+      if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_PADDING_PIXELS)
+        return null;
+      return `must be "same", "valid" or a whole number of pixels from 0 to ${MAX_PADDING_PIXELS}`;
     case 'intPair': {
       const each = rangeText(true, spec.min, spec.max);
       if (!Array.isArray(value) || value.length !== 2) return `must be a pair of ${each}`;
