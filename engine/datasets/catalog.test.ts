@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importDataset, listDatasets, openDataset } from './catalog';
-import { writeIdxPair } from './test-support/fixtures';
+import { solid, writeIdxPair, writePng } from './test-support/fixtures';
 import { useTempDir } from './test-support/temp-dir';
 
 const tempDir = useTempDir();
@@ -95,21 +95,34 @@ describe('dataset catalog', () => {
     const dataDir = tempDir();
     // @ts-expect-error: a kind the contract does not allow, as a client might still send.
     await expect(importDataset({ kind: 'zip', path: idxSource() }, { dataDir })).rejects.toThrow(
-      /Unknown import kind "zip"/,
+      /unknown import kind "zip"/,
     );
     // @ts-expect-error: as above, a name that exists on Object.prototype.
     await expect(importDataset({ kind: 'toString', path: idxSource() }, { dataDir })).rejects.toThrow(
-      /Unknown import kind/,
+      /unknown import kind/,
     );
     await expect(importDataset({ kind: 'csv', path: '' }, { dataDir })).rejects.toThrow(
       /non-empty string, got ""/,
     );
     await expect(
       importDataset({ kind: 'csv', path: join(dataDir, 'missing.csv') }, { dataDir }),
-    ).rejects.toThrow(/Cannot import .*missing\.csv: no such file or folder/);
+    ).rejects.toThrow(/missing\.csv: no such file or folder/);
     await importDataset({ kind: 'idx', path: idxSource() }, { dataDir });
     writeFileSync(join(dataDir, 'datasets', 'index.json'), '{');
     await expect(listDatasets({ dataDir })).rejects.toThrow(/index\.json: not valid JSON/);
     expect(existsSync(join(dataDir, 'datasets'))).toBe(true);
+  });
+
+  it('records and lists a dataset with no test images as testSize 0, and opens it', async () => {
+    const dataDir = tempDir();
+    const source = tempDir();
+    for (const name of ['a', 'b'])
+      writePng(join(source, 'train', name, '0.png'), 2, 2, solid(2, 2, [9, 9, 9]));
+    mkdirSync(join(source, 'test'));
+    const info = await importDataset({ kind: 'folder', path: source, name: 'no test' }, { dataDir });
+    expect(info).toMatchObject({ id: 'no-test', trainSize: 2, testSize: 0, imageShape: [2, 2, 1] });
+    expect((await listDatasets({ dataDir })).find((d) => d.id === 'no-test')?.testSize).toBe(0);
+    const opened = await openDataset('no-test', { dataDir });
+    expect(opened.test).toMatchObject({ count: 0, height: 2, width: 2, channels: 1 });
   });
 });

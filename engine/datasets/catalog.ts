@@ -11,6 +11,7 @@ import { datasetsDir, readCachedDataset, storeCachedDataset } from './cache-stor
 import { importCsv } from './import/csv';
 import { importIdx } from './import/idx';
 import { importImageFolder } from './import/image-folder';
+import { DatasetImportError } from './import/import-error';
 import type { ImportedImages } from './import/imported';
 import {
   entryInfo,
@@ -86,14 +87,19 @@ async function convert(
 ): Promise<CachedDataset> {
   // Own keys only: a kind such as 'toString' must not reach Object.prototype.
   const importer = Object.hasOwn(importers, kind) ? importers[kind] : undefined;
-  if (!importer) throw new Error(`Unknown import kind ${JSON.stringify(kind)}; expected idx, folder or csv.`);
+  if (!importer) {
+    throw new DatasetImportError(
+      path,
+      `unknown import kind ${JSON.stringify(kind)}; expected idx, folder or csv.`,
+    );
+  }
   const exists = await access(path).then(
     () => true,
     () => false,
   );
-  if (!exists) throw new Error(`Cannot import ${path}: no such file or folder.`);
+  if (!exists) throw new DatasetImportError(path, 'no such file or folder.');
   const { classNames, train, test } = await importer(path);
-  if (train.count === 0) throw new Error(`${path}: no training images.`);
+  if (train.count === 0) throw new DatasetImportError(path, 'no training images.');
   return { name, classNames, train, test };
 }
 

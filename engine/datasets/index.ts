@@ -23,5 +23,12 @@ export { sampleImages, sampleToInput, sampleToImageSet, toSample } from './pipel
 export { splitValidation, limitIndices, selectImages, classCounts, imageSize } from './image-set';
 export { benchPipeline, type PipelineBenchOptions, type PipelineBenchResult } from './bench';
 export { DatasetCacheError } from './cache-file';
+export {
+  DatasetImportError,
+  DEFAULT_IMPORT_LIMITS,
+  type FilePosition,
+  type ImportLimits,
+} from './import/import-error';
+export { inferImportKind } from './import/kind';
 export { writeShippedCaches } from './builtin/catalog';
 export { mulberry32, permutation } from './random';
