@@ -20,7 +20,7 @@
  * on a laptop that went to sleep does not keep receiving run events forever (remote use).
  */
 import { timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { serveApi, type ServedHost } from '../protocol/rpc';
@@ -41,6 +41,12 @@ export interface WebServerOptions {
   /** Milliseconds between pings; a socket that did not answer the last one is closed. Default 30 s. */
   heartbeatMs?: number;
   log?: (message: string) => void;
+  /**
+   * A dataset's binary cache as parts to send in order (cache-format.ts), for
+   * `GET /datasets/<id>/cache` with `Authorization: Bearer <token>`: how the window's
+   * training worker gets its images. Without it the route answers 404.
+   */
+  datasetCache?: (id: string) => Promise<Uint8Array[]>;
 }
 
 export interface RunningWebServer {
@@ -51,6 +57,9 @@ export interface RunningWebServer {
   /** Closes every connection and the server. */
   close(): Promise<void>;
 }
+
+/** `/datasets/<id>/cache`: a dataset's binary cache for the window's training worker. */
+const DATASET_CACHE_ROUTE = /^\/datasets\/([^/]+)\/cache$/;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -108,9 +117,33 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       "font-src 'self' data:; connect-src 'self' ws: wss:; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   });
 
+  const sendDatasetCache = async (id: string, request: IncomingMessage, response: ServerResponse) => {
+    const text = { ...securityHeaders(), 'Content-Type': 'text/plain; charset=utf-8' };
+    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '');
+    if (!tokenMatches(bearer?.[1] ?? null, options.token)) return void response.writeHead(401, text).end('Unauthorized\n');
+    if (request.method !== 'GET') return void response.writeHead(405, { ...text, Allow: 'GET' }).end('Method Not Allowed\n');
+    if (!options.datasetCache) return void response.writeHead(404, text).end('Not Found\n');
+    const parts = await options.datasetCache(id);
+    const length = parts.reduce((sum, part) => sum + part.byteLength, 0);
+    response.writeHead(200, { ...securityHeaders(), 'Content-Type': 'application/octet-stream', 'Content-Length': String(length), 'Cache-Control': 'no-store' });
+    for (const part of parts) {
+      if (!response.write(part)) await new Promise((resolve) => response.once('drain', resolve));
+    }
+    response.end();
+  };
+
   const server: Server = createServer((request, response) => {
     if (!hostAllowed(request.headers.host)) {
       response.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Forbidden host\n');
+      return;
+    }
+    const cacheRoute = DATASET_CACHE_ROUTE.exec(new URL(request.url ?? '/', 'http://localhost').pathname);
+    if (cacheRoute) {
+      sendDatasetCache(decodeURIComponent(cacheRoute[1]), request, response).catch((error: unknown) => {
+        log(`dataset cache error: ${String(error)}`);
+        if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`${(error as Error).message}\n`);
+        else response.destroy();
+      });
       return;
     }
     serveStatic(options.staticDir, request, response, securityHeaders()).catch((error: unknown) => {

@@ -4,6 +4,9 @@
  * interrupted (Ctrl+C / SIGTERM), then stops runs and closes cleanly.
  */
 import { randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import { encodeDatasetCache } from '../../datasets/cache-format';
+import { openDataset } from '../../datasets/index';
 import { resolveDataDir } from '../data-dir';
 import { createEngineHost } from '../engine-host';
 import { openBrowser } from '../open-browser';
@@ -33,7 +36,12 @@ export async function run(args: string[]): Promise<number> {
   const staticDir = await ensureRendererBuilt(findProjectRoot(), note);
   const dataDir = resolveDataDir();
   const host = createEngineHost({ dataDir });
-  const start = (port: number) => startWebServer({ host, staticDir, hostname: options.host, port, token, log: (m) => note(`[web] ${m}`) });
+  // The window's training worker fetches a dataset as the engine's binary cache (zlib's native CRC).
+  const datasetCache = async (id: string) => {
+    const { info, train, test } = await openDataset(id, { dataDir });
+    return encodeDatasetCache({ name: info.name, classNames: info.classNames, train, test }, crc32);
+  };
+  const start = (port: number) => startWebServer({ host, staticDir, hostname: options.host, port, token, datasetCache, log: (m) => note(`[web] ${m}`) });
   let server: RunningWebServer;
   try {
     server = await start(options.port).catch((error: NodeJS.ErrnoException) => {
