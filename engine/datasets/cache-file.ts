@@ -17,8 +17,9 @@
  * Files are written to a temporary name and renamed into place, so a half-written cache is
  * never found under the real name; a truncated or corrupt one fails the size or CRC check.
  */
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
+import { writeFileAtomic } from '../host/atomic-file';
 import type { ImageSet } from './types';
 
 const MAGIC = 'CNNSDSET';
@@ -53,7 +54,7 @@ function assertSameShape(train: ImageSet, test: ImageSet): void {
   }
 }
 
-/** Writes `data` to `path` atomically: a temporary file in the same folder, then a rename. */
+/** Writes `data` to `path` atomically (the engine's one atomic write: temporary sibling, fsync, rename). */
 export async function writeDatasetCache(path: string, data: CachedDataset): Promise<void> {
   const { train, test } = data;
   assertSameShape(train, test);
@@ -68,18 +69,7 @@ export async function writeDatasetCache(path: string, data: CachedDataset): Prom
   fields.push(data.classNames.length, meta.length, crc >>> 0, 0);
   fields.forEach((value, i) => header.writeUInt32LE(value, 8 + 4 * i));
 
-  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  const file = await open(temp, 'w');
-  try {
-    for (const part of [header, ...body]) await file.write(part);
-    await file.sync();
-    await file.close();
-    await rename(temp, path);
-  } catch (error) {
-    await file.close().catch(() => undefined);
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await writeFileAtomic(path, [header, ...body]);
 }
 
 /** Reads and verifies a cache file; throws `DatasetCacheError` naming what is wrong. */

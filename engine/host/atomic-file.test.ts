@@ -1,9 +1,15 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic, type AtomicFileSystem } from './atomic-file';
+import {
+  isTemporaryName,
+  removeStaleTemporaries,
+  temporaryPathFor,
+  writeFileAtomic,
+  type AtomicFileSystem,
+} from './atomic-file';
 
 let dir: string;
 beforeEach(async () => {
@@ -43,7 +49,9 @@ describe('writeFileAtomic', () => {
   it('leaves the old file intact and no temp file when the write fails midway', async () => {
     const file = join(dir, 'project.json');
     await writeFile(file, 'old content');
-    await expect(writeFileAtomic(file, 'new content that will not fit', failingMidWrite)).rejects.toThrow('ENOSPC');
+    await expect(writeFileAtomic(file, 'new content that will not fit', failingMidWrite)).rejects.toThrow(
+      'ENOSPC',
+    );
     expect(await readFile(file, 'utf8')).toBe('old content');
     expect(await readdir(dir)).toEqual(['project.json']);
   });
@@ -51,9 +59,96 @@ describe('writeFileAtomic', () => {
   it('leaves the old file intact when the rename fails', async () => {
     const file = join(dir, 'project.json');
     await writeFile(file, 'old content');
-    const failingRename: AtomicFileSystem = { ...failingMidWrite, open: (p, f, m) => fs.open(p, f, m), rename: async () => Promise.reject(new Error('EXDEV')) };
+    const failingRename: AtomicFileSystem = {
+      ...failingMidWrite,
+      open: (p, f, m) => fs.open(p, f, m),
+      rename: async () => Promise.reject(new Error('EXDEV')),
+    };
     await expect(writeFileAtomic(file, 'new', failingRename)).rejects.toThrow('EXDEV');
     expect(await readFile(file, 'utf8')).toBe('old content');
     expect(await readdir(dir)).toEqual(['project.json']);
+  });
+});
+
+describe('writeFileAtomic with chunks', () => {
+  it('writes byte chunks one after another', async () => {
+    const file = join(dir, 'cache.bin');
+    await writeFileAtomic(file, [new Uint8Array([1, 2]), new Uint8Array([3]), new Uint8Array([4, 5])]);
+    expect([...(await readFile(file))]).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe('removeStaleTemporaries', () => {
+  const dead = 999_999_999;
+  const isRunning = (pid: number) => pid !== dead;
+  /** A temporary file as a killed writer with `pid` would have left it. */
+  const leftover = async (folder: string, target: string, pid: number) => {
+    const path = temporaryPathFor(join(folder, target)).replace(`-${process.pid}-`, `-${pid}-`);
+    await mkdir(folder, { recursive: true });
+    await writeFile(path, ''); // a kill -9 after open leaves zero bytes
+    return path;
+  };
+
+  it('names temporaries recognisably', () => {
+    const name = temporaryPathFor('/data/projects/net.cnn.json').split('/').pop()!;
+    expect(name).toMatch(new RegExp(`^\\.net\\.cnn\\.json\\.cnnstudio-tmp-${process.pid}-[0-9a-f]{12}$`));
+    expect(isTemporaryName(name)).toBe(true);
+    expect(isTemporaryName('net.cnn.json')).toBe(false);
+    expect(isTemporaryName('.net.cnn.json.tmp')).toBe(false);
+  });
+
+  it("removes a killed writer's leftovers in every folder below the data folder, and nothing else", async () => {
+    const projects = join(dir, 'projects');
+    const runs = join(dir, 'runs', 'run-1');
+    const stale = [await leftover(projects, 'a.cnn.json', dead), await leftover(runs, 'run.json', dead)];
+    const live = await leftover(projects, 'b.cnn.json', 4242); // another engine is writing it now
+    const mine = temporaryPathFor(join(projects, 'c.cnn.json')); // this process, mid-write
+    await writeFile(mine, '');
+    const keep = ['a.cnn.json', 'notes.tmp', '.hidden', 'x.cnnstudio-tmp-1-abc'].map((n) =>
+      join(projects, n),
+    );
+    for (const file of keep) await writeFile(file, 'mine, not yours');
+
+    const removed = await removeStaleTemporaries(dir, { isRunning });
+
+    expect(removed.sort()).toEqual(stale.sort());
+    expect((await readdir(projects)).sort()).toEqual(
+      [
+        'a.cnn.json',
+        'notes.tmp',
+        '.hidden',
+        'x.cnnstudio-tmp-1-abc',
+        live.split('/').pop()!,
+        mine.split('/').pop()!,
+      ].sort(),
+    );
+    expect(await readdir(runs)).toEqual([]);
+  });
+
+  it('removes legacy temporaries: by dead writer pid, or by age when the name has none', async () => {
+    const legacyProject = join(dir, '.net.cnn.json.0123456789ab.tmp');
+    const freshLegacy = join(dir, '.other.cnn.json.0123456789ab.tmp');
+    const legacyRecord = join(dir, `run.json.tmp-${dead}-3`);
+    const legacyCache = join(dir, `fashion.bin.${dead}.1764582000000.tmp`);
+    for (const file of [legacyProject, freshLegacy, legacyRecord, legacyCache]) await writeFile(file, '');
+    const twoHoursAgo = (Date.now() - 2 * 60 * 60 * 1000) / 1000;
+    await utimes(legacyProject, twoHoursAgo, twoHoursAgo);
+
+    const removed = await removeStaleTemporaries(dir, { isRunning });
+
+    expect(removed.sort()).toEqual([legacyProject, legacyRecord, legacyCache].sort());
+    expect(await readdir(dir)).toEqual(['.other.cnn.json.0123456789ab.tmp']);
+  });
+
+  it('does not follow symbolic links out of the data folder', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'cnn-outside-'));
+    try {
+      const theirs = await leftover(outside, 'x.json', dead);
+      await symlink(outside, join(dir, 'link'));
+      expect(await removeStaleTemporaries(dir, { isRunning })).toEqual([]);
+      expect(await readdir(outside)).toEqual([theirs.split('/').pop()]);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 });

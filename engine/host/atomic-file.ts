@@ -1,16 +1,30 @@
 /**
- * Atomic file writes for files people keep: a reader (or a crash) sees the old content or
- * the new, never half a file. The data goes to a temporary sibling, is flushed to disk
- * (fsync), then renamed over the target; the directory is flushed so the rename survives
- * a power cut.
+ * The engine's one atomic file write, for every file it keeps (projects, the recent list,
+ * run records, dataset caches and index): a reader (or a crash) sees the old content or the
+ * new, never half a file.
+ *
+ * The data goes to a temporary sibling named with our pattern (`.<name>.cnnstudio-tmp-<pid>-<random>`),
+ * is flushed to disk (fsync), then renamed over the target; the folder is flushed so the
+ * rename survives a power cut. On failure the temporary file is removed. A process killed
+ * mid-write leaves its temporary behind: `removeStaleTemporaries` clears those at engine
+ * start, recognising ours by the pattern and a dead writer process.
  */
 import { randomBytes } from 'node:crypto';
+import type { Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** The file operations used, injectable so tests can make one fail mid-write. */
 export interface AtomicFileSystem {
-  open(path: string, flags: string, mode?: number): Promise<{ writeFile(data: string | Uint8Array): Promise<void>; sync(): Promise<void>; close(): Promise<void> }>;
+  open(
+    path: string,
+    flags: string,
+    mode?: number,
+  ): Promise<{
+    writeFile(data: string | Uint8Array): Promise<void>;
+    sync(): Promise<void>;
+    close(): Promise<void>;
+  }>;
   rename(from: string, to: string): Promise<void>;
   rm(path: string, options: { force: boolean }): Promise<void>;
   mkdir(path: string, options: { recursive: true }): Promise<unknown>;
@@ -23,16 +37,58 @@ const nodeFs: AtomicFileSystem = {
   mkdir: fs.mkdir,
 };
 
-/** Writes `data` to `path` atomically, creating the parent directory. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, fsImpl: AtomicFileSystem = nodeFs): Promise<void> {
+/** What `writeFileAtomic` writes: text, bytes, or several byte chunks written one after another. */
+export type AtomicFileData = string | Uint8Array | readonly Uint8Array[];
+
+/** The mark in every temporary file name the engine writes. */
+const TEMPORARY_MARK = 'cnnstudio-tmp';
+
+/** `.<target name>.cnnstudio-tmp-<writer pid>-<12 hex digits>` */
+const TEMPORARY_NAME = new RegExp(`^\\..+\\.${TEMPORARY_MARK}-(\\d+)-[0-9a-f]{12}$`);
+
+/**
+ * Temporary names written by releases before this module was the only writer (project
+ * saves: `.<name>.<12 hex>.tmp`; run records: `<name>.tmp-<pid>-<n>`; dataset caches and
+ * index: `<name>.<pid>.<ms>.tmp`). The first carries no writer pid, so only old ones go.
+ */
+const LEGACY_TEMPORARY_NAMES: ReadonlyArray<{ pattern: RegExp; pidGroup?: number }> = [
+  { pattern: /^\..+\.[0-9a-f]{12}\.tmp$/ },
+  { pattern: /^.+\.tmp-(\d+)-\d+$/, pidGroup: 1 },
+  { pattern: /^.+\.(\d+)\.\d{13}\.tmp$/, pidGroup: 1 },
+];
+
+/** A legacy temporary without a writer pid is removed once it is this old (no save takes an hour). */
+const LEGACY_STALE_MS = 60 * 60 * 1000;
+
+/** The temporary sibling `writeFileAtomic` writes `path`'s new content to. */
+export function temporaryPathFor(path: string): string {
+  // Hidden, unique, in the same folder (a rename across file systems is not atomic).
+  return join(
+    dirname(path),
+    `.${basename(path)}.${TEMPORARY_MARK}-${process.pid}-${randomBytes(6).toString('hex')}`,
+  );
+}
+
+/** Whether a file name is one of our temporary files (this release's pattern). */
+export function isTemporaryName(name: string): boolean {
+  return TEMPORARY_NAME.test(name);
+}
+
+/** Writes `data` to `path` atomically, creating the parent folder. */
+export async function writeFileAtomic(
+  path: string,
+  data: AtomicFileData,
+  fsImpl: AtomicFileSystem = nodeFs,
+): Promise<void> {
   const dir = dirname(path);
   await fsImpl.mkdir(dir, { recursive: true });
-  // Hidden, unique, in the same directory (a rename across file systems is not atomic).
-  const temporary = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temporary = temporaryPathFor(path);
   try {
     const handle = await fsImpl.open(temporary, 'wx', 0o644);
     try {
-      await handle.writeFile(data);
+      // Successive writeFile calls on one handle append (they continue from the current position).
+      for (const chunk of typeof data === 'string' || data instanceof Uint8Array ? [data] : data)
+        await handle.writeFile(chunk);
       await handle.sync();
     } finally {
       await handle.close();
@@ -45,8 +101,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, f
   await syncDirectory(dir);
 }
 
-/** Flushes a directory entry; some file systems refuse, which only weakens durability. */
-async function syncDirectory(dir: string): Promise<void> {
+/** Flushes a folder entry; some file systems refuse, which only weakens durability. */
+export async function syncDirectory(dir: string): Promise<void> {
   try {
     const handle = await fs.open(dir, 'r');
     try {
@@ -56,5 +112,80 @@ async function syncDirectory(dir: string): Promise<void> {
     }
   } catch {
     // not supported here (e.g. some network file systems); the rename is still atomic
+  }
+}
+
+export interface StaleTemporaryOptions {
+  /** How many folder levels below `root` are searched (default 4: `runs/<id>/checkpoint/…`). */
+  maxDepth?: number;
+  /** Whether a process id is running (default: `process.kill(pid, 0)`). */
+  isRunning?: (pid: number) => boolean;
+  /** The current time in ms (tests). */
+  now?: number;
+}
+
+/**
+ * Removes the temporary files a killed write left under `root` (a folder the engine owns,
+ * i.e. its data folder): only names matching our pattern whose writer process is gone
+ * (never this process's or another running engine's in-flight writes). Symbolic links are
+ * not followed. Returns the removed paths; a folder it cannot read is skipped.
+ */
+export async function removeStaleTemporaries(
+  root: string,
+  options: StaleTemporaryOptions = {},
+): Promise<string[]> {
+  const maxDepth = options.maxDepth ?? 4;
+  const isRunning = options.isRunning ?? processIsRunning;
+  const now = options.now ?? Date.now();
+  const removed: string[] = [];
+
+  const isStale = async (name: string, path: string): Promise<boolean> => {
+    const ours = TEMPORARY_NAME.exec(name);
+    if (ours) return !writerMayBeAlive(Number(ours[1]), isRunning);
+    for (const { pattern, pidGroup } of LEGACY_TEMPORARY_NAMES) {
+      const match = pattern.exec(name);
+      if (!match) continue;
+      if (pidGroup !== undefined) return !writerMayBeAlive(Number(match[pidGroup]), isRunning);
+      const info = await fs.lstat(path).catch(() => null);
+      return info !== null && now - info.mtimeMs > LEGACY_STALE_MS;
+    }
+    return false;
+  };
+
+  const visit = async (dir: string, depth: number): Promise<void> => {
+    let entries: Dirent[];
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch {
+      return; // missing or unreadable: nothing of ours to clean there
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (depth < maxDepth) await visit(path, depth + 1);
+      } else if (entry.isFile() && (await isStale(entry.name, path))) {
+        await fs.rm(path, { force: true }).then(
+          () => removed.push(path),
+          () => {}, // gone meanwhile or not ours to remove: leave it
+        );
+      }
+    }
+  };
+
+  await visit(root, 0);
+  return removed;
+}
+
+function writerMayBeAlive(pid: number, isRunning: (pid: number) => boolean): boolean {
+  return pid === process.pid || isRunning(pid);
+}
+
+function processIsRunning(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, belongs to someone else
   }
 }

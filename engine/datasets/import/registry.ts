@@ -5,7 +5,8 @@
  * cache can be rebuilt. The cache is written before the index, both atomically, so a failed
  * import leaves neither a half-written cache nor an entry pointing at one.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../host/atomic-file';
 import { join } from 'node:path';
 import type { DatasetImportRequest, DatasetInfo } from '../../protocol/api';
 import { datasetsDir } from '../cache-store';
@@ -57,19 +58,11 @@ export async function readImportIndex(dataDir: string): Promise<ImportedEntry[]>
   return parsed.datasets;
 }
 
-/** Replaces index.json atomically (temporary file, then rename). */
+/** Replaces index.json atomically (the engine's one atomic write). */
 export async function writeImportIndex(dataDir: string, datasets: ImportedEntry[]): Promise<void> {
   const file = indexPath(dataDir);
-  await mkdir(datasetsDir(dataDir), { recursive: true });
-  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
   const body: IndexFile = { version: 1, datasets };
-  try {
-    await writeFile(temp, `${JSON.stringify(body, null, 2)}\n`);
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await writeFileAtomic(file, `${JSON.stringify(body, null, 2)}\n`);
 }
 
 /** A dataset id from a name: lower-case words joined by dashes, made unique against `taken`. */
