@@ -9,6 +9,7 @@ import type { ParamSpec } from '../nodes/types';
 import { describeValue, formatPath, valueAt } from './describe';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument } from './document';
 import { GraphLoadError } from './errors';
+import { formatCount } from './format';
 import {
   migrateDocument,
   migrations as releasedMigrations,
@@ -28,6 +29,13 @@ export interface LoadOptions {
 const MAX_LISTED = 5;
 
 /**
+ * How deeply values may nest in a file (a graph needs 4 levels; `meta` may hold more).
+ * Writing and sending a document walks it recursively, so a file of 100,000 nested lists
+ * would overflow the stack there instead of being refused here.
+ */
+export const MAX_NESTING = 64;
+
+/**
  * Reads a graph file. Missing training settings, layout and meta take their defaults;
  * older versions are upgraded. Semantic problems (unknown types, dangling edges, bad
  * shapes) are left to `analyzeGraph` so the editor can show them in place.
@@ -41,6 +49,7 @@ export function loadGraphDocument(input: string | unknown, options: LoadOptions 
   const currentVersion = options.currentVersion ?? GRAPH_VERSION;
   const raw = typeof input === 'string' ? parseJson(input) : input;
   const checked = checkEnvelope(raw, currentVersion);
+  checkNesting(checked);
   const upgraded = migrateDocument(checked, options.migrations ?? releasedMigrations, currentVersion);
 
   const result = documentSchema.safeParse(upgraded);
@@ -95,6 +104,23 @@ function checkEnvelope(raw: unknown, currentVersion: number): RawDocument {
   return document;
 }
 
+/** Refuses values nested deeper than `MAX_NESTING`, naming the path; iterative, so any depth is safe. */
+function checkNesting(document: RawDocument): void {
+  const stack: Array<{ value: unknown; path: PropertyKey[] }> = [{ value: document, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (path.length >= MAX_NESTING) {
+      throw new GraphLoadError(
+        `${formatPath(path.slice(0, 3))}: nested more than ${MAX_NESTING} levels deep`,
+        formatPath(path.slice(0, 3)),
+      );
+    }
+    const entries = Array.isArray(value) ? value.entries() : Object.entries(value);
+    for (const [key, child] of entries) stack.push({ value: child, path: [...path, key] });
+  }
+}
+
 function structureError(issues: readonly z.core.$ZodIssue[], raw: unknown): GraphLoadError {
   const lines = issues
     .slice(0, MAX_LISTED)
@@ -131,6 +157,8 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
       if (issue.origin === 'string') return `must not be empty`;
       return `must be ${issue.inclusive ? '≥' : '>'} ${String(issue.minimum)}, got ${describeValue(value)}`;
     case 'too_big':
+      if (issue.origin === 'string')
+        return `must be at most ${String(issue.maximum)} characters, got ${formatCount(String(value).length)}`;
       return `must be ${issue.inclusive ? '≤' : '<'} ${String(issue.maximum)}, got ${describeValue(value)}`;
     default:
       return `${issue.message}, got ${describeValue(value)}`;
@@ -152,7 +180,7 @@ function checkParamTypes(document: GraphDocument): void {
       const expected = expectedJsonType(spec, value);
       if (expected) {
         throw new GraphLoadError(
-          `nodes[${index}].params.${spec.name}: expected ${expected}, got ${describeValue(value)} (node "${node.id}", ${definition.label})`,
+          `nodes[${index}].params.${spec.name}: expected ${expected}, got ${describeValue(value)} (node ${describeValue(node.id)}, ${definition.label})`,
           `nodes[${index}].params.${spec.name}`,
         );
       }

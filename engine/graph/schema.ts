@@ -10,9 +10,16 @@ const finite = z.number().refine(Number.isFinite, { message: 'expected a finite 
 
 export const paramValueSchema = z.union([z.number(), z.string(), z.boolean(), z.array(z.number())]);
 
+/**
+ * The longest id, type or port name a file may hold. The editor's are a few characters;
+ * the bound keeps every message that quotes one short.
+ */
+export const MAX_NAME_LENGTH = 256;
+const name = z.string().min(1).max(MAX_NAME_LENGTH);
+
 export const nodeSchema = z.object({
-  id: z.string().min(1),
-  type: z.string().min(1),
+  id: name,
+  type: name,
   params: z.record(z.string(), paramValueSchema).default({}),
   // Hand-written files may leave positions out; the editor's tidy layout places them.
   position: z.object({ x: finite, y: finite }).default({ x: 0, y: 0 }),
@@ -22,11 +29,11 @@ export const nodeSchema = z.object({
 });
 
 export const edgeSchema = z.object({
-  id: z.string().min(1),
-  source: z.string().min(1),
-  sourcePort: z.string().min(1),
-  target: z.string().min(1),
-  targetPort: z.string().min(1),
+  id: name,
+  source: name,
+  sourcePort: name,
+  target: name,
+  targetPort: name,
 });
 
 const nonNegative = z.number().min(0);
