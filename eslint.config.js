@@ -42,7 +42,10 @@ const trainingCore = [
     'seeded-random',
     'gradients',
     'tf-types',
+    'train-job',
   ].map((name) => `engine/train/${name}.ts`),
+  // The training-kernel check runs before training in both hosts.
+  'engine/backends/kernel-check.ts',
 ];
 
 /** Folders of the engine that run anywhere: renderer, worker, Node. */
@@ -147,6 +150,7 @@ export default tseslint.config(
             {
               group: [
                 '**/backends/**',
+                '!**/backends/kernel-check',
                 '**/host/**',
                 '**/datasets/index',
                 '**/datasets/builtin/**',
@@ -157,6 +161,23 @@ export default tseslint.config(
               message:
                 'The training core gets its backend and dataset passed in: only the pure dataset modules (types, random, image-set, pipeline) may be imported.',
             },
+          ],
+        },
+      ],
+    },
+  },
+  // shared/: what app/ and renderer/ both use (the command table). Runs anywhere, imports nothing of theirs.
+  {
+    files: ['shared/**'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'shared/ runs anywhere: no Electron.' }],
+          patterns: [
+            { group: nodeBuiltins, message: 'shared/ runs anywhere: no Node built-ins.' },
+            { group: ['react', 'react-dom', '@xyflow/*', '**/renderer/**', '**/app/**', '**/engine/**'], message: 'shared/ stands alone: app/ and renderer/ import it, not the other way round.' },
           ],
         },
       ],
@@ -188,6 +209,42 @@ export default tseslint.config(
                 '**/engine/host/**',
               ],
               message: 'The renderer reaches the engine through EngineApi only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The window's training worker: the one part of the renderer that trains. It runs the
+    // engine's training core on the window's WebGPU/WebGL, so it may import tfjs and that
+    // core, but still nothing of Node and nothing that reads files or picks Node backends.
+    files: ['renderer/src/window-training/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The renderer reaches Electron only through the preload bridge.' }],
+          patterns: [
+            { group: nodeBuiltins, message: 'The window training worker runs in a browser: no Node.' },
+            {
+              group: [
+                '**/engine/host/**',
+                '**/engine/backends/**',
+                '!**/engine/backends/kernel-check',
+                '**/engine/datasets/index',
+                '**/engine/datasets/catalog',
+                '**/engine/datasets/cache-file',
+                '**/engine/datasets/cache-store',
+                '**/engine/datasets/builtin/**',
+                '**/engine/datasets/import/**',
+                '**/engine/train/runner',
+                '**/engine/train/worker',
+                '**/engine/train/run-manager',
+                '**/engine/train/checkpoint',
+              ],
+              message:
+                'The window training worker uses the runs-anywhere training core only (train-job, trainer, compile, the pure dataset modules).',
             },
           ],
         },

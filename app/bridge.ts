@@ -11,24 +11,14 @@
  * bridge?.onEnginePort((port) => connect(createMessagePortTransport(port)));
  * ```
  */
+import type { CommandId } from '../shared/commands';
 
-/** A command chosen in the native menu (or implied by the OS, like a file to open). */
-export type MenuCommand =
-  | { type: 'new' }
-  /** Ask for a path with `showOpenDialog()`, then `EngineApi.openProject(path)`. */
-  | { type: 'open' }
-  /** Open this file directly (Open Recent, or a file given on the command line). */
-  | { type: 'open-path'; path: string }
-  | { type: 'save' }
-  | { type: 'save-as' }
-  | { type: 'undo' }
-  | { type: 'redo' }
-  /** Canvas zoom (React Flow), not page zoom. */
-  | { type: 'zoom-in' }
-  | { type: 'zoom-out' }
-  | { type: 'zoom-reset' };
-
-export type MenuCommandType = MenuCommand['type'];
+/**
+ * A message from the native menu (or implied by the OS, like a file to open): one of the
+ * editor's commands (see shared/commands.ts, which also gives the menu its labels and keys),
+ * or a file to open directly (Open Recent, or a file given on the command line).
+ */
+export type MenuCommand = { type: 'command'; command: CommandId } | { type: 'open-path'; path: string };
 
 /** What happened to the engine process, told to the renderer after the fact. */
 export interface EngineRestartInfo {

@@ -38,7 +38,7 @@ export function createEditorWindow(options: EditorWindowOptions): EditorWindow {
     void dialog.showMessageBox(window, closeDialog).then(({ response }) => {
       const action = closeGuard.onChoice(closeChoices[response] ?? 'cancel');
       if (action === 'close') window.close();
-      else if (action === 'save') sendCommand({ type: 'save' });
+      else if (action === 'save') sendCommand({ type: 'command', command: 'save' });
       else options.onCloseCancelled();
     });
   });

@@ -150,7 +150,7 @@ describe('Electron main process', () => {
       .poll(() =>
         contents.sent.filter((message) => message.channel === ipcChannels.menuCommand).map((m) => m.args[0]),
       )
-      .toEqual([{ type: 'save' }]);
+      .toEqual([{ type: 'command', command: 'save' }]);
     expect(window.closed).toBe(false);
     ipcMain.emit(ipcChannels.setDirty, ipcEvent(contents), false);
     expect(window.closed).toBe(true);

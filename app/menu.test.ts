@@ -2,6 +2,7 @@ import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it } from 'vitest';
 import type { MenuCommand } from './bridge';
 import { bookUrl, buildMenuTemplate, escapeMenuLabel, type MenuActions } from './menu';
+import { COMMAND_IDS, commandSpec, menuAccelerator, type CommandId } from '../shared/commands';
 
 function recordingActions() {
   const calls: Array<{ action: keyof MenuActions; value?: MenuCommand | string }> = [];
@@ -38,20 +39,49 @@ function menu(platform: string, recentFiles: string[] = []) {
 
 describe('application menu', () => {
   it.each([
-    ['file.new', 'New', 'CmdOrCtrl+N', { type: 'new' }],
-    ['file.open', 'Open…', 'CmdOrCtrl+O', { type: 'open' }],
-    ['file.save', 'Save', 'CmdOrCtrl+S', { type: 'save' }],
-    ['file.saveAs', 'Save As…', 'CmdOrCtrl+Shift+S', { type: 'save-as' }],
-    ['edit.undo', 'Undo', 'CmdOrCtrl+Z', { type: 'undo' }],
-    ['edit.redo', 'Redo', 'CmdOrCtrl+Shift+Z', { type: 'redo' }],
-    ['view.zoomIn', 'Zoom In', 'CmdOrCtrl+=', { type: 'zoom-in' }],
-    ['view.zoomOut', 'Zoom Out', 'CmdOrCtrl+-', { type: 'zoom-out' }],
-    ['view.zoomReset', 'Reset Zoom', 'CmdOrCtrl+0', { type: 'zoom-reset' }],
-  ] as const)('%s is "%s" (%s) and sends %o to the renderer', (id, label, accelerator, command) => {
-    const { byId, click, calls } = menu('linux');
-    expect(byId(id)).toMatchObject({ label, accelerator });
-    click(id);
-    expect(calls).toEqual([{ action: 'sendCommand', value: command }]);
+    ['file.new', 'New', 'CmdOrCtrl+N', 'newProject'],
+    ['file.open', 'Open…', 'CmdOrCtrl+O', 'open'],
+    ['file.save', 'Save', 'CmdOrCtrl+S', 'save'],
+    ['file.saveAs', 'Save As…', 'CmdOrCtrl+Shift+S', 'saveAs'],
+    ['edit.undo', 'Undo', 'CmdOrCtrl+Z', 'undo'],
+    ['edit.redo', 'Redo', 'CmdOrCtrl+Shift+Z', 'redo'],
+    ['view.zoomIn', 'Zoom In', 'CmdOrCtrl+=', 'zoomIn'],
+    ['view.zoomOut', 'Zoom Out', 'CmdOrCtrl+-', 'zoomOut'],
+    ['view.zoomReset', 'Reset Zoom', 'CmdOrCtrl+0', 'zoomReset'],
+  ] as const)(
+    '%s is "%s" (%s) and sends the %s command to the renderer',
+    (id, label, accelerator, command) => {
+      const { byId, click, calls } = menu('linux');
+      expect(byId(id)).toMatchObject({ label, accelerator });
+      click(id);
+      expect(calls).toEqual([{ action: 'sendCommand', value: { type: 'command', command } }]);
+    },
+  );
+
+  it('has exactly the command table’s menu items, each sending its own command', () => {
+    for (const platform of ['linux', 'darwin', 'win32']) {
+      const { items, click, calls } = menu(platform);
+      const withMenu = COMMAND_IDS.filter((id) => commandSpec(id).menu);
+      const sent: CommandId[] = [];
+      for (const item of items) {
+        if (!item.id || !item.click) continue;
+        calls.length = 0;
+        click(item.id);
+        const [call] = calls;
+        if (
+          call?.action === 'sendCommand' &&
+          typeof call.value === 'object' &&
+          call.value.type === 'command'
+        ) {
+          const command = call.value.command;
+          expect(commandSpec(command).menu?.itemId, `${platform} ${item.id}`).toBe(item.id);
+          expect(item.label).toBe(commandSpec(command).label);
+          expect(item.accelerator).toBe(menuAccelerator(command, platform));
+          sent.push(command);
+        }
+      }
+      expect(sent.sort(), platform).toEqual([...withMenu].sort());
+    }
   });
 
   it('has the usual top-level menus in order', () => {
@@ -73,7 +103,7 @@ describe('application menu', () => {
   });
 
   it('uses Ctrl+Y for Redo on Windows', () => {
-    expect(menu('win32').byId('edit.redo').accelerator).toBe('Ctrl+Y');
+    expect(menu('win32').byId('edit.redo').accelerator).toBe('CmdOrCtrl+Y');
   });
 
   it('quits with Ctrl+Q on Linux (File menu) and ⌘Q on macOS (app menu)', () => {

@@ -1,7 +1,8 @@
 /**
  * The application menu as a plain template: labels, accelerators, and what each item
  * does. Editor commands (New, Open, Save, Undo, canvas zoom, …) go to the renderer, which
- * owns the graph; window-level ones (DevTools, full screen, Quit) use Electron roles.
+ * owns the graph; their labels, ids and accelerators come from the command table
+ * (shared/commands.ts). Window-level items (DevTools, full screen, Quit) use Electron roles.
  *
  * Accelerators are registered normally. The renderer handles the same keys itself in
  * browser mode; where it does, it calls `preventDefault()` on the keydown, and Electron then
@@ -9,6 +10,7 @@
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand } from './bridge';
+import { commandSpec, menuAccelerator, type CommandId } from '../shared/commands';
 
 /** What the menu's items do; injected so the template is testable. */
 export interface MenuActions {
@@ -35,14 +37,16 @@ export function escapeMenuLabel(text: string): string {
   return text.replace(/&/g, '&&');
 }
 
-function commandItem(
-  id: string,
-  label: string,
-  accelerator: string,
-  command: MenuCommand,
-  actions: MenuActions,
-): MenuItemConstructorOptions {
-  return { id, label, accelerator, click: () => actions.sendCommand(command) };
+/** A menu item that sends one of the editor's commands to the renderer. */
+function commandItem(command: CommandId, platform: string, actions: MenuActions): MenuItemConstructorOptions {
+  const spec = commandSpec(command);
+  if (!spec.menu) throw new Error(`command '${command}' has no menu place in shared/commands.ts`);
+  return {
+    id: spec.menu.itemId,
+    label: spec.label,
+    accelerator: menuAccelerator(command, platform),
+    click: () => actions.sendCommand({ type: 'command', command }),
+  };
 }
 
 function recentSubmenu(recentFiles: readonly string[], actions: MenuActions): MenuItemConstructorOptions[] {
@@ -82,12 +86,12 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
   template.push({
     label: '&File',
     submenu: [
-      commandItem('file.new', 'New', 'CmdOrCtrl+N', { type: 'new' }, actions),
-      commandItem('file.open', 'Open…', 'CmdOrCtrl+O', { type: 'open' }, actions),
+      commandItem('newProject', platform, actions),
+      commandItem('open', platform, actions),
       { id: 'file.recent', label: 'Open Recent', submenu: recentSubmenu(options.recentFiles, actions) },
       { type: 'separator' },
-      commandItem('file.save', 'Save', 'CmdOrCtrl+S', { type: 'save' }, actions),
-      commandItem('file.saveAs', 'Save As…', 'CmdOrCtrl+Shift+S', { type: 'save-as' }, actions),
+      commandItem('save', platform, actions),
+      commandItem('saveAs', platform, actions),
       ...(isMac
         ? [{ type: 'separator' as const }, { id: 'file.close', role: 'close' as const }]
         : [
@@ -100,14 +104,8 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
   template.push({
     label: '&Edit',
     submenu: [
-      commandItem('edit.undo', 'Undo', 'CmdOrCtrl+Z', { type: 'undo' }, actions),
-      commandItem(
-        'edit.redo',
-        'Redo',
-        platform === 'win32' ? 'Ctrl+Y' : 'CmdOrCtrl+Shift+Z',
-        { type: 'redo' },
-        actions,
-      ),
+      commandItem('undo', platform, actions),
+      commandItem('redo', platform, actions),
       { type: 'separator' },
       // Text editing in inspector fields; the canvas handles node copy/paste itself.
       { role: 'cut' },
@@ -120,9 +118,9 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
   template.push({
     label: '&View',
     submenu: [
-      commandItem('view.zoomIn', 'Zoom In', 'CmdOrCtrl+=', { type: 'zoom-in' }, actions),
-      commandItem('view.zoomOut', 'Zoom Out', 'CmdOrCtrl+-', { type: 'zoom-out' }, actions),
-      commandItem('view.zoomReset', 'Reset Zoom', 'CmdOrCtrl+0', { type: 'zoom-reset' }, actions),
+      commandItem('zoomIn', platform, actions),
+      commandItem('zoomOut', platform, actions),
+      commandItem('zoomReset', platform, actions),
       { type: 'separator' },
       { id: 'view.fullscreen', role: 'togglefullscreen' },
       { id: 'view.devtools', role: 'toggleDevTools', accelerator: isMac ? 'Alt+Command+I' : 'Ctrl+Shift+I' },

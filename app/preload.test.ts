@@ -99,8 +99,11 @@ describe('preload', () => {
     fromMain(ipcChannels.menuCommand, { type: 'open-path', path: '/home/ada/vgg.cnn.json' });
     const commands: MenuCommand[] = [];
     bridge.onMenuCommand((command) => commands.push(command));
-    fromMain(ipcChannels.menuCommand, { type: 'save' });
-    expect(commands).toEqual([{ type: 'open-path', path: '/home/ada/vgg.cnn.json' }, { type: 'save' }]);
+    fromMain(ipcChannels.menuCommand, { type: 'command', command: 'save' });
+    expect(commands).toEqual([
+      { type: 'open-path', path: '/home/ada/vgg.cnn.json' },
+      { type: 'command', command: 'save' },
+    ]);
   });
 
   it('stops delivering to a removed listener', () => {

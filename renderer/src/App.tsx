@@ -22,7 +22,8 @@ import { useUi, type DockTab } from './ui/ui-store';
 import { Toolbar } from './Toolbar';
 import { useCommands, type Commands } from './commands';
 import { useShortcuts } from './shortcuts';
-import { bridge, connectEngine } from './engine/connection';
+import { connectEngine } from './engine/connection';
+import { host } from './host/host';
 import { useEditor } from './store/editor-store';
 
 export function App() {
@@ -38,7 +39,8 @@ function Editor() {
   const [snap, setSnap] = useState(true);
   const [recovery, setRecovery] = useState<GraphDocument | null>(null);
   const dialog = useUi((s) => s.dialog);
-  useShortcuts(commands);
+  const shell = host().shell;
+  useShortcuts(commands, shell);
   useTitle();
 
   useEffect(() => {
@@ -49,7 +51,7 @@ function Editor() {
 
   return (
     <div className="app">
-      <Toolbar commands={commands} snap={snap} onSnap={setSnap} />
+      <Toolbar commands={commands} shell={shell} snap={snap} onSnap={setSnap} />
       <Palette />
       <main className="center">
         <Canvas snap={snap} />
@@ -58,7 +60,7 @@ function Editor() {
       <Dock />
       <AddNodeMenu />
       {dialog === 'presets' && <PresetGallery />}
-      {dialog === 'help' && <HelpOverlay />}
+      {dialog === 'help' && <HelpOverlay shell={shell} />}
       {(dialog === 'open' || dialog === 'save') && <FileDialog mode={dialog} />}
       {recovery && <RecoveryDialog doc={recovery} onDone={() => setRecovery(null)} />}
       <Toasts />
@@ -94,7 +96,12 @@ function Dock() {
             {label}
           </button>
         ))}
-        <button type="button" className="tab dock-toggle" onClick={() => setOpen(!open)} title={open ? 'Hide the dock' : 'Show the dock'}>
+        <button
+          type="button"
+          className="tab dock-toggle"
+          onClick={() => setOpen(!open)}
+          title={open ? 'Hide the dock' : 'Show the dock'}
+        >
           {open ? '▾' : '▴'}
         </button>
       </div>
@@ -112,34 +119,14 @@ function useTitle(): void {
   }, [name, dirty]);
 }
 
-/** Electron's native menu drives the same commands as the toolbar. */
+/** The native menu (Electron) drives the same commands as the keys and the toolbar. */
 function useMenuCommands(commands: Commands): void {
-  useEffect(() => {
-    const electron = bridge();
-    if (!electron) return;
-    return electron.onMenuCommand((command) => {
-      switch (command.type) {
-        case 'new':
-          return commands.newProject();
-        case 'open':
-          return commands.open();
-        case 'open-path':
-          return void openPath(command.path);
-        case 'save':
-          return commands.save();
-        case 'save-as':
-          return commands.saveAs();
-        case 'undo':
-          return commands.undo();
-        case 'redo':
-          return commands.redo();
-        case 'zoom-in':
-          return commands.zoomIn();
-        case 'zoom-out':
-          return commands.zoomOut();
-        case 'zoom-reset':
-          return commands.zoomReset();
-      }
-    });
-  }, [commands]);
+  useEffect(
+    () =>
+      host().onMenuCommand((message) => {
+        if (message.type === 'open-path') void openPath(message.path);
+        else commands[message.command]();
+      }),
+    [commands],
+  );
 }

@@ -1,4 +1,5 @@
 /** The top bar: file commands, edit and view commands, the model's name and the engine status. */
+import { titleWithKeys, type CommandId, type ShellKind } from '../../shared/commands';
 import type { Commands } from './commands';
 import { useEditor } from './store/editor-store';
 import { useEngine } from './engine/connection';
@@ -7,19 +8,49 @@ import { ExportButton } from './export/ExportDialog';
 
 interface Props {
   commands: Commands;
+  shell: ShellKind;
   snap: boolean;
   onSnap(snap: boolean): void;
 }
 
-function Button({ id, label, title, onClick, disabled }: { id: string; label: string; title: string; onClick(): void; disabled?: boolean }) {
+/** A toolbar button running one command; its tooltip names the command's key. */
+function CommandButton({
+  testId,
+  label,
+  command,
+  commands,
+  shell,
+  description,
+  disabled,
+}: {
+  testId: string;
+  label: string;
+  command: CommandId;
+  commands: Commands;
+  shell: ShellKind;
+  /** Tooltip text when the table's description is too short for a lone button. */
+  description?: string;
+  disabled?: boolean;
+}) {
+  const title = titleWithKeys(command, shell, description);
   return (
-    <button type="button" className="tool" data-testid={id} title={title} aria-label={title} onClick={onClick} disabled={disabled}>
+    <button
+      type="button"
+      className="tool"
+      data-testid={testId}
+      data-command={command}
+      title={title}
+      aria-label={title}
+      onClick={() => commands[command]()}
+      disabled={disabled}
+    >
       {label}
     </button>
   );
 }
 
-export function Toolbar({ commands, snap, onSnap }: Props) {
+export function Toolbar({ commands, shell, snap, onSnap }: Props) {
+  const run = { commands, shell };
   const name = useEditor((s) => s.doc.name);
   const path = useEditor((s) => s.path);
   const dirty = useEditor((s) => s.dirty);
@@ -36,21 +67,26 @@ export function Toolbar({ commands, snap, onSnap }: Props) {
         CNN Studio
       </div>
       <div className="tool-group">
-        <Button id="file-new" label="New" title="New model" onClick={commands.newProject} />
-        <Button id="file-open" label="Open" title="Open… (Ctrl+O)" onClick={commands.open} />
-        <Button id="file-save" label="Save" title="Save (Ctrl+S)" onClick={commands.save} />
-        <Button id="presets" label="Presets" title="Load a preset from the book" onClick={commands.presets} />
+        <CommandButton testId="file-new" label="New" command="newProject" {...run} />
+        <CommandButton testId="file-open" label="Open" command="open" description="Open…" {...run} />
+        <CommandButton testId="file-save" label="Save" command="save" {...run} />
+        <CommandButton testId="presets" label="Presets" command="presets" {...run} />
         <ExportButton />
       </div>
       <div className="tool-group">
-        <Button id="undo" label="↶" title="Undo (Ctrl+Z)" onClick={commands.undo} disabled={!canUndo} />
-        <Button id="redo" label="↷" title="Redo (Ctrl+Shift+Z)" onClick={commands.redo} disabled={!canRedo} />
+        <CommandButton testId="undo" label="↶" command="undo" disabled={!canUndo} {...run} />
+        <CommandButton testId="redo" label="↷" command="redo" disabled={!canRedo} {...run} />
       </div>
       <div className="tool-group">
-        <Button id="layout-tidy" label="Tidy" title="Tidy layout (Ctrl+L)" onClick={() => void commands.tidy()} />
-        <Button id="fit-view" label="Fit" title="Fit the view (F)" onClick={commands.fitView} />
+        <CommandButton testId="layout-tidy" label="Tidy" command="tidy" {...run} />
+        <CommandButton testId="fit-view" label="Fit" command="fitView" {...run} />
         <label className="tool toggle" title="Snap to grid">
-          <input type="checkbox" checked={snap} onChange={(e) => onSnap(e.target.checked)} data-testid="snap-grid" />
+          <input
+            type="checkbox"
+            checked={snap}
+            onChange={(e) => onSnap(e.target.checked)}
+            data-testid="snap-grid"
+          />
           Snap
         </label>
       </div>
@@ -63,11 +99,20 @@ export function Toolbar({ commands, snap, onSnap }: Props) {
         <span>{name}</span>
         {path && <span className="muted"> — {fileName(path)}</span>}
       </div>
-      <div className={`engine-status ${status}`} data-testid="engine-status" data-status={status} title={detail || undefined}>
+      <div
+        className={`engine-status ${status}`}
+        data-testid="engine-status"
+        data-status={status}
+        title={detail || undefined}
+      >
         <span className="dot" />
-        {status === 'online' ? 'Engine connected' : status === 'connecting' ? 'Connecting…' : 'Engine offline — editing still works'}
+        {status === 'online'
+          ? 'Engine connected'
+          : status === 'connecting'
+            ? 'Connecting…'
+            : 'Engine offline — editing still works'}
       </div>
-      <Button id="help" label="?" title="Keyboard shortcuts (?)" onClick={commands.help} />
+      <CommandButton testId="help" label="?" command="help" description="Keyboard shortcuts" {...run} />
     </header>
   );
 }

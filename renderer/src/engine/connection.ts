@@ -1,14 +1,11 @@
 /**
- * The editor's connection to the engine. In Electron the preload hands over a
- * MessagePort (again after an engine restart); in the browser the page connects to the
- * web host's WebSocket with the page's `?token=`. When the engine is unreachable the
- * editor keeps working — analysis is local — and this store says so.
+ * The editor's connection to the engine, over whatever the host provides (see
+ * host/host.ts: a MessagePort in Electron, the web host's WebSocket in a browser). When the
+ * engine is unreachable the editor keeps working — analysis is local — and this store says so.
  */
 import { create } from 'zustand';
-import type { CnnStudioBridge } from '../../../app/bridge';
-import { createClient, type EngineClient } from '../../../engine/protocol/rpc';
-import { connectWebSocket, engineUrlForPage } from '../../../engine/protocol/transports/websocket';
-import { createMessagePortTransport } from '../../../engine/protocol/transports/message-port';
+import type { EngineClient } from '../../../engine/protocol/rpc';
+import { host } from '../host/host';
 
 export type EngineStatus = 'connecting' | 'online' | 'offline';
 
@@ -21,12 +18,6 @@ interface EngineState {
 
 export const useEngine = create<EngineState>(() => ({ status: 'connecting', client: null, detail: '' }));
 
-/** The Electron preload bridge, or undefined in a plain browser. */
-export function bridge(): CnnStudioBridge | undefined {
-  return (globalThis as { cnnStudio?: CnnStudioBridge }).cnnStudio;
-}
-
-const RETRY_MS = 3000;
 let started = false;
 const listeners = new Set<(client: EngineClient) => void>();
 
@@ -38,38 +29,27 @@ export function onEngineConnected(listener: (client: EngineClient) => void): () 
   return () => listeners.delete(listener);
 }
 
-function adopt(client: EngineClient, reconnect: (() => void) | null): void {
+function adopt(client: EngineClient): void {
+  const previous = useEngine.getState().client;
   useEngine.setState({ status: 'online', client, detail: '' });
+  previous?.close();
   client.onClose((reason) => {
     if (useEngine.getState().client !== client) return;
-    useEngine.setState({ status: 'offline', client: null, detail: `Engine disconnected${reason ? ` (${reason})` : ''}.` });
-    if (reconnect) setTimeout(reconnect, RETRY_MS);
+    useEngine.setState({
+      status: 'offline',
+      client: null,
+      detail: `Engine disconnected${reason ? ` (${reason})` : ''}.`,
+    });
   });
   for (const listener of listeners) listener(client);
 }
 
-/** Connects to the engine once per page, over whichever transport this page has. */
+/** Connects to the engine once per page, over the host's transport. */
 export function connectEngine(): void {
   if (started) return;
   started = true;
-  const electron = bridge();
-  if (electron) {
-    electron.onEnginePort((port) => {
-      useEngine.getState().client?.close();
-      adopt(createClient(createMessagePortTransport(port)), null);
-    });
-    electron.onEngineRestarted((info) => {
-      if (!info.restarted) useEngine.setState({ status: 'offline', client: null, detail: info.message });
-    });
-    return;
-  }
-  const attempt = () => {
-    connectWebSocket(engineUrlForPage(window.location))
-      .then((transport) => adopt(createClient(transport), attempt))
-      .catch((error: Error) => {
-        useEngine.setState({ status: 'offline', client: null, detail: error.message });
-        setTimeout(attempt, RETRY_MS * 2);
-      });
-  };
-  attempt();
+  host().connectEngine({
+    connected: adopt,
+    unavailable: (detail) => useEngine.setState({ status: 'offline', client: null, detail }),
+  });
 }

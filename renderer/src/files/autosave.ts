@@ -1,12 +1,13 @@
 /**
  * Autosave: every few seconds, if the document changed, a recovery copy goes to the
- * engine; on start, a recovery copy left by a crash is offered back. In the browser,
- * closing the tab with unsaved changes asks first; in Electron the app is told instead.
+ * engine; on start, a recovery copy left by a crash is offered back. Closing with unsaved
+ * changes asks first (the host's guard: the tab's unload question, or Electron's window).
  */
 import type { GraphDocument } from '../../../engine/graph/document';
 import { loadGraphDocument } from '../../../engine/graph/load';
 import { editorStore } from '../store/editor-store';
-import { bridge, onEngineConnected, useEngine } from '../engine/connection';
+import { onEngineConnected, useEngine } from '../engine/connection';
+import { host } from '../host/host';
 
 export const AUTOSAVE_MS = 4000;
 
@@ -38,21 +39,14 @@ export function startAutosave(offerRecovery: (doc: GraphDocument) => void): () =
     });
   }, AUTOSAVE_MS);
 
-  const electron = bridge();
-  const unsubscribeDirty = electron
-    ? editorStore.subscribe((s, prev) => s.dirty !== prev.dirty && electron.setDirty(s.dirty))
-    : () => undefined;
-  const onBeforeUnload = (event: BeforeUnloadEvent) => {
-    if (!editorStore.getState().dirty) return;
-    event.preventDefault();
-    event.returnValue = '';
-  };
-  if (!electron) window.addEventListener('beforeunload', onBeforeUnload);
+  const stopGuard = host().guardUnsavedChanges({
+    isDirty: () => editorStore.getState().dirty,
+    subscribe: (listener) => editorStore.subscribe((s, prev) => s.dirty !== prev.dirty && listener(s.dirty)),
+  });
 
   return () => {
     stopConnected();
     clearInterval(timer);
-    unsubscribeDirty();
-    window.removeEventListener('beforeunload', onBeforeUnload);
+    stopGuard();
   };
 }

@@ -1,14 +1,15 @@
 /**
  * New / Open / Save / Save As. Files live on the engine's machine and are read and
- * written through EngineApi; Electron asks for paths with native dialogs, the browser
- * with our own dialog (FileDialog). Every document read goes through
+ * written through EngineApi; the host asks for paths (host/host.ts: native dialogs in
+ * Electron, our own FileDialog in the browser). Every document read goes through
  * `loadGraphDocument`, so a bad file is refused with its reason and the current project
  * stays as it was.
  */
 import { loadGraphDocument } from '../../../engine/graph/load';
 import { editorActions, editorStore, emptyDocument } from '../store/editor-store';
 import { useUi } from '../ui/ui-store';
-import { bridge, useEngine } from '../engine/connection';
+import { useEngine } from '../engine/connection';
+import { host } from '../host/host';
 import type { EngineClient } from '../../../engine/protocol/rpc';
 
 /** The file extension CNN Studio suggests for projects. */
@@ -39,7 +40,7 @@ export async function openPath(path: string): Promise<boolean> {
     const opened = await client.openProject(path);
     const doc = loadGraphDocument(opened.document);
     editorActions.openDocument(doc, opened.path);
-    bridge()?.addRecentFile(opened.path);
+    host().addRecentFile(opened.path);
     useUi.getState().toast(`Opened ${fileName(opened.path)}.`);
     return true;
   } catch (error) {
@@ -48,16 +49,10 @@ export async function openPath(path: string): Promise<boolean> {
   }
 }
 
-/** Ctrl+O: a native dialog in Electron, our file list in the browser. */
+/** Ctrl+O: the host's dialog (native in Electron, our file list in the browser), then `openPath`. */
 export async function openProjectFlow(): Promise<void> {
   if (!confirmDiscard('Open another model')) return;
-  const electron = bridge();
-  if (electron) {
-    const path = await electron.showOpenDialog();
-    if (path) await openPath(path);
-    return;
-  }
-  useUi.getState().openDialog('open');
+  await host().showOpenDialog();
 }
 
 /** Saves to `path`; returns whether it worked. */
@@ -68,7 +63,7 @@ export async function saveTo(path: string): Promise<boolean> {
   try {
     const info = await client.saveProject(path, doc);
     editorActions.markSaved(info.path, doc);
-    bridge()?.addRecentFile(info.path);
+    host().addRecentFile(info.path);
     void client.clearRecovery().catch(() => undefined);
     useUi.getState().toast(`Saved ${info.name || fileName(info.path)}.`);
     return true;
@@ -85,13 +80,7 @@ export async function saveProjectFlow(forceAsk = false): Promise<void> {
     await saveTo(path);
     return;
   }
-  const electron = bridge();
-  if (electron) {
-    const chosen = await electron.showSaveDialog(suggestedName(doc.name));
-    if (chosen) await saveTo(chosen);
-    return;
-  }
-  useUi.getState().openDialog('save');
+  await host().showSaveDialog(suggestedName(doc.name));
 }
 
 export function suggestedName(name: string): string {

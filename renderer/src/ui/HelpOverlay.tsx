@@ -1,24 +1,25 @@
-/** The keyboard shortcuts, listed (press `?`). */
+/** The keyboard shortcuts and gestures, listed (press `?`). */
+import type { ShellKind } from '../../../shared/commands';
 import { Modal } from './Modal';
-import { SHORTCUTS } from './shortcut-list';
+import { helpRows } from './shortcut-list';
 import { useUi } from './ui-store';
 
-export function HelpOverlay() {
+export function HelpOverlay({ shell }: { shell: ShellKind }) {
   return (
     <Modal title="Keyboard shortcuts" onClose={() => useUi.getState().openDialog(null)} testId="help-overlay">
       <table className="shortcuts">
         <tbody>
-          {SHORTCUTS.map(([keys, action]) => (
-            <tr key={keys}>
+          {helpRows(shell).map(({ command, keys, description }) => (
+            <tr key={command ?? keys.join()} data-command={command}>
               <td>
-                {keys.split(' / ').map((k, i) => (
-                  <span key={k}>
+                {keys.map((key, i) => (
+                  <span key={key}>
                     {i > 0 && ' / '}
-                    <kbd>{k}</kbd>
+                    <kbd>{key}</kbd>
                   </span>
                 ))}
               </td>
-              <td>{action}</td>
+              <td>{description}</td>
             </tr>
           ))}
         </tbody>

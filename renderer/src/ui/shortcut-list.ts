@@ -1,21 +1,37 @@
-/** The keyboard shortcuts, as the help overlay lists them. */
-export const SHORTCUTS: ReadonlyArray<readonly [keys: string, action: string]> = [
-  ['Ctrl+Z', 'Undo'],
-  ['Ctrl+Shift+Z / Ctrl+Y', 'Redo'],
-  ['Ctrl+C / Ctrl+X / Ctrl+V', 'Copy / cut / paste (links inside the selection are kept)'],
-  ['Ctrl+D', 'Duplicate the selection'],
-  ['Ctrl+A', 'Select all'],
-  ['Delete / Backspace', 'Delete the selection'],
-  ['Ctrl+B', 'Bypass / un-bypass the selected layers'],
-  ['Ctrl+E', 'Expand / collapse the selected blocks'],
-  ['Ctrl+G / Ctrl+Shift+G', 'Group the selected layers in a frame (collapsible) / ungroup'],
-  ['Ctrl+L', 'Tidy layout'],
-  ['F', 'Fit the view'],
-  ['/ or double-click', 'Search to add a layer at the pointer'],
-  ['Shift-drag', 'Box select'],
-  ['Drag a link end', 'Rewire it (drop on empty canvas to delete it)'],
-  ['Drop a layer on a link', 'Insert it into the link'],
-  ['Ctrl+S / Ctrl+Shift+S', 'Save / save as'],
-  ['Ctrl+O', 'Open'],
-  ['?', 'This help'],
+/**
+ * What the help overlay lists: every command of the table with keys in this shell
+ * (shared/commands.ts), then the pointer gestures, which are no commands.
+ */
+import {
+  COMMAND_IDS,
+  commandSpec,
+  keyLabel,
+  keysIn,
+  type CommandId,
+  type ShellKind,
+} from '../../../shared/commands';
+
+export interface HelpRow {
+  /** The command, or undefined for a gesture. */
+  command?: CommandId;
+  /** Each key or gesture, as shown in its own <kbd>. */
+  keys: string[];
+  description: string;
+}
+
+/** Mouse gestures of the canvas, listed after the keys. */
+export const GESTURES: readonly HelpRow[] = [
+  { keys: ['Double-click'], description: 'Search to add a layer there' },
+  { keys: ['Shift-drag'], description: 'Box select' },
+  { keys: ['Drag a link end'], description: 'Rewire it (drop on empty canvas to delete it)' },
+  { keys: ['Drop a layer on a link'], description: 'Insert it into the link' },
 ];
+
+/** The rows of the help overlay for `shell`. */
+export function helpRows(shell: ShellKind): HelpRow[] {
+  const commands = COMMAND_IDS.flatMap((command): HelpRow[] => {
+    const keys = keysIn(command, shell).map(keyLabel);
+    return keys.length > 0 ? [{ command, keys, description: commandSpec(command).description }] : [];
+  });
+  return [...commands, ...GESTURES];
+}
