@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -70,8 +70,8 @@ describe('engine host over the memory transport', () => {
     expect(analysis.totals.trainable).toBe(61706);
     await expect(client.getPreset('nope')).rejects.toMatchObject({ name: 'UnknownPresetError' });
     await expect(client.analyze({ format: 'x' } as never)).rejects.toMatchObject({
-      name: 'GraphLoadError',
-      message: expect.stringContaining('graph: '),
+      name: 'BadArguments',
+      message: expect.stringContaining('analyze argument 1 (graph): not a CNN Studio graph'),
     });
   });
 
@@ -84,8 +84,8 @@ describe('engine host over the memory transport', () => {
     const samples = await client.getDatasetSamples('synthetic', 3);
     expect(samples).toHaveLength(3);
     expect(samples[0].pixels.length).toBeGreaterThan(0);
-    await expect(client.getDatasetSamples('synthetic', 0)).rejects.toThrow(
-      'sample count must be a whole number from 1 to 1000, got 0',
+    await expect(client.getDatasetSamples('synthetic', 1001)).rejects.toThrow(
+      'sample count must be a whole number from 1 to 1000, got 1001',
     );
   });
 
@@ -107,7 +107,8 @@ describe('engine host over the memory transport', () => {
       message: "no run with id 'zzz'",
     });
     await expect(client.startRun({ graph: { nodes: 3 }, training: {} } as never)).rejects.toMatchObject({
-      name: 'GraphLoadError',
+      name: 'BadArguments',
+      message: expect.stringContaining('startRun argument 1 (request): '),
     });
     await host.dispose();
     expect(disposed).toBe(1);
@@ -133,7 +134,7 @@ describe('engine host over the memory transport', () => {
     const pytorch = await client.exportModel(lenet, 'pytorch');
     expect(pytorch.map((f) => f.path)).toContain('model.py');
     await expect(client.exportModel(lenet, 'onnx' as never)).rejects.toThrow(
-      "export target must be 'pytorch', 'keras' or 'tfjs', got \"onnx\"",
+      'exportModel argument 2 (target): expected one of "pytorch", "keras", "tfjs", got "onnx"',
     );
     const tfjs = await client.exportModel(lenet, 'tfjs');
     expect(tfjs.map((f) => [f.path, f.encoding])).toEqual([
@@ -158,5 +159,21 @@ describe('engine host over the memory transport', () => {
     expect((await client.loadRecovery())?.name).toBe(lenet.name);
     await client.clearRecovery();
     expect(await client.loadRecovery()).toBeNull();
+  });
+
+  it('removes the temporary files of interrupted saves from its data folder at start', async () => {
+    const projects = join(dataDir, 'projects');
+    await mkdir(projects, { recursive: true });
+    // What a save killed after opening its temporary file left (writer pid long gone).
+    await writeFile(join(projects, '.net.cnn.json.cnnstudio-tmp-999999999-0123456789ab'), '');
+    await writeFile(join(projects, 'net.cnn.json'), 'kept');
+    const logs: string[] = [];
+    connect();
+    host.onEvent((name, payload) => {
+      if (name === 'log') logs.push((payload as { message: string }).message);
+    });
+    expect(await host.staleTemporariesRemoved).toHaveLength(1);
+    expect(await readdir(projects)).toEqual(['net.cnn.json']);
+    expect(logs).toEqual(['removed 1 temporary file(s) left by interrupted saves']);
   });
 });

@@ -22,6 +22,7 @@ import {
   type EngineModules,
   type RunManagerLike,
 } from './engine-modules';
+import { removeStaleTemporaries } from './atomic-file';
 import { createProjectStore } from './projects';
 
 export type EngineEventListener = <E extends EngineEventName>(name: E, payload: EngineEvents[E]) => void;
@@ -32,6 +33,11 @@ export interface EngineHost {
   onEvent(listener: EngineEventListener): () => void;
   /** Stops runs and releases resources. */
   dispose(): Promise<void>;
+  /**
+   * The temporary files killed writes had left in the data folder, removed at start
+   * (see `removeStaleTemporaries`); settles once the sweep is done, never rejects.
+   */
+  readonly staleTemporariesRemoved: Promise<string[]>;
 }
 
 export interface EngineHostOptions {
@@ -53,6 +59,18 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     listeners.emit(name, payload);
   const log = (level: 'info' | 'warn' | 'error', message: string) => emit('log', { level, message });
   const projects = createProjectStore({ dataDir, log: (message) => log('warn', message) });
+  // A save killed mid-write leaves its temporary file; the data folder is ours to tidy.
+  const staleTemporariesRemoved = removeStaleTemporaries(dataDir).then(
+    (removed) => {
+      if (removed.length > 0)
+        log('info', `removed ${removed.length} temporary file(s) left by interrupted saves`);
+      return removed;
+    },
+    (error: unknown) => {
+      log('warn', `could not look for leftover temporary files in ${dataDir}: ${String(error)}`);
+      return [];
+    },
+  );
 
   let backend: BackendInfo | null = null;
   let runManager: Promise<RunManagerLike> | null = null;
@@ -209,7 +227,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
 
     listProjects: (directory) => projects.list(directory),
     openProject: (path) => projects.open(path),
-    saveProject: (path, doc) => projects.save(path, doc),
+    saveProject: (path, doc, saveOptions) => projects.save(path, doc, saveOptions),
     recentProjects: () => projects.recent(),
     saveRecovery: (doc) => projects.saveRecovery(doc),
     loadRecovery: () => projects.loadRecovery(),
@@ -219,6 +237,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
   return {
     api,
     onEvent: (listener) => listeners.add(listener as (name: EngineEventName, payload: unknown) => void),
+    staleTemporariesRemoved,
     async dispose() {
       if (disposed) return;
       disposed = true;

@@ -18,7 +18,9 @@ function doc(name: string): GraphDocument {
     format: GRAPH_FORMAT,
     version: GRAPH_VERSION,
     name,
-    nodes: [{ id: 'in', type: 'input', params: { height: 28, width: 28, channels: 1 }, position: { x: 0, y: 0 } }],
+    nodes: [
+      { id: 'in', type: 'input', params: { height: 28, width: 28, channels: 1 }, position: { x: 0, y: 0 } },
+    ],
     edges: [],
     training: { ...DEFAULT_TRAINING },
     layout: { direction: 'LR' },
@@ -44,17 +46,24 @@ describe('project store', () => {
     const store = createProjectStore({ dataDir });
     const bad = join(dataDir, 'bad.json');
     await writeFile(bad, '{"format":"something-else"}');
-    await expect(store.open(bad)).rejects.toThrow(`'${bad}' is not a valid project: not a CNN Studio graph`);
+    await expect(store.open(bad)).rejects.toThrow(
+      `'${bad}' is not a CNN Studio project, so it cannot be opened`,
+    );
     await expect(store.open(join(dataDir, 'nope.json'))).rejects.toThrow('no such file');
-    await writeFile(bad, '{"format":');
-    await expect(store.open(bad)).rejects.toMatchObject({ name: 'GraphLoadError', message: expect.stringContaining('not valid JSON') });
+    await writeFile(bad, '{"format": "cnn-studio-graph", "version": 1, "nam');
+    await expect(store.open(bad)).rejects.toMatchObject({
+      name: 'GraphLoadError',
+      message: expect.stringContaining('not valid JSON'),
+    });
   });
 
   it('refuses to save an invalid document and keeps the file on disk', async () => {
     const store = createProjectStore({ dataDir });
     const saved = await store.save('keep', doc('Keep me'));
     const before = await readFile(saved.path, 'utf8');
-    await expect(store.save('keep', { ...doc('x'), nodes: 'oops' } as unknown as GraphDocument)).rejects.toThrow(/nodes/);
+    await expect(
+      store.save('keep', { ...doc('x'), nodes: 'oops' } as unknown as GraphDocument),
+    ).rejects.toThrow(/nodes/);
     expect(await readFile(saved.path, 'utf8')).toBe(before);
   });
 
@@ -77,9 +86,11 @@ describe('project store', () => {
     const store = createProjectStore({ dataDir });
     const folder = join(dataDir, 'elsewhere');
     await mkdir(folder);
-    await writeFile(join(folder, 'old.json'), '{}');
-    await writeFile(join(folder, 'new.cnn.json'), '{}');
+    await store.save(join(folder, 'old.json'), doc('old'));
+    await store.save(join(folder, 'new.cnn.json'), doc('new'));
     await writeFile(join(folder, 'notes.txt'), 'x');
+    await writeFile(join(folder, 'package.json'), '{"name": "not a model"}');
+    await writeFile(join(folder, 'fake.cnn.json'), 'secret');
     await utimes(join(folder, 'old.json'), new Date(2020, 1, 1), new Date(2020, 1, 1));
     expect((await store.list(folder)).files.map((f) => f.name)).toEqual(['new', 'old']);
     await expect(store.list(join(dataDir, 'missing'))).rejects.toThrow('no such file or folder');
@@ -97,5 +108,60 @@ describe('project store', () => {
     const logs: string[] = [];
     expect(await createProjectStore({ dataDir, log: (m) => logs.push(m) }).loadRecovery()).toBeNull();
     expect(logs[0]).toContain('damaged recovery file');
+  });
+
+  it("refuses to save over a file that is not a project unless told to overwrite (was: saveProject('/x/important.txt') replaced it)", async () => {
+    const store = createProjectStore({ dataDir });
+    const important = join(dataDir, 'important.json');
+    await writeFile(important, '{"api_key": "s3cret-value"}');
+    const refused = await store.save(important, doc('net')).catch((e: unknown) => e);
+    expect(refused).toMatchObject({
+      name: 'NotAProject',
+      message: `'${important}' is not a CNN Studio project, so it was not replaced`,
+    });
+    expect((refused as Error).message).not.toContain('s3cret');
+    expect(await readFile(important, 'utf8')).toBe('{"api_key": "s3cret-value"}');
+
+    const replaced = await store.save(important, doc('net'), { overwrite: true });
+    expect(replaced.path).toBe(important);
+    expect(JSON.parse(await readFile(important, 'utf8'))).toMatchObject({
+      format: GRAPH_FORMAT,
+      name: 'net',
+    });
+    await store.save(important, doc('again')); // a project now: replaced without asking
+  });
+
+  it('keeps the project extension: a path not ending in .json gets .cnn.json, never writing the named file', async () => {
+    const store = createProjectStore({ dataDir });
+    const text = join(dataDir, 'important.txt');
+    await writeFile(text, 'do not touch');
+    const saved = await store.save(text, doc('net'));
+    expect(saved.path).toBe(`${text}.cnn.json`);
+    expect(await readFile(text, 'utf8')).toBe('do not touch');
+  });
+
+  it('never quotes a foreign file in an error', async () => {
+    const store = createProjectStore({ dataDir });
+    const secret = join(dataDir, 'id_rsa.json');
+    await writeFile(secret, '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA');
+    const error = (await store.open(secret).catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe(`'${secret}' is not a CNN Studio project, so it cannot be opened`);
+    expect(error.message).not.toMatch(/BEGIN|b3Bl/);
+  });
+
+  it('refuses to save over a folder, and says why a save failed without naming its temporary file', async () => {
+    const store = createProjectStore({ dataDir });
+    await mkdir(join(dataDir, 'folder.cnn.json'));
+    await expect(store.save(join(dataDir, 'folder.cnn.json'), doc('x'))).rejects.toThrow('it is not a file');
+    const readOnly = join(dataDir, 'locked');
+    await mkdir(readOnly, { mode: 0o500 });
+    const error = (await store.save(join(readOnly, 'net'), doc('x')).catch((e: unknown) => e)) as Error;
+    if (process.getuid?.() !== 0) {
+      expect(error).toMatchObject({
+        name: 'ProjectError',
+        message: `cannot save '${join(readOnly, 'net.cnn.json')}': permission denied`,
+      });
+      expect(error.message).not.toContain('cnnstudio-tmp');
+    }
   });
 });
