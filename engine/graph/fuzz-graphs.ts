@@ -95,9 +95,10 @@ export const oddDocument = fc
     meta: fc.oneof(fc.constant(undefined), fc.jsonValue({ maxDepth: 3 })),
   })
   .map(({ nodes, edgeSeeds, ...rest }) => {
-    const ids = Array.isArray(nodes)
-      ? nodes.map((node) => (node as { id?: unknown } | null)?.id).filter((id) => typeof id === 'string')
-      : [];
+    const list: unknown[] = Array.isArray(nodes) ? nodes : [];
+    const ids = list
+      .map((node) => (node as { id?: unknown } | null)?.id)
+      .filter((id): id is string => typeof id === 'string');
     // Edge ends mostly name real nodes (so cycles and fan-outs happen), sometimes not.
     const end = (seed: number) =>
       ids.length > 0 && seed % 7 !== 0 ? ids[seed % ids.length] : `ghost${seed}`;
