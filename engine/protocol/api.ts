@@ -88,6 +88,11 @@ export interface EpochMetrics {
 }
 
 export interface RunResult {
+  /**
+   * Test images the test metrics come from; 0 when the dataset has no test set (testLoss and
+   * testAccuracy are then 0 and mean nothing). Absent in results saved before it existed.
+   */
+  testImages?: number;
   trainLoss: number;
   trainAccuracy: number;
   testLoss: number;

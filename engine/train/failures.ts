@@ -4,14 +4,10 @@
  * a kernel the backend lacks.
  */
 import type { OptimizerName } from '../graph/document';
+import { outOfMemoryMessage, type MemoryEstimate } from './memory';
+import { TrainingError } from './training-error';
 
-/** A failure already phrased for people; the run manager shows `message` as is. */
-export class TrainingError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TrainingError';
-  }
-}
+export { TrainingError };
 
 /** Learning rates that usually train the book's networks, per optimizer. */
 const TYPICAL_RATE: Record<OptimizerName, number> = { sgd: 0.1, adam: 0.001, adamw: 0.001, rmsprop: 0.001 };
@@ -23,21 +19,33 @@ export function suggestedLearningRate(optimizer: OptimizerName, learningRate: nu
 }
 
 /**
- * The error for a loss that is not a finite number.
+ * The error for a loss that is not a finite number: a training batch's loss, or (without
+ * `batch`) the evaluation after an epoch, whose loss shows weights the last steps broke.
  *
  * @example
  * divergenceError(NaN, { epoch: 1, batch: 37, learningRate: 50, optimizer: 'sgd' }).message
  * // "loss became NaN at epoch 1 batch 37 — the learning rate 50 is probably too high; try 0.1"
+ * divergenceError(NaN, { epoch: 2, learningRate: 50, optimizer: 'sgd', evaluatedOn: 'test' }).message
+ * // "the test loss became NaN after epoch 2 — the learning rate 50 is probably too high; try 0.1"
  */
 export function divergenceError(
   loss: number,
-  where: { epoch: number; batch: number; learningRate: number; optimizer: OptimizerName },
+  where: {
+    epoch: number;
+    batch?: number;
+    learningRate: number;
+    optimizer: OptimizerName;
+    evaluatedOn?: 'test' | 'validation';
+  },
 ): TrainingError {
   const what = Number.isNaN(loss) ? 'NaN' : loss > 0 ? 'Infinity' : '-Infinity';
   const suggestion = suggestedLearningRate(where.optimizer, where.learningRate);
+  const place =
+    where.batch !== undefined
+      ? `loss became ${what} at epoch ${where.epoch} batch ${where.batch}`
+      : `the ${where.evaluatedOn ?? 'test'} loss became ${what} after epoch ${where.epoch}`;
   return new TrainingError(
-    `loss became ${what} at epoch ${where.epoch} batch ${where.batch} — the learning rate ` +
-      `${where.learningRate} is probably too high; try ${suggestion}`,
+    `${place} — the learning rate ${where.learningRate} is probably too high; try ${suggestion}`,
   );
 }
 
@@ -62,7 +70,14 @@ export function missingKernelName(error: unknown): string | null {
 }
 
 /** Errors from other engine layers whose messages are already written for people. */
-const PHRASED_ERRORS = new Set(['TrainingError', 'GraphInvalidError', 'GraphLoadError', 'DatasetError']);
+const PHRASED_ERRORS = new Set([
+  'TrainingError',
+  'GraphInvalidError',
+  'GraphLoadError',
+  'DatasetError',
+  'CheckpointError',
+  'ForeignContentError',
+]);
 
 /** Context for explaining an unexpected error. */
 export interface FailureContext {
@@ -71,6 +86,8 @@ export interface FailureContext {
   batchSize: number;
   paramCount: number;
   backend?: string;
+  /** The step's memory estimate, so running out of memory is explained with the same figures as the preflight. */
+  memory?: MemoryEstimate;
 }
 
 /** A person-readable message for any error that ends a run. */
@@ -82,6 +99,7 @@ export function explainFailure(error: unknown, context: FailureContext): string 
       ? ` at epoch ${context.epoch}${context.batch !== undefined ? ` batch ${context.batch}` : ''}`
       : '';
   if (isOutOfMemory(error)) {
+    if (context.memory) return outOfMemoryMessage(context.memory, where);
     const smaller = Math.max(1, Math.floor(context.batchSize / 2));
     return (
       `ran out of memory${where} training a model of ${context.paramCount.toLocaleString('en-US')} parameters ` +

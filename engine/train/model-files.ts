@@ -6,10 +6,14 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { OwnedDirRules } from './atomic-fs';
 import type { Tf, tfjs } from './tf-types';
 
 export const MODEL_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
+
+/** How `replaceDirAtomic` may treat a folder of model files: only these two are ever replaced. */
+export const MODEL_DIR_RULES: OwnedDirRules = { what: 'the model folder', files: [MODEL_FILE, WEIGHTS_FILE] };
 
 /** Writes `model.json` and `weights.bin` into `dir` (which must exist). */
 export async function writeModelFiles(tf: Tf, model: tfjs.LayersModel, dir: string): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * Checks before training: the graph is valid, its output is a vector of class scores with
- * as many units as the dataset has classes. Cheap and pure, so the run manager can reject a
- * request before starting a worker.
+ * as many units as the dataset has classes, and one training step fits in memory. Cheap and
+ * pure, so the run manager can reject a request before starting a worker.
  */
 import { analyzeGraph } from '../graph/analyze';
 import { GraphInvalidError } from '../graph/errors';
@@ -9,6 +9,7 @@ import type { GraphDocument, Shape, TrainingSettings } from '../graph/document';
 import type { GraphAnalysis } from '../graph/types';
 import type { DatasetInfo } from '../protocol/api';
 import { TrainingError } from './failures';
+import { memoryRefusal, type MemoryEstimate } from './memory';
 
 /** Throws `TrainingError` naming the first setting that cannot work, quoting its value. */
 export function checkSettings(settings: TrainingSettings): void {
@@ -85,4 +86,10 @@ export function checkRunnable(graph: GraphDocument, dataset: DatasetInfo): RunPl
     outputIsProbabilities,
     paramCount: analysis.totals.trainable + analysis.totals.nonTrainable,
   };
+}
+
+/** Throws `TrainingError` (figure, budget and the batch size that fits) when a step would not fit. */
+export function checkMemory(estimate: MemoryEstimate): void {
+  const refusal = memoryRefusal(estimate);
+  if (refusal) throw new TrainingError(refusal);
 }

@@ -29,7 +29,9 @@ import type { JobHandle, JobLauncher, JobMessage } from './job-messages';
 import { workerLauncher } from './launchers';
 import { MODEL_FILE } from './model-files';
 import { loadPredictor, type Predictor } from './predictor';
-import { checkRunnable, checkSettings } from './preflight';
+import { estimateStepMemory } from './memory';
+import { checkMemory, checkRunnable, checkSettings } from './preflight';
+import { describeOverrides, resumeSettings } from './resume';
 import { deleteRunFiles, loadRunRecords, newRunId, runPaths, saveRunRecord } from './run-store';
 import type { TrainingJob } from './runner';
 
@@ -87,12 +89,22 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       if (record.status === 'running' || record.status === 'paused') {
         record.status = 'failed';
         record.error = INTERRUPTED;
-        record.resumable = (await readCheckpointState(runPaths(dataDir, record.id).checkpoint)) !== null;
+        record.resumable = await hasCheckpoint(record.id);
         persist(record);
       }
       records.set(record.id, record);
     }
   })();
+
+  /** Whether run `id` has a checkpoint to resume from; a damaged one is reported and counts as none. */
+  async function hasCheckpoint(id: string): Promise<boolean> {
+    try {
+      return (await readCheckpointState(runPaths(dataDir, id).checkpoint)) !== null;
+    } catch (error) {
+      log('warn', `run ${id} cannot be resumed: ${(error as Error).message}`);
+      return false;
+    }
+  }
 
   /** Writes a record; writes of one run are chained so the last state wins. */
   function persist(record: RunRecord): Promise<void> {
@@ -216,15 +228,27 @@ export function createRunManager(options: RunManagerOptions): RunManager {
           throw new Error(`run '${resumed.id}' is still shutting down; try again in a moment`);
       }
       const graph = resumed ? resumed.graph : request.graph;
-      const training = request.training;
-      // Fails here, before any worker starts: bad settings, invalid graph, class-count mismatch.
+      let training = request.training;
+      let limit = request.limit ?? null;
+      if (resumed) {
+        // Throws a CheckpointError naming the file when the checkpoint is damaged.
+        const state = await readCheckpointState(runPaths(dataDir, resumed.id).checkpoint);
+        if (!state) throw new Error(`run '${resumed.id}' has no checkpoint to resume from`);
+        // The run continues as it was; what the request changes is an override, and logged.
+        const settings = resumeSettings(state, { training: request.training, limit: request.limit });
+        ({ training, limit } = settings);
+        log(
+          'info',
+          `resuming run ${resumed.id} at epoch ${state.epochsDone + 1}: ${describeOverrides(settings.overridden)}`,
+        );
+      }
+      // Fails here, before any worker starts: bad settings, invalid graph, class-count mismatch,
+      // a step that would not fit in memory.
       checkSettings(training);
-      checkRunnable(graph, await datasetInfo(training.dataset));
+      const plan = checkRunnable(graph, await datasetInfo(training.dataset));
+      checkMemory(estimateStepMemory(plan.analysis, training));
       let record: RunRecord;
       if (resumed) {
-        if (!(await readCheckpointState(runPaths(dataDir, resumed.id).checkpoint))) {
-          throw new Error(`run '${resumed.id}' has no checkpoint to resume from`);
-        }
         record = resumed;
         Object.assign(record, { status: 'running', training, error: null, result: null });
       } else {
@@ -251,7 +275,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
         runId: record.id,
         graph,
         training,
-        limit: request.limit ?? null,
+        limit,
         checkpointDir: paths.checkpoint,
         resumeFrom: resumed ? paths.checkpoint : null,
         finalModelDir: paths.model,

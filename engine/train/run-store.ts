@@ -2,15 +2,46 @@
  * Where runs live on disk and how their records are kept:
  *
  * ```
- * <dataDir>/runs/<runId>/run.json     RunRecord (written atomically on every state change)
+ * <dataDir>/runs/<runId>/run.json     RunRecord + format tag and version (atomically, on every state change)
  * <dataDir>/runs/<runId>/checkpoint/  latest epoch's checkpoint (see checkpoint.ts)
  * <dataDir>/runs/<runId>/model/       the final model (model.json + weights.bin), for export
  * ```
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import type { RunRecord } from '../protocol/api';
 import { writeFileAtomic } from './atomic-fs';
+import { describeSchemaIssues } from './schema-text';
+
+/** The tag and layout version of run.json; records without them are version 1 (the same fields). */
+export const RUN_RECORD_FORMAT = 'cnn-studio-run';
+export const RUN_RECORD_VERSION = 2;
+
+const metricsSchema = z.object({
+  epoch: z.number(),
+  trainLoss: z.number(),
+  trainAccuracy: z.number(),
+  testLoss: z.number(),
+  testAccuracy: z.number(),
+  seconds: z.number(),
+});
+
+/** What a run.json must hold to be shown and resumed; fields added later pass through. */
+const recordSchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  startedAt: z.string(),
+  status: z.enum(['running', 'paused', 'done', 'failed', 'stopped']),
+  graph: z.looseObject({ nodes: z.array(z.unknown()), edges: z.array(z.unknown()) }),
+  training: z.record(z.string(), z.unknown()),
+  datasetId: z.string(),
+  backend: z.record(z.string(), z.unknown()).nullable(),
+  epochs: z.array(metricsSchema),
+  result: z.record(z.string(), z.unknown()).nullable(),
+  error: z.string().nullable(),
+  resumable: z.boolean(),
+});
 
 export interface RunPaths {
   dir: string;
@@ -43,7 +74,32 @@ export function newRunId(now = new Date()): string {
 }
 
 export async function saveRunRecord(dataDir: string, record: RunRecord): Promise<void> {
-  await writeFileAtomic(runPaths(dataDir, record.id).record, JSON.stringify(record, null, 1));
+  const file = { format: RUN_RECORD_FORMAT, version: RUN_RECORD_VERSION, ...record };
+  await writeFileAtomic(runPaths(dataDir, record.id).record, JSON.stringify(file, null, 1));
+}
+
+/**
+ * A run.json's content as a `RunRecord` (version 1 files have no format tag); throws a
+ * message naming the field at fault.
+ */
+export function parseRunRecord(raw: unknown, id: string): RunRecord {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new Error('expected a JSON object');
+  const { format, version, ...fields } = raw as Record<string, unknown>;
+  const tagged = format !== undefined || version !== undefined;
+  if (tagged && format !== RUN_RECORD_FORMAT)
+    throw new Error(`not a CNN Studio run record (format ${JSON.stringify(format)})`);
+  if (tagged && !(typeof version === 'number' && Number.isInteger(version) && version >= 1))
+    throw new Error(`version: expected a whole number, got ${JSON.stringify(version)}`);
+  if (tagged && (version as number) > RUN_RECORD_VERSION)
+    throw new Error(
+      `written by a newer CNN Studio (run record version ${String(version)}; this one reads up to ${RUN_RECORD_VERSION})`,
+    );
+  // Version 1 → 2 only added the tag: the fields are the same.
+  const parsed = recordSchema.safeParse(fields);
+  if (!parsed.success) throw new Error(describeSchemaIssues(parsed.error.issues, fields));
+  if (parsed.data.id !== id) throw new Error(`its id ${JSON.stringify(parsed.data.id)} is not its folder's`);
+  return fields as unknown as RunRecord;
 }
 
 /** Every readable run record, oldest first; unreadable ones are reported through `warn` and skipped. */
@@ -61,10 +117,10 @@ export async function loadRunRecords(
   for (const id of ids.filter((name) => RUN_ID.test(name))) {
     const file = runPaths(dataDir, id).record;
     try {
-      records.push(JSON.parse(await readFile(file, 'utf8')) as RunRecord);
+      records.push(parseRunRecord(JSON.parse(await readFile(file, 'utf8')), id));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-        warn(`skipping run ${id}: ${file} cannot be read (${(error as Error).message})`);
+        warn(`skipping run ${id}: ${file} cannot be used (${(error as Error).message})`);
     }
   }
   return records.sort((a, b) => a.startedAt.localeCompare(b.startedAt));

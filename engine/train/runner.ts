@@ -4,23 +4,23 @@
  * asked, train, checkpoint each epoch, keep the final model, and report through `emit`.
  * It never throws: failures end as a `failed` event with a message for people.
  */
-import { mkdir } from 'node:fs/promises';
 import { selectBackend } from '../backends/select';
 import { assertTrainingKernels } from '../backends/kernel-check';
 import { compileGraph } from '../compile/compile';
 import { limitIndices, openDataset, splitValidation } from '../datasets/index';
 import type { GraphDocument, TrainingSettings } from '../graph/document';
 import type { EpochMetrics, LogEvent, RunEvent, RunResult } from '../protocol/api';
-import { writeCheckpoint, restoreCheckpoint } from './checkpoint';
+import { assertCheckpointDir, restoreCheckpoint, writeCheckpoint } from './checkpoint';
 import { RunControl } from './control';
 import { explainFailure, TrainingError } from './failures';
 import { createOptimizer, type TrainingOptimizer } from './optimizer';
-import { checkRunnable, checkSettings } from './preflight';
+import { estimateStepMemory, type MemoryEstimate } from './memory';
+import { checkMemory, checkRunnable, checkSettings } from './preflight';
 import { createRandom, withRandom } from './seeded-random';
-import { writeModelFiles } from './model-files';
+import { MODEL_DIR_RULES, writeModelFiles } from './model-files';
 import { batchesPerEpoch, trainLoop, type TrainingData } from './trainer';
 import type { tfjs } from './tf-types';
-import { replaceDirAtomic } from './atomic-fs';
+import { assertReplaceable, replaceDirAtomic } from './atomic-fs';
 
 /** Everything that defines one training job. Plain JSON (it crosses the worker boundary). */
 export interface TrainingJob {
@@ -60,12 +60,18 @@ export async function runTrainingJob(job: TrainingJob, options: RunnerOptions): 
   let model: tfjs.LayersModel | null = null;
   let optimizer: TrainingOptimizer | null = null;
   let paramCount = 0;
+  let memory: MemoryEstimate | undefined;
   try {
     const settings = job.training;
     checkSettings(settings);
+    // Refuse a folder we may not write now, not after the first epoch or at the very end.
+    if (job.checkpointDir) await assertCheckpointDir(job.checkpointDir);
+    if (job.finalModelDir) await assertReplaceable(job.finalModelDir, MODEL_DIR_RULES);
     const dataset = await openDataset(settings.dataset, { dataDir: options.dataDir });
     const plan = checkRunnable(job.graph, dataset.info);
     paramCount = plan.paramCount;
+    memory = estimateStepMemory(plan.analysis, settings);
+    checkMemory(memory);
     const { tf, info: backend } = await selectBackend({
       ...(job.backend ? { force: job.backend } : {}),
       log: (message: string) => log('info', message),
@@ -91,6 +97,11 @@ export async function runTrainingJob(job: TrainingJob, options: RunnerOptions): 
       });
       startEpoch = state.epochsDone;
       history = state.history;
+      if (startEpoch >= settings.epochs) {
+        throw new TrainingError(
+          `the checkpoint in ${job.resumeFrom} has already trained ${startEpoch} epochs, and this run has ${settings.epochs}: set more epochs to train further`,
+        );
+      }
       log('info', `resuming from ${job.resumeFrom} at epoch ${startEpoch + 1}`);
     }
 
@@ -127,6 +138,7 @@ export async function runTrainingJob(job: TrainingJob, options: RunnerOptions): 
       startEpoch,
       history,
       paramCount,
+      memory,
       backendName: backend.name,
       ...(job.batchEventIntervalMs !== undefined ? { batchEventIntervalMs: job.batchEventIntervalMs } : {}),
       onEpochEnd: async (epochsDone, epochs) => {
@@ -146,8 +158,9 @@ export async function runTrainingJob(job: TrainingJob, options: RunnerOptions): 
       },
     });
     if (job.finalModelDir) {
-      await mkdir(job.finalModelDir, { recursive: true });
-      await replaceDirAtomic(job.finalModelDir, (dir) => writeModelFiles(tf, trainedModel, dir));
+      await replaceDirAtomic(job.finalModelDir, MODEL_DIR_RULES, (dir) =>
+        writeModelFiles(tf, trainedModel, dir),
+      );
     }
     emit({ kind: 'done', runId, stopped: outcome.stopped, result: outcome.result });
     return {
@@ -157,7 +170,11 @@ export async function runTrainingJob(job: TrainingJob, options: RunnerOptions): 
       backend: backend.name,
     };
   } catch (error) {
-    const message = explainFailure(error, { batchSize: job.training.batchSize, paramCount });
+    const message = explainFailure(error, {
+      batchSize: job.training.batchSize,
+      paramCount,
+      ...(memory ? { memory } : {}),
+    });
     emit({ kind: 'failed', runId, message });
     return { status: 'failed', message };
   } finally {

@@ -1,4 +1,5 @@
 /** Tiny graphs and settings for the training tests (synthetic 28×28×1 data, 10 classes). */
+import { compileGraph } from '../compile/compile';
 import {
   DEFAULT_TRAINING,
   GRAPH_FORMAT,
@@ -7,6 +8,10 @@ import {
   type Params,
   type TrainingSettings,
 } from '../graph/document';
+import { writeCheckpoint } from './checkpoint';
+import { createOptimizer } from './optimizer';
+import { trainStep } from './step';
+import type { Tf, tfjs } from './tf-types';
 
 /** A chain of nodes wired `out → in` in order. */
 export function chainGraph(
@@ -67,4 +72,41 @@ export function quickTraining(overrides: Partial<TrainingSettings> = {}): Traini
     optimizer: 'adam',
     ...overrides,
   };
+}
+
+/**
+ * A real checkpoint of `tinyCnn()` after one SGD-with-momentum step (so the optimizer has
+ * state), written into `dir`; returns what a resume needs to rebuild the model and optimizer.
+ */
+export async function writeTinyCheckpoint(
+  tf: Tf,
+  dir: string,
+): Promise<{ graph: GraphDocument; training: TrainingSettings }> {
+  const graph = tinyCnn();
+  const training = quickTraining({ optimizer: 'sgd', momentum: 0.9, learningRate: 0.05 });
+  const model = compileGraph(tf, graph);
+  const optimizer = createOptimizer(tf, training);
+  try {
+    const xs = tf.zeros([2, 28, 28, 1]) as tfjs.Tensor4D;
+    const labels = tf.tensor1d([1, 2], 'int32');
+    const context = { tf, model, optimizer, classCount: 10, outputIsProbabilities: false, gradientClip: 0 };
+    tf.dispose([trainStep(context, xs, labels, 0.05), xs, labels]);
+    const history = [
+      { epoch: 1, trainLoss: 2, trainAccuracy: 0.1, testLoss: 2, testAccuracy: 0.1, seconds: 1 },
+    ];
+    await writeCheckpoint(tf, dir, {
+      model,
+      optimizer,
+      info: { epochsDone: 1, history, graph, training, datasetId: 'synthetic', limit: 64 },
+    });
+  } finally {
+    optimizer.dispose();
+    model.dispose();
+  }
+  return { graph, training };
+}
+
+/** A fresh model and optimizer to restore a `writeTinyCheckpoint` into; dispose both after use. */
+export function tinyTargets(tf: Tf, graph: GraphDocument, training: TrainingSettings) {
+  return { model: compileGraph(tf, graph), optimizer: createOptimizer(tf, training) };
 }

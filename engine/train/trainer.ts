@@ -13,6 +13,7 @@ import { evaluateSet, type Evaluation } from './evaluate';
 import { divergenceError, explainFailure, TrainingError } from './failures';
 import { perClassAccuracy } from './metrics';
 import type { TrainingOptimizer } from './optimizer';
+import type { MemoryEstimate } from './memory';
 import { learningRateAt } from './schedule';
 import { withRandom } from './seeded-random';
 import { trainStep, type StepContext } from './step';
@@ -57,6 +58,8 @@ export interface TrainLoopOptions {
   batchEventIntervalMs?: number;
   /** Trainable + non-trainable parameters, for the out-of-memory message. */
   paramCount: number;
+  /** The step's memory estimate, for the out-of-memory message. */
+  memory?: MemoryEstimate;
   backendName?: string;
 }
 
@@ -103,6 +106,25 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopOut
     shouldStop: () => control.stopRequested,
   };
   const testOptions = { ...evaluationOptions, ...(data.testIndices ? { indices: data.testIndices } : {}) };
+  const assertFiniteLoss = (
+    evaluation: Evaluation,
+    evaluatedOn: 'test' | 'validation',
+    epochsDone: number,
+  ) => {
+    if (evaluation.count > 0 && !Number.isFinite(evaluation.loss)) {
+      const learningRate = learningRateAt(settings, {
+        epoch: epochsDone - 1,
+        batch: perEpoch - 1,
+        batchesPerEpoch: perEpoch,
+      });
+      throw divergenceError(evaluation.loss, {
+        epoch: epochsDone,
+        learningRate,
+        optimizer: settings.optimizer,
+        evaluatedOn,
+      });
+    }
+  };
 
   try {
     for (; epoch < settings.epochs && !control.stopRequested; epoch++) {
@@ -186,6 +208,8 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopOut
           })
         : await evaluateSet(stepContext, data.test, testOptions);
       if (!evaluation) break;
+      // The last steps of an epoch can break the weights without a training loss showing it.
+      assertFiniteLoss(evaluation, data.validationIndices ? 'validation' : 'test', epoch + 1);
       lastEvaluation = evaluation;
       const metrics: EpochMetrics = {
         epoch: epoch + 1,
@@ -200,7 +224,9 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopOut
       emit({ kind: 'epoch', runId, ...metrics });
     }
     if (data.validationIndices && lastEvaluation && !control.stopRequested) {
-      lastEvaluation = (await evaluateSet(stepContext, data.test, testOptions)) ?? lastEvaluation;
+      const final = await evaluateSet(stepContext, data.test, testOptions);
+      if (final) assertFiniteLoss(final, 'test', epoch);
+      lastEvaluation = final ?? lastEvaluation;
     }
   } catch (error) {
     if (error instanceof TrainingError) throw error;
@@ -210,13 +236,16 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopOut
         batch: batch + 1,
         batchSize: settings.batchSize,
         paramCount: options.paramCount,
+        ...(options.memory ? { memory: options.memory } : {}),
         ...(options.backendName ? { backend: options.backendName } : {}),
       }),
     );
   }
 
   const last = history.at(-1);
+  const testImages = data.testIndices?.length ?? data.test.count;
   const result: RunResult = {
+    testImages,
     trainLoss: lastTrain.loss,
     trainAccuracy: lastTrain.accuracy,
     testLoss: lastEvaluation?.loss ?? last?.testLoss ?? 0,

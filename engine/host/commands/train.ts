@@ -5,9 +5,10 @@
  *   cnn-studio train --file net.json --dataset mnist --limit 2000 --json
  *   cnn-studio train --resume ./ckpt --epochs 20
  *
- * With --json, one JSON object per line (`{"event": "<kind>", …}`); the last line is exactly
- * `{"event":"done","testAccuracy","testLoss","trainAccuracy","trainLoss","epochs","backend","imagesPerSecond"}`,
- * or `{"event":"failed","message"}`. Exit codes: 0 trained (or stopped by Ctrl-C), 1 training
+ * With --json, one JSON object per line (`{"event": "<kind>", …}`); a resumed run starts with
+ * `{"event":"resuming","from","epoch","overridden":{"<setting>":{"checkpoint","given"}}}`; the last line is exactly
+ * `{"event":"done","testAccuracy","testLoss","trainAccuracy","trainLoss","epochs","backend","imagesPerSecond"}`
+ * (test figures null when the dataset has no test images), or `{"event":"failed","message"}`. Exit codes: 0 trained (or stopped by Ctrl-C), 1 training
  * failed, 2 wrong arguments.
  */
 import { parseArgs } from 'node:util';
@@ -16,8 +17,9 @@ import type { GraphDocument, OptimizerName, TrainingSettings } from '../../graph
 import type { RunEvent } from '../../protocol/api';
 import { presetIds } from '../../presets/index';
 import { readCheckpointState } from '../../train/checkpoint';
+import { describeOverrides, resumeSettings, type Override } from '../../train/resume';
 import { loadGraphSource, parseNumber, UsageError } from './graph-source';
-import { createProgressPrinter, epochLine, summaryLines } from '../../train/cli/progress';
+import { createProgressPrinter, epochLine, summaryLines, type EvaluatedOn } from '../../train/cli/progress';
 import { RunControl } from '../../train/control';
 import { runTrainingJob } from '../../train/runner';
 import { resolveDataDir } from '../data-dir';
@@ -36,8 +38,11 @@ const USAGE = `Usage: cnn-studio train (--preset <id> | --file <graph.json> | --
   --limit <n>            train on at most n images (and a proportional test subset)
   --seed <n>             seed for initialization, shuffling and dropout
   --backend <name>       force a backend (tensorflow, wasm, cpu, …)
-  --checkpoint-dir <dir> write a checkpoint there after every epoch
-  --resume <dir>         continue from the checkpoint in <dir> at its next epoch
+  --checkpoint-dir <dir> write a checkpoint there after every epoch (a new or empty folder,
+                         or one of our checkpoints: nothing else there is ever touched)
+  --resume <dir>         continue the run checkpointed in <dir> at its next epoch, with its
+                         graph, dataset, limit, split, seed, batch size and schedule; options
+                         given here override those (and are listed), --epochs is the new total
   --json                 one JSON event per line; the last line is the result`;
 
 const options = {
@@ -59,36 +64,69 @@ const options = {
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
 
-/** The graph and settings to train, from the arguments (and the checkpoint when resuming). */
-async function plan(
-  values: Values,
-): Promise<{ graph: GraphDocument; training: TrainingSettings; resumeFrom: string | null }> {
-  const resumeFrom = values.resume ? resolve(values.resume) : null;
-  const checkpoint = resumeFrom ? await readCheckpointState(resumeFrom) : null;
-  if (resumeFrom && !checkpoint) throw new UsageError(`--resume: no checkpoint in ${resumeFrom}`);
-  const graph =
-    checkpoint && values.preset === undefined && values.file === undefined
-      ? checkpoint.graph
-      : await loadGraphSource({ preset: values.preset, file: values.file });
-  const base = checkpoint?.training ?? graph.training;
+/** What to train, from the arguments (and the checkpoint when resuming). */
+interface Plan {
+  graph: GraphDocument;
+  training: TrainingSettings;
+  limit: number | null;
+  resumeFrom: string | null;
+  /** When resuming: the epoch it continues at (1-based) and the settings the command line overrode. */
+  resume: { epoch: number; overridden: Override[] } | null;
+}
+
+/** The settings given explicitly on the command line (undefined: not given). */
+function givenSettings(values: Values): { training: Partial<TrainingSettings>; limit: number | undefined } {
   const optimizer = values.optimizer;
   if (optimizer !== undefined && !OPTIMIZERS.includes(optimizer as OptimizerName)) {
     throw new UsageError(`--optimizer must be one of ${OPTIMIZERS.join(', ')}, got "${optimizer}"`);
   }
-  const training: TrainingSettings = {
-    ...base,
-    ...(values.dataset !== undefined ? { dataset: values.dataset } : {}),
-    ...(optimizer !== undefined ? { optimizer: optimizer as OptimizerName } : {}),
+  const given: Partial<TrainingSettings> = {
+    dataset: values.dataset,
+    optimizer: optimizer as OptimizerName | undefined,
+    epochs: parseNumber('--epochs', values.epochs, 'int', 1),
+    batchSize: parseNumber('--batch-size', values['batch-size'], 'int', 1),
+    learningRate: parseNumber('--lr', values.lr, 'float', 0),
+    seed: parseNumber('--seed', values.seed, 'int', 0),
   };
-  const overrides: Array<[keyof TrainingSettings, number | undefined]> = [
-    ['epochs', parseNumber('--epochs', values.epochs, 'int', 1)],
-    ['batchSize', parseNumber('--batch-size', values['batch-size'], 'int', 1)],
-    ['learningRate', parseNumber('--lr', values.lr, 'float', 0)],
-    ['seed', parseNumber('--seed', values.seed, 'int', 0)],
-  ];
-  for (const [key, value] of overrides)
-    if (value !== undefined) (training as unknown as Record<string, number>)[key] = value;
-  return { graph, training, resumeFrom };
+  const training = Object.fromEntries(
+    Object.entries(given).filter(([, value]) => value !== undefined),
+  ) as Partial<TrainingSettings>;
+  return { training, limit: parseNumber('--limit', values.limit, 'int', 1) };
+}
+
+async function plan(values: Values): Promise<Plan> {
+  const given = givenSettings(values);
+  const resumeFrom = values.resume ? resolve(values.resume) : null;
+  const checkpoint = resumeFrom ? await readCheckpointState(resumeFrom) : null;
+  if (resumeFrom && !checkpoint) throw new UsageError(`--resume: no checkpoint in ${resumeFrom}`);
+  const graphGiven = values.preset !== undefined || values.file !== undefined;
+  const graph = checkpoint && !graphGiven ? checkpoint.graph : await loadGraphSource(values);
+  if (!checkpoint || !resumeFrom) {
+    return {
+      graph,
+      training: { ...graph.training, ...given.training },
+      limit: given.limit ?? null,
+      resumeFrom: null,
+      resume: null,
+    };
+  }
+  // A resumed run continues the run it was: only what is given here differs from it.
+  const resumed = resumeSettings(checkpoint, given);
+  if (resumed.training.epochs <= checkpoint.epochsDone) {
+    throw new UsageError(
+      `--resume: the run in ${resumeFrom} has done ${checkpoint.epochsDone} of its ${resumed.training.epochs} epochs; give --epochs above ${checkpoint.epochsDone} to train further`,
+    );
+  }
+  const overridden: Override[] = graphGiven
+    ? [{ setting: 'graph', checkpoint: checkpoint.graph.name, given: graph.name }, ...resumed.overridden]
+    : resumed.overridden;
+  return {
+    graph,
+    training: resumed.training,
+    limit: resumed.limit,
+    resumeFrom,
+    resume: { epoch: checkpoint.epochsDone + 1, overridden },
+  };
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -103,11 +141,9 @@ export async function run(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  let job: Awaited<ReturnType<typeof plan>>;
-  let limit: number | undefined;
+  let job: Plan;
   try {
     job = await plan(values);
-    limit = parseNumber('--limit', values.limit, 'int', 1);
   } catch (error) {
     console.error(
       `cnn-studio train: ${(error as Error).message}${error instanceof UsageError ? `\n\n${USAGE}` : ''}`,
@@ -117,7 +153,19 @@ export async function run(args: string[]): Promise<number> {
 
   const json = values.json;
   const printer = createProgressPrinter(process.stderr, () => job.training.epochs);
+  if (job.resume) {
+    const { epoch, overridden } = job.resume;
+    if (json) {
+      const settings = Object.fromEntries(
+        overridden.map(({ setting, checkpoint, given }) => [setting, { checkpoint, given }]),
+      );
+      console.log(JSON.stringify({ event: 'resuming', from: job.resumeFrom, epoch, overridden: settings }));
+    } else {
+      printer.line(`Resuming from ${job.resumeFrom} at epoch ${epoch}: ${describeOverrides(overridden)}.`);
+    }
+  }
   let classNames: string[] = [];
+  let evaluatedOn: EvaluatedOn = 'test';
   const control = new RunControl();
   const onInterrupt = () => {
     if (control.stopRequested) process.exit(130);
@@ -137,6 +185,8 @@ export async function run(args: string[]): Promise<number> {
     switch (event.kind) {
       case 'started':
         classNames = event.dataset.classNames;
+        evaluatedOn =
+          job.training.validationSplit > 0 ? 'validation' : event.dataset.testSize > 0 ? 'test' : 'nothing';
         printer.line(
           `Training "${job.graph.name}" on ${event.dataset.name} with ${event.backend.name} (${event.backend.device}): ` +
             `${event.epochs} epochs × ${event.totalBatches / Math.max(1, event.epochs)} batches of ${job.training.batchSize}, ` +
@@ -147,7 +197,7 @@ export async function run(args: string[]): Promise<number> {
         printer.batch(event);
         break;
       case 'epoch':
-        printer.line(epochLine(event, job.training.epochs));
+        printer.line(epochLine(event, job.training.epochs, evaluatedOn));
         break;
       default:
         break;
@@ -160,7 +210,7 @@ export async function run(args: string[]): Promise<number> {
         runId: 'cli',
         graph: job.graph,
         training: job.training,
-        limit: limit ?? null,
+        limit: job.limit,
         checkpointDir: values['checkpoint-dir'] ? resolve(values['checkpoint-dir']) : job.resumeFrom,
         resumeFrom: job.resumeFrom,
         backend: values.backend ?? null,
@@ -182,11 +232,13 @@ export async function run(args: string[]): Promise<number> {
     }
     const { result } = outcome;
     if (json) {
+      // No test set: null rather than a 0 that reads like a measurement.
+      const tested = result.testImages !== 0;
       console.log(
         JSON.stringify({
           event: 'done',
-          testAccuracy: result.testAccuracy,
-          testLoss: result.testLoss,
+          testAccuracy: tested ? result.testAccuracy : null,
+          testLoss: tested ? result.testLoss : null,
           trainAccuracy: result.trainAccuracy,
           trainLoss: result.trainLoss,
           epochs: outcome.history.length,

@@ -26,10 +26,17 @@ export function progressLine(
   );
 }
 
-export function epochLine(metrics: EpochMetrics, epochs: number): string {
+/** What the epochs are evaluated on: the test set, a validation split, or nothing (no test images). */
+export type EvaluatedOn = 'test' | 'validation' | 'nothing';
+
+export function epochLine(metrics: EpochMetrics, epochs: number, evaluatedOn: EvaluatedOn = 'test'): string {
+  const evaluation =
+    evaluatedOn === 'nothing'
+      ? 'no test images'
+      : `${evaluatedOn === 'validation' ? 'val' : 'test'} loss ${metrics.testLoss.toFixed(4)} acc ${metrics.testAccuracy.toFixed(4)}`;
   return (
     `epoch ${metrics.epoch}/${epochs}: train loss ${metrics.trainLoss.toFixed(4)} acc ${metrics.trainAccuracy.toFixed(4)}` +
-    ` · test loss ${metrics.testLoss.toFixed(4)} acc ${metrics.testAccuracy.toFixed(4)} · ${formatDuration(metrics.seconds)}`
+    ` · ${evaluation} · ${formatDuration(metrics.seconds)}`
   );
 }
 
@@ -37,10 +44,12 @@ export function summaryLines(result: RunResult, classNames: readonly string[], s
   const lines = [
     stopped ? 'Stopped.' : 'Done.',
     `  train loss ${result.trainLoss.toFixed(4)}  accuracy ${result.trainAccuracy.toFixed(4)}`,
-    `  test  loss ${result.testLoss.toFixed(4)}  accuracy ${result.testAccuracy.toFixed(4)}`,
+    result.testImages === 0
+      ? '  test  none: the dataset has no test images'
+      : `  test  loss ${result.testLoss.toFixed(4)}  accuracy ${result.testAccuracy.toFixed(4)}`,
     `  ${Math.round(result.imagesPerSecond).toLocaleString('en-US')} training images/s`,
   ];
-  if (result.perClassAccuracy.length > 0) {
+  if (result.perClassAccuracy.length > 0 && result.testImages !== 0) {
     lines.push('  per-class test accuracy:');
     const width = Math.max(...classNames.map((name) => name.length), 5);
     result.perClassAccuracy.forEach((accuracy, i) => {
