@@ -5,11 +5,14 @@
  * brings the book's), so every edit is an undoable change of the document — except the
  * limit, which is a property of a quick run, not of the model, and is kept by the panel.
  */
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { OptimizerName, ScheduleName, TrainingSettings } from '../../../engine/graph/document';
 import { editorActions, useEditor } from '../store/editor-store';
+import { datasetSummary } from './dataset-import';
+import { DatasetImportDialog } from './DatasetImportDialog';
 import { CheckField, NumberField, numberParser, SelectField } from './fields';
 import { SampleCanvas } from './SampleCanvas';
+import { TRAIN_ENGINES, useTrainEngine } from '../window-training/engine-choice';
 import { loadSamples, trainingActions, useTraining } from './training-store';
 
 const OPTIMIZERS: ReadonlyArray<readonly [OptimizerName, string]> = [
@@ -47,6 +50,7 @@ const parsers = {
 export function SettingsForm() {
   const training = useEditor((s) => s.doc.training);
   const limit = useTraining((s) => s.limit);
+  const { engine: trainEngine, setEngine: setTrainEngine } = useTrainEngine();
   const num = (
     key: keyof typeof parsers & keyof TrainingSettings,
     label: string,
@@ -66,6 +70,13 @@ export function SettingsForm() {
     <div className="train-settings" data-testid="train-settings">
       <DatasetPicker datasetId={training.dataset} />
       <div className="train-grid">
+        <SelectField
+          label="Train on"
+          testId="train-engine"
+          value={trainEngine}
+          options={TRAIN_ENGINES}
+          onChange={setTrainEngine}
+        />
         {num('epochs', 'Epochs', 'train-epochs')}
         {num('batchSize', 'Batch size', 'train-batch-size')}
         <SelectField
@@ -137,6 +148,7 @@ function DatasetPicker({ datasetId }: { datasetId: string }) {
   const error = useTraining((s) => s.datasetsError);
   const samples = useTraining((s) => s.samples[datasetId]);
   const info = datasets?.find((d) => d.id === datasetId);
+  const [importing, setImporting] = useState(false);
   useEffect(() => {
     if (info) void loadSamples(info.id, 8);
   }, [info]);
@@ -148,19 +160,38 @@ function DatasetPicker({ datasetId }: { datasetId: string }) {
   if (!info) options.unshift([datasetId, `${datasetId}${datasets ? ' (not found)' : ''}`]);
   return (
     <div className="dataset-picker">
-      <SelectField
-        label="Dataset"
-        testId="train-dataset"
-        value={datasetId}
-        options={options}
-        onChange={(v) => update('dataset', v)}
-      />
+      <div className="dataset-picker-row">
+        <SelectField
+          label="Dataset"
+          testId="train-dataset"
+          value={datasetId}
+          options={options}
+          onChange={(v) => update('dataset', v)}
+        />
+        <button
+          type="button"
+          className="dataset-import-open"
+          data-testid="dataset-import"
+          title="Import a folder of images, IDX or CSV files as a dataset"
+          onClick={() => setImporting(true)}
+        >
+          Import…
+        </button>
+      </div>
+      {importing && (
+        <DatasetImportDialog
+          onClose={() => setImporting(false)}
+          onUse={(id) => {
+            update('dataset', id);
+            setImporting(false);
+          }}
+        />
+      )}
       {error && <p className="error-text small">{error}</p>}
       {info && (
         <>
           <p className="muted small" data-testid="train-dataset-info">
-            {info.trainSize.toLocaleString('en')} train · {info.testSize.toLocaleString('en')} test ·{' '}
-            {info.imageShape.join('×')} · {info.classNames.length} classes
+            {datasetSummary(info)}
           </p>
           <div className="sample-strip" data-testid="dataset-samples">
             {(samples ?? []).map((s, i) => (

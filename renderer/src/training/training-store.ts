@@ -21,6 +21,8 @@ import { onEngineConnected, useEngine } from '../engine/connection';
 import { editorActions, editorStore } from '../store/editor-store';
 import { applyRunEvent, emptySeries, seriesFromRecord, type RunSeries } from './series';
 import { graphSignature, trainingReadiness } from './readiness';
+import { useTrainEngine, windowBackendOf } from '../window-training/engine-choice';
+import { controlWindowRun, startWindowTraining } from '../window-training/window-runs';
 
 /** What `train-status` shows: the five words tests and people read. */
 export type PanelStatus = 'idle' | 'running' | 'paused' | 'done' | 'failed';
@@ -211,7 +213,8 @@ export async function refreshRuns(): Promise<void> {
   }
 }
 
-async function loadDatasets(): Promise<void> {
+/** (Re)reads the engine's dataset list, e.g. after an import. */
+export async function loadDatasets(): Promise<void> {
   const engine = client();
   if (!engine) return;
   try {
@@ -292,6 +295,12 @@ export function handleRunEvent(event: RunEvent): void {
   refreshSoon();
 }
 
+/** A window run's events: as an engine run's, and its backend line names the window's adapter. */
+function handleWindowRunEvent(event: RunEvent): void {
+  if (event.kind === 'started') set({ backend: event.backend, backendError: null });
+  handleRunEvent(event);
+}
+
 /** Record series are cached; a live copy must not share their arrays. */
 function structuredCloneSeries(series: RunSeries): RunSeries {
   return structuredClone(series);
@@ -356,7 +365,13 @@ export const trainingActions = {
         ...(state.limit ? { limit: state.limit } : {}),
         ...(resumeFrom ? { resumeFrom } : {}),
       };
-      const { runId } = await engine.startRun(request);
+      // WebGPU/WebGL runs train in this window's worker (a resumed run goes back to the engine).
+      const windowBackend = resumeFrom ? null : windowBackendOf(useTrainEngine.getState().engine);
+      const dataset = state.datasets?.find((d) => d.id === training.dataset);
+      const runId =
+        windowBackend && dataset
+          ? startWindowTraining(request, dataset, windowBackend, handleWindowRunEvent)
+          : (await engine.startRun(request)).runId;
       const now = get();
       set({
         currentRunId: runId,
@@ -374,6 +389,7 @@ export const trainingActions = {
   },
 
   async control(runId: string, action: 'stop' | 'pause' | 'resume'): Promise<void> {
+    if (controlWindowRun(runId, action)) return;
     const engine = client();
     if (!engine) return;
     try {
