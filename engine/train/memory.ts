@@ -101,17 +101,25 @@ export function estimateStepMemory(
 /** Why a step does not fit the budget (figure, budget, the batch size that fits), or null when it does. */
 export function memoryRefusal(estimate: MemoryEstimate): string | null {
   if (estimate.stepBytes <= estimate.budget.bytes) return null;
+  const fits =
+    estimate.largestBatch >= 1
+      ? `the largest batch size that fits is ${estimate.largestBatch.toLocaleString('en-US')}; or use a smaller input size`
+      : NOTHING_FITS;
   return (
     `${stepNeeds(estimate)}, more than the memory budget of ${formatBytes(estimate.budget.bytes)} ` +
-    `(${estimate.budget.source}) — ${whatFits(estimate.largestBatch)}; ${MEMORY_LIMIT_ENV} sets the budget`
+    `(${estimate.budget.source}) — ${fits} (${MEMORY_LIMIT_ENV} sets the budget)`
   );
 }
 
 /** The sentence for an allocation that failed during training, with the same figures. */
 export function outOfMemoryMessage(estimate: MemoryEstimate, where: string): string {
   const smaller = Math.min(estimate.largestBatch, Math.floor(estimate.batchSize / 2));
-  return `ran out of memory${where}: ${stepNeeds(estimate)} and this machine could not provide it — ${whatFits(smaller)}`;
+  const advice =
+    smaller >= 1 ? `try batch size ${smaller.toLocaleString('en-US')} or a smaller input size` : NOTHING_FITS;
+  return `ran out of memory${where}: ${stepNeeds(estimate)} and this machine could not provide it — ${advice}`;
 }
+
+const NOTHING_FITS = 'not even one image fits: use a smaller input size or a smaller model';
 
 function stepNeeds(estimate: MemoryEstimate): string {
   return (
@@ -119,12 +127,6 @@ function stepNeeds(estimate: MemoryEstimate): string {
     `(${formatBytes(estimate.perExampleBytes)} of activations per image, ` +
     `${formatBytes(estimate.fixedBytes)} for weights, gradients and optimizer state)`
   );
-}
-
-function whatFits(batchSize: number): string {
-  return batchSize >= 1
-    ? `use batch size ${batchSize.toLocaleString('en-US')} or less, or a smaller input size`
-    : 'not even one image fits: use a smaller input size or a smaller model';
 }
 
 /** `1536` → `1.5 KB`, `3.2e9` → `3.0 GB` (powers of 1024). */

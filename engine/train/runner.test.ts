@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunEvent } from '../protocol/api';
 import { readCheckpointState } from './checkpoint';
 import { RunControl } from './control';
@@ -208,5 +208,82 @@ describe('runTrainingJob', () => {
     const a = await firstLoss(1);
     expect(await firstLoss(1)).toBe(a);
     expect(await firstLoss(2)).not.toBe(a);
+  });
+
+  it('fails the run when the weights break on the last step of an epoch (NaN test loss)', async () => {
+    // One batch per epoch: the training loss is read before the step that breaks the weights.
+    const { outcome, events } = await collect(
+      job({ training: quickTraining({ epochs: 1, optimizer: 'sgd', learningRate: 1e38 }), limit: 32 }),
+    );
+    expect(outcome.status).toBe('failed');
+    expect(events.at(-1)?.kind).toBe('failed');
+    expect((outcome as { message: string }).message).toMatch(
+      /^the test loss became (NaN|Infinity) after epoch 1 — the learning rate 1e\+38 is probably too high; try 0\.1$/,
+    );
+  });
+
+  it('refuses a graph whose training step cannot fit in memory, before allocating anything', async () => {
+    vi.stubEnv('CNN_STUDIO_MEMORY_LIMIT_MB', '4096');
+    try {
+      const started = performance.now();
+      const before = tf.memory().numBytes;
+      const { outcome, events } = await collect(job({ graph: tinyCnn({ size: 4096 }) }));
+      expect(events.map((e) => e.kind)).toEqual(['failed']);
+      expect((outcome as { message: string }).message).toMatch(
+        /^a training step needs about [\d.]+ GB at batch size 32 \([\d.]+ GB of activations per image, [\d.]+ GB for weights, gradients and optimizer state\), more than the memory budget of 4\.0 GB \(CNN_STUDIO_MEMORY_LIMIT_MB=4096\) — the largest batch size that fits is 1; or use a smaller input size \(CNN_STUDIO_MEMORY_LIMIT_MB sets the budget\)$/,
+      );
+      expect(tf.memory().numBytes).toBe(before);
+      expect(performance.now() - started).toBeLessThan(5000);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('names the batch size that fits when a smaller batch would', async () => {
+    vi.stubEnv('CNN_STUDIO_MEMORY_LIMIT_MB', '1');
+    try {
+      const { outcome } = await collect(
+        job({ graph: tinyCnn(), training: quickTraining({ batchSize: 512 }) }),
+      );
+      expect((outcome as { message: string }).message).toMatch(
+        /— the largest batch size that fits is \d+; or use a smaller input size/,
+      );
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('refuses a checkpoint folder holding other files before training, and leaves them', async () => {
+    const checkpointDir = join(dataDir, 'not-a-checkpoint');
+    await mkdir(join(checkpointDir, 'sub'), { recursive: true });
+    await writeFile(join(checkpointDir, 'thesis.tex'), 'years of work');
+    await writeFile(join(checkpointDir, 'sub', 'data.csv'), '1,2');
+    const { outcome, events } = await collect(job({ checkpointDir }));
+    expect(events.map((e) => e.kind)).toEqual(['failed']);
+    expect((outcome as { message: string }).message).toBe(
+      `the checkpoint folder ${checkpointDir} holds files CNN Studio did not write (sub/, thesis.tex): choose a new or empty folder — nothing was changed`,
+    );
+    expect(await readFile(join(checkpointDir, 'thesis.tex'), 'utf8')).toBe('years of work');
+    expect(await readFile(join(checkpointDir, 'sub', 'data.csv'), 'utf8')).toBe('1,2');
+    expect(await readdir(dataDir)).not.toContain('not-a-checkpoint.old');
+  });
+
+  it('refuses a file given as the final model folder and keeps it', async () => {
+    const finalModelDir = join(dataDir, 'model-file');
+    await writeFile(finalModelDir, 'a file');
+    const { outcome } = await collect(job({ finalModelDir }));
+    expect((outcome as { message: string }).message).toMatch(/^the model folder .* is a file, not a folder/);
+    expect(await readFile(finalModelDir, 'utf8')).toBe('a file');
+  });
+
+  it("refuses to resume a checkpoint that already trained all of the run's epochs", async () => {
+    const checkpointDir = join(dataDir, 'complete');
+    await collect(job({ checkpointDir, training: quickTraining({ epochs: 1 }), limit: 64 }));
+    const { outcome } = await collect(
+      job({ resumeFrom: checkpointDir, training: quickTraining({ epochs: 1 }), limit: 64 }),
+    );
+    expect((outcome as { message: string }).message).toBe(
+      `the checkpoint in ${checkpointDir} has already trained 1 epochs, and this run has 1: set more epochs to train further`,
+    );
   });
 });
