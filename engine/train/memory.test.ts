@@ -21,7 +21,11 @@ describe('memory preflight', () => {
 
   it('names the largest batch size that fits, or says none does', () => {
     const analysis = analyzeGraph(tinyCnn({ size: 512 }));
-    const estimate = estimateStepMemory(analysis, { batchSize: 256, optimizer: 'sgd', momentum: 0.9 }, budget(512));
+    const estimate = estimateStepMemory(
+      analysis,
+      { batchSize: 256, optimizer: 'sgd', momentum: 0.9 },
+      budget(512),
+    );
     const fits = estimateStepMemory(
       analysis,
       { batchSize: estimate.largestBatch, optimizer: 'sgd', momentum: 0.9 },

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { describeOverrides, resumeSettings } from './resume';
 import { quickTraining } from './test-support';
 
-const state = { training: quickTraining({ epochs: 3, batchSize: 16, seed: 7, validationSplit: 0.2 }), limit: 64 };
+const state = {
+  training: quickTraining({ epochs: 3, batchSize: 16, seed: 7, validationSplit: 0.2 }),
+  limit: 64,
+};
 
 describe('resume settings', () => {
   it('continues the run it was when nothing is given', () => {

@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDataset, toSample } from '../datasets/index';
 import type { RunEvent } from '../protocol/api';
 import type { JobLauncher } from './job-messages';
@@ -191,6 +191,69 @@ describe('run manager', () => {
     expect(reloaded.error).toMatch(/engine stopped while this run was in progress/);
     expect(reloaded.epochs).toHaveLength(1);
     expect(reloaded.resumable).toBe(true);
+  });
+});
+
+describe('run manager: resuming and refusing', () => {
+  it("resumes with the checkpoint's limit and settings, logging what the request overrides", async () => {
+    const logs: string[] = [];
+    await manager.dispose();
+    manager = createRunManager({
+      dataDir,
+      emit: (event) => events.push(event),
+      log: (event) => logs.push(event.message),
+      launcher: inProcessLauncher(),
+      batchEventIntervalMs: 0,
+    });
+    const { runId } = await manager.start({
+      graph: tinyCnn(),
+      training: quickTraining({ epochs: 1, batchSize: 32 }),
+      limit: 160,
+    });
+    await manager.whenSettled(runId);
+    events = [];
+    await manager.start({
+      graph: tinyCnn(),
+      training: quickTraining({ epochs: 2, batchSize: 32 }),
+      resumeFrom: runId,
+    });
+    await manager.whenSettled(runId);
+    const batch = events.find((e) => e.kind === 'batch');
+    expect(batch).toMatchObject({ epoch: 2, batchesPerEpoch: 5 }); // 160 images, not the whole set
+    expect(logs).toContain(
+      `resuming run ${runId} at epoch 2: overridden: epochs 2 (the checkpoint has 1); the other settings come from the checkpoint`,
+    );
+  });
+
+  it('refuses to resume a damaged checkpoint, naming the file', async () => {
+    const { runId } = await manager.start({
+      graph: tinyCnn(),
+      training: quickTraining({ epochs: 1 }),
+      limit: 64,
+    });
+    await manager.whenSettled(runId);
+    const checkpoint = runPaths(dataDir, runId).checkpoint;
+    await writeFile(join(checkpoint, 'model.json'), '[]');
+    await expect(
+      manager.start({ graph: tinyCnn(), training: quickTraining({ epochs: 2 }), resumeFrom: runId }),
+    ).rejects.toThrow(`checkpoint ${checkpoint} is damaged: model.json is not a tfjs model`);
+    // A restart lists the run as not resumable instead of failing to start.
+    await saveRunRecord(dataDir, { ...(await manager.get(runId)), status: 'running' });
+    await manager.dispose();
+    manager = create();
+    expect(await manager.get(runId)).toMatchObject({ status: 'failed', resumable: false });
+  });
+
+  it('refuses a run whose step would not fit in memory before launching anything', async () => {
+    vi.stubEnv('CNN_STUDIO_MEMORY_LIMIT_MB', '1');
+    try {
+      await expect(
+        manager.start({ graph: tinyCnn({ size: 512 }), training: quickTraining() }),
+      ).rejects.toThrow(/more than the memory budget of 1\.0 MB \(CNN_STUDIO_MEMORY_LIMIT_MB=1\)/);
+      expect(await manager.list()).toEqual([]);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });
 
