@@ -79,33 +79,44 @@ function Dock() {
   const [open, setOpen] = useState(true);
   return (
     <section className={open ? 'dock' : 'dock closed'}>
-      <div className="dock-tabs" role="tablist">
-        {TABS.map(([id, label]) => (
-          <button
-            key={id}
-            type="button"
-            role="tab"
-            aria-selected={tab === id}
-            className={tab === id ? 'tab active' : 'tab'}
-            data-testid={`dock-tab-${id}`}
-            onClick={() => {
-              setTab(id);
-              setOpen(true);
-            }}
-          >
-            {label}
-          </button>
-        ))}
+      <div className="dock-tabs">
+        {/* The tablist holds only tabs; the show/hide toggle sits beside it. */}
+        <div className="dock-tablist" role="tablist" aria-label="Dock">
+          {TABS.map(([id, label]) => (
+            <button
+              key={id}
+              id={`dock-tab-${id}`}
+              type="button"
+              role="tab"
+              aria-selected={tab === id}
+              aria-controls="dock-panel"
+              className={tab === id ? 'tab active' : 'tab'}
+              data-testid={`dock-tab-${id}`}
+              onClick={() => {
+                setTab(id);
+                setOpen(true);
+              }}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
         <button
           type="button"
           className="tab dock-toggle"
           onClick={() => setOpen(!open)}
           title={open ? 'Hide the dock' : 'Show the dock'}
+          aria-label={open ? 'Hide the dock' : 'Show the dock'}
+          aria-expanded={open}
         >
           {open ? '▾' : '▴'}
         </button>
       </div>
-      {open && <div className="dock-body">{tab === 'summary' ? <SummaryPanel /> : <TrainingPanel />}</div>}
+      {open && (
+        <div className="dock-body" id="dock-panel" role="tabpanel" aria-labelledby={`dock-tab-${tab}`}>
+          {tab === 'summary' ? <SummaryPanel /> : <TrainingPanel />}
+        </div>
+      )}
     </section>
   );
 }

@@ -205,6 +205,7 @@ function ImportModel({ onImported }: { onImported(): void }) {
       <input
         type="file"
         accept=".json,application/json"
+        aria-label="Model file to import (model.json)"
         data-testid="import-model-file"
         onChange={(e) => void importFile(e.target.files?.[0])}
       />

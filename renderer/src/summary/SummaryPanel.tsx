@@ -18,7 +18,8 @@ export function SummaryPanel() {
 
   return (
     <div className="summary" data-testid="summary">
-      <div className="summary-table-wrap">
+      {/* Focusable, so the table scrolls from the keyboard too. */}
+      <div className="summary-table-wrap" tabIndex={0} role="region" aria-label="Layers">
         <table className="summary-table">
           <thead>
             <tr>
@@ -37,7 +38,11 @@ export function SummaryPanel() {
               if (!node) return null;
               const params = info ? info.params.trainable + info.params.nonTrainable : 0;
               return (
-                <tr key={id} onClick={() => editorActions.select({ nodes: [id], edges: [] })} data-testid={`summary-row-${id}`}>
+                <tr
+                  key={id}
+                  onClick={() => editorActions.select({ nodes: [id], edges: [] })}
+                  data-testid={`summary-row-${id}`}
+                >
                   <td>{node.label ?? id}</td>
                   <td>{getNodeType(node.type)?.label ?? node.type}</td>
                   <td className="mono">{formatShape(info?.outputShape)}</td>
@@ -69,7 +74,8 @@ export function SummaryPanel() {
           <dd>{formatBytes(totals.activationBytes)} / example</dd>
           <dt>Input → output</dt>
           <dd>
-            {formatShape(analysis.inputShape)} → <span data-testid="summary-output-shape">{formatShape(analysis.outputShape)}</span>
+            {formatShape(analysis.inputShape)} →{' '}
+            <span data-testid="summary-output-shape">{formatShape(analysis.outputShape)}</span>
           </dd>
         </dl>
         <IssueList />

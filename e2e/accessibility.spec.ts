@@ -1,0 +1,92 @@
+/**
+ * Accessibility: axe-core checks the editor and each dialog and panel for serious or
+ * critical violations (colour contrast included). Each check also leaves a screenshot in
+ * /tmp/a11y-<name>.png: the white-on-white "Export" button once passed every other test, so
+ * a person looks at these too.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { EditorPage } from './pages/editor-page';
+
+/** Runs axe on the page, or only inside `scope`; fails listing every serious or critical violation. */
+async function expectAccessible(page: Page, name: string, scope?: string): Promise<void> {
+  // Let opening animations and React Flow's first layout finish, so contrast is measured on the final paint.
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: `/tmp/a11y-${name}.png` });
+  let axe = new AxeBuilder({ page });
+  if (scope) axe = axe.include(scope);
+  const { violations } = await axe.analyze();
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = serious.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')} — ${n.failureSummary ?? ''}`).join('\n')}`,
+  );
+  expect(report, `${name}: accessibility violations`).toEqual([]);
+}
+
+const byTestId = (id: string) => `[data-testid="${id}"]`;
+
+test('the editor with a model, its summary and the inspector', async ({ page }) => {
+  const editor = new EditorPage(page);
+  await expectAccessible(page, 'editor-empty');
+  await editor.loadPreset('lenet');
+  await expectAccessible(page, 'editor-lenet');
+  await editor.select('conv1');
+  await expectAccessible(page, 'inspector', byTestId('inspector'));
+  await expectAccessible(page, 'summary', byTestId('summary'));
+});
+
+test('a graph with errors: the error colours are readable too', async ({ page }) => {
+  const editor = new EditorPage(page);
+  await editor.loadPreset('lenet');
+  await editor.select('conv2');
+  await editor.setParam('kernelSize', 30);
+  await expect(editor.node('conv2')).toHaveAttribute('data-invalid', 'true');
+  await expect(page.getByTestId('summary-issue').first()).toBeVisible();
+  await expectAccessible(page, 'editor-errors');
+});
+
+test('the dialogs: presets, help, export, open, save', async ({ page }) => {
+  const editor = new EditorPage(page);
+  await page.getByTestId('presets').click();
+  await expect(page.getByTestId('preset-gallery')).toBeVisible();
+  await expectAccessible(page, 'preset-gallery', byTestId('preset-gallery'));
+  await page.keyboard.press('Escape');
+
+  await editor.loadPreset('lenet');
+  await page.getByTestId('help').click();
+  await expect(page.getByTestId('help-overlay')).toBeVisible();
+  await expectAccessible(page, 'help-overlay', byTestId('help-overlay'));
+  await page.keyboard.press('Escape');
+
+  await page.getByTestId('file-export').click();
+  await expect(page.getByTestId('export-dialog')).toBeVisible();
+  await expectAccessible(page, 'export-dialog', byTestId('export-dialog'));
+  await page.keyboard.press('Escape');
+
+  // Open asks before replacing the unsaved preset (window.confirm); yes.
+  page.on('dialog', (question) => void question.accept());
+  await page.getByTestId('file-open').click();
+  await expect(page.getByTestId('file-dialog-open')).toBeVisible();
+  await expectAccessible(page, 'file-dialog-open', byTestId('file-dialog-open'));
+  await page.keyboard.press('Escape');
+
+  await page.getByTestId('file-save').click();
+  await expect(page.getByTestId('file-dialog-save')).toBeVisible();
+  await expectAccessible(page, 'file-dialog-save', byTestId('file-dialog-save'));
+});
+
+test('the recovery dialog', async ({ page, engine }) => {
+  await engine.saveRecovery(await engine.getPreset('lenet'));
+  await page.reload();
+  await expect(page.getByTestId('recovery-dialog')).toBeVisible({ timeout: 20_000 });
+  await expectAccessible(page, 'recovery-dialog', byTestId('recovery-dialog'));
+});
+
+test('the Training panel', async ({ page }) => {
+  await new EditorPage(page).loadPreset('lenet');
+  await page.getByTestId('dock-tab-training').click();
+  await expect(page.getByTestId('training-panel')).toBeVisible();
+  await expectAccessible(page, 'training-panel', byTestId('training-panel'));
+});
