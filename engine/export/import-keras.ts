@@ -14,11 +14,16 @@ import {
   type GraphDocument,
   type GraphEdge,
   type GraphNode,
-  type Params,
 } from '../graph/document';
 import { loadGraphDocument } from '../graph/load';
+import {
+  UnmappableLayerError,
+  type ImportedNode,
+  type KerasLayer as KerasLayerConfig,
+  type NodeImportRules,
+} from '../nodes/interchange';
 import { defaultParams } from '../nodes/params';
-import type { ActivationName, FusedActivation } from '../nodes/types';
+import { allNodeTypes } from '../nodes/registry';
 
 /** The model.json could not be read as a layers model. */
 export class ModelImportError extends Error {
@@ -37,10 +42,7 @@ export interface ImportResult {
 /** Key under `userDefinedMetadata` where CNN Studio stores the graph it exported. */
 export const GRAPH_METADATA_KEY = 'cnnStudioGraph';
 
-interface KerasLayer {
-  name: string;
-  className: string;
-  config: Record<string, unknown>;
+interface KerasLayer extends KerasLayerConfig {
   /** Names of the layers feeding it, in order. */
   inbound: string[];
 }
@@ -124,39 +126,17 @@ function readLayers(topology: Json): KerasLayer[] {
   return layers;
 }
 
-function pair(value: unknown, what: string, layer: KerasLayer): number {
-  const values = Array.isArray(value) ? value : [value];
-  if (values.some((v) => v !== values[0]))
-    throw new Unmappable(`${what} ${JSON.stringify(value)} is not square`);
-  const n = Number(values[0]);
-  if (!Number.isFinite(n)) throw new Unmappable(`layer ${layer.name}: ${what} is missing`);
-  return n;
-}
-
-/** A layer we recognize but whose settings have no CNN Studio equivalent. */
-class Unmappable extends Error {}
-
-const KERAS_ACTIVATIONS: Record<string, FusedActivation> = {
-  linear: 'none',
-  relu: 'relu',
-  sigmoid: 'sigmoid',
-  tanh: 'tanh',
-  softmax: 'softmax',
-  elu: 'elu',
-  gelu: 'gelu',
-};
-
-function activationOf(value: unknown): FusedActivation {
-  const name = String(value ?? 'linear');
-  const mapped = KERAS_ACTIVATIONS[name];
-  if (!mapped) throw new Unmappable(`activation "${name}"`);
-  return mapped;
-}
-
-function kerasPadding(value: unknown): 'valid' | 'same' {
-  const padding = String(value ?? 'valid');
-  if (padding !== 'valid' && padding !== 'same') throw new Unmappable(`padding "${padding}"`);
-  return padding;
+/** The node type that reads each Keras class name, from the definitions' import rules. */
+function importRulesByClassName(): Map<string, { type: string; rules: NodeImportRules }> {
+  const byClassName = new Map<string, { type: string; rules: NodeImportRules }>();
+  for (const definition of allNodeTypes()) {
+    for (const className of definition.import?.kerasClassNames ?? []) {
+      if (byClassName.has(className))
+        throw new Error(`internal: Keras class ${className} is claimed by two node types`);
+      byClassName.set(className, { type: definition.type, rules: definition.import! });
+    }
+  }
+  return byClassName;
 }
 
 /** Symmetric pixels of a ZeroPadding2D / NegInfPadding2D config, or null. */
@@ -170,127 +150,8 @@ function paddingPixels(layer: KerasLayer): number | null {
   return null;
 }
 
-interface Mapped {
-  type: string;
-  params: Params;
-  /** Extra nodes after this one (e.g. GlobalAveragePooling2D → pool + flatten). */
-  then?: Array<{ type: string; params: Params; suffix: string }>;
-}
-
-/** Maps one Keras layer to our node(s). `pad` is the folded-in padding from a padding layer before it. */
-function mapLayer(layer: KerasLayer, pad: number | null): Mapped {
-  const c = layer.config;
-  const windowPadding = (): Params['padding'] => {
-    const padding = kerasPadding(c.padding);
-    if (pad === null) return padding;
-    if (padding !== 'valid') throw new Unmappable('a padding layer before a "same" layer');
-    return pad;
-  };
-  switch (layer.className) {
-    case 'InputLayer': {
-      const shape = (c.batch_input_shape ?? c.batch_shape) as unknown[];
-      if (!Array.isArray(shape) || shape.length !== 4)
-        throw new Unmappable(`input shape ${JSON.stringify(shape)} is not an image [h, w, c]`);
-      return {
-        type: 'input',
-        params: { height: Number(shape[1]), width: Number(shape[2]), channels: Number(shape[3]) },
-      };
-    }
-    case 'Conv2D': {
-      const kernelSize = pair(c.kernel_size, 'kernel size', layer);
-      const strides = pair(c.strides ?? 1, 'strides', layer);
-      const dilation = pair(c.dilation_rate ?? 1, 'dilation', layer);
-      let padding = windowPadding();
-      // Stride-1 'same' with an odd kernel pads (k−1)/2 on every side: write it the book's way.
-      const extent = (kernelSize - 1) * dilation + 1;
-      if (padding === 'same' && strides === 1 && extent % 2 === 1) padding = (extent - 1) / 2;
-      return {
-        type: 'conv2d',
-        params: {
-          filters: Number(c.filters),
-          kernelSize,
-          strides,
-          padding,
-          dilation,
-          activation: activationOf(c.activation),
-          useBias: c.use_bias !== false,
-        },
-      };
-    }
-    case 'MaxPooling2D':
-    case 'MaxPool2D':
-    case 'AveragePooling2D':
-    case 'AvgPool2D': {
-      const poolSize = pair(c.pool_size ?? 2, 'pool size', layer);
-      return {
-        type: layer.className.startsWith('Max') ? 'maxPool2d' : 'avgPool2d',
-        params: {
-          poolSize,
-          strides: pair(c.strides ?? poolSize, 'strides', layer),
-          padding: windowPadding(),
-        },
-      };
-    }
-    case 'GlobalAveragePooling2D':
-      return c.keepdims === true
-        ? { type: 'globalAvgPool2d', params: {} }
-        : { type: 'globalAvgPool2d', params: {}, then: [{ type: 'flatten', params: {}, suffix: 'flatten' }] };
-    case 'BatchNormalization':
-      return {
-        type: 'batchNorm',
-        params: { momentum: Number(c.momentum ?? 0.99), epsilon: Number(c.epsilon ?? 1e-3) },
-      };
-    case 'Activation': {
-      const fn = activationOf(c.activation);
-      return { type: 'activation', params: { fn: fn as ActivationName, alpha: fn === 'elu' ? 1 : 0 } };
-    }
-    case 'ReLU':
-      if (c.max_value != null || Number(c.negative_slope ?? 0) !== 0 || Number(c.threshold ?? 0) !== 0)
-        throw new Unmappable('a ReLU with max value, slope or threshold');
-      return { type: 'activation', params: { fn: 'relu', alpha: 0 } };
-    case 'LeakyReLU':
-      return {
-        type: 'activation',
-        params: { fn: 'leakyRelu', alpha: Number(c.alpha ?? c.negative_slope ?? 0.3) },
-      };
-    case 'ELU':
-      return { type: 'activation', params: { fn: 'elu', alpha: Number(c.alpha ?? 1) } };
-    case 'Softmax':
-      return { type: 'activation', params: { fn: 'softmax', alpha: 0 } };
-    case 'Dense':
-      return {
-        type: 'dense',
-        params: {
-          units: Number(c.units),
-          activation: activationOf(c.activation),
-          useBias: c.use_bias !== false,
-        },
-      };
-    case 'Dropout':
-      return { type: 'dropout', params: { rate: Number(c.rate) } };
-    case 'Flatten':
-      return { type: 'flatten', params: {} };
-    case 'Concatenate': {
-      const axis = Number(c.axis ?? -1);
-      if (axis !== -1 && axis !== 3)
-        throw new Unmappable(`concatenation on axis ${axis} (CNN Studio concatenates channels)`);
-      return { type: 'concat', params: {} };
-    }
-    case 'Add':
-      return { type: 'add', params: {} };
-    case 'Resizing':
-    case 'BilinearResize':
-      if (layer.className === 'Resizing' && String(c.interpolation ?? 'bilinear') !== 'bilinear')
-        throw new Unmappable(`interpolation "${String(c.interpolation)}"`);
-      return { type: 'resize', params: { height: Number(c.height), width: Number(c.width) } };
-    default:
-      throw new Unmappable(`no CNN Studio node for ${layer.className}`);
-  }
-}
-
-const PAD_LAYERS = new Set(['ZeroPadding2D', 'NegInfPadding2D']);
-const FOLDS_ZERO_PAD = new Set(['Conv2D', 'AveragePooling2D', 'AvgPool2D']);
-const FOLDS_NEG_INF_PAD = new Set(['MaxPooling2D', 'MaxPool2D']);
+/** The padding layers the importer folds into the next layer, by the fill they pad with. */
+const PAD_LAYER_FILL: Record<string, 'zero' | '-inf'> = { ZeroPadding2D: 'zero', NegInfPadding2D: '-inf' };
 
 /**
  * Imports a layers-model JSON (tfjs `model.json` or Keras `model.to_json()`).
@@ -311,6 +172,7 @@ export function importLayersModel(input: string | unknown, name = 'Imported mode
       'not a layers model: no modelTopology / class_name (graph models from the TF converter are not editable layer graphs)',
     );
   const layers = readLayers(modelConfig);
+  const rulesFor = importRulesByClassName();
   const byName = new Map(layers.map((layer) => [layer.name, layer]));
   const consumers = new Map<string, number>();
   for (const layer of layers)
@@ -322,10 +184,14 @@ export function importLayersModel(input: string | unknown, name = 'Imported mode
   for (const layer of layers) {
     if (layer.inbound.length !== 1) continue;
     const before = byName.get(layer.inbound[0]);
-    if (!before || !PAD_LAYERS.has(before.className) || consumers.get(before.name) !== 1) continue;
-    const folds = before.className === 'ZeroPadding2D' ? FOLDS_ZERO_PAD : FOLDS_NEG_INF_PAD;
+    const fill = before && PAD_LAYER_FILL[before.className];
+    if (!before || !fill || consumers.get(before.name) !== 1) continue;
     const pixels = paddingPixels(before);
-    if (!folds.has(layer.className) || pixels === null || String(layer.config.padding ?? 'valid') !== 'valid')
+    if (
+      rulesFor.get(layer.className)?.rules.foldsPadding !== fill ||
+      pixels === null ||
+      String(layer.config.padding ?? 'valid') !== 'valid'
+    )
       continue;
     foldedPad.set(layer.name, pixels);
     skipped.add(before.name);
@@ -351,27 +217,41 @@ export function importLayersModel(input: string | unknown, name = 'Imported mode
     const sources = layer.inbound
       .map((source) => outputOf.get(source))
       .filter((id): id is string => id !== undefined);
-    const isLinear =
-      layer.className === 'Activation' && String(layer.config.activation ?? 'linear') === 'linear';
-    if (skipped.has(layer.name) || isLinear) {
-      if (sources[0]) outputOf.set(layer.name, sources[0]);
+    const wireThrough = (): void => {
+      if (sources.length === 1) outputOf.set(layer.name, sources[0]);
+    };
+    /** Lists a layer CNN Studio cannot take and wires through it so what follows stays connected. */
+    const leaveOut = (reason: string): void => {
+      unmapped.push(`${layer.name} (${layer.className}): ${reason}`);
+      wireThrough();
+    };
+    if (skipped.has(layer.name)) {
+      wireThrough();
       continue;
     }
-    let mapped: Mapped;
+    const target = rulesFor.get(layer.className);
+    if (!target) {
+      leaveOut(`no CNN Studio node for ${layer.className}`);
+      continue;
+    }
+    let mapped: ImportedNode | null;
     try {
-      mapped = mapLayer(layer, foldedPad.get(layer.name) ?? null);
+      mapped = target.rules.fromKeras(layer, foldedPad.get(layer.name) ?? null);
     } catch (error) {
-      if (!(error instanceof Unmappable)) throw error;
-      unmapped.push(`${layer.name} (${layer.className}): ${error.message}`);
-      // Wire through a single-input layer so what follows stays connected.
-      if (sources.length === 1) outputOf.set(layer.name, sources[0]);
+      if (!(error instanceof UnmappableLayerError)) throw error;
+      leaveOut(error.message);
+      continue;
+    }
+    // An identity (a linear Activation) is wired through.
+    if (mapped === null) {
+      wireThrough();
       continue;
     }
     const id = newId(layer.name);
     nodes.push({
       id,
-      type: mapped.type,
-      params: { ...defaultParams(mapped.type), ...mapped.params },
+      type: target.type,
+      params: { ...defaultParams(target.type), ...mapped.params },
       position: { x: 0, y: 0 },
     });
     for (const source of sources) connect(source, id);

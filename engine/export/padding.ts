@@ -38,3 +38,31 @@ export function explicitPadding(
 export function symmetricAmount(pad: ExplicitPadding): number | null {
   return pad.top === pad.bottom && pad.left === pad.right && pad.top === pad.left ? pad.top : null;
 }
+
+/**
+ * PyTorch's form of a window layer's padding: the `padding=` amount when all sides agree
+ * (and, for pools, PyTorch accepts it: at most half the kernel), else a pad module in front.
+ */
+export function torchPadding(
+  padding: Padding,
+  input: readonly [number, number],
+  kernel: number,
+  stride: number,
+  dilation: number,
+  fill: 'zero' | '-inf',
+): { amount: number; padModule: string | null } {
+  const pad = explicitPadding(padding, input, kernel, stride, dilation);
+  const amount = symmetricAmount(pad);
+  if (amount !== null && (fill === 'zero' || amount <= Math.floor(kernel / 2)))
+    return { amount, padModule: null };
+  const sides = `(${pad.left}, ${pad.right}, ${pad.top}, ${pad.bottom})`;
+  return {
+    amount: 0,
+    padModule: fill === 'zero' ? `nn.ZeroPad2d(${sides})` : `nn.ConstantPad2d(${sides}, float('-inf'))`,
+  };
+}
+
+/** A padding as a Keras helper argument: pixels, or 'same' / 'valid'. */
+export function kerasPaddingArg(padding: Padding): string {
+  return typeof padding === 'number' ? String(padding) : JSON.stringify(padding);
+}

@@ -7,6 +7,7 @@ import { analyzeGraph } from '../graph/analyze';
 import type { GraphDocument, GraphNode, Shape } from '../graph/document';
 import { GraphInvalidError } from '../graph/errors';
 import type { GraphAnalysis } from '../graph/types';
+import { UnexportableLayerError, type ExportLayer, type NodeExportRules } from '../nodes/interchange';
 import { resolveParams } from '../nodes/params';
 import { getNodeType } from '../nodes/registry';
 import type { NodeParamsMap, NodeTypeDefinition, NodeTypeId } from '../nodes/types';
@@ -23,7 +24,7 @@ export class ExportError extends Error {
   }
 }
 
-export interface PlannedNode<T extends NodeTypeId = NodeTypeId> {
+export interface PlannedNode<T extends NodeTypeId = NodeTypeId> extends ExportLayer<NodeParamsMap[T]> {
   node: GraphNode;
   type: T;
   definition: NodeTypeDefinition;
@@ -47,6 +48,11 @@ export interface ExportPlan {
   /** The name of the value the model returns. */
   outputName: string;
   numClasses: number;
+  /**
+   * True when the graph ends in softmax, so the model outputs probabilities and training
+   * takes the log loss on them (as the app does) rather than cross-entropy on logits.
+   */
+  outputIsProbabilities: boolean;
   /** True when every layer feeds only the next: the model can be one Sequential. */
   isChain: boolean;
 }
@@ -110,6 +116,11 @@ export function planExport(document: GraphDocument): ExportPlan {
       isChain = false;
     previous = layer.name;
   }
+  const outputNode = byId.get(analysis.outputNodeId!)!;
+  const outputDefinition = getNodeType(outputNode.type)!;
+  const outputIsProbabilities =
+    !outputNode.bypassed &&
+    (outputDefinition.appliesSoftmax?.(resolveParams(outputDefinition, outputNode.params) as never) ?? false);
   return {
     document,
     analysis,
@@ -118,6 +129,41 @@ export function planExport(document: GraphDocument): ExportPlan {
     inputShape: inputShape as [number, number, number],
     outputName,
     numClasses: outputShape[outputShape.length - 1],
+    outputIsProbabilities,
     isChain: isChain && previous === outputName,
   };
+}
+
+/** What the model returns, for the generated code's docstrings. */
+export function outputDescription(plan: ExportPlan): string {
+  return plan.outputIsProbabilities
+    ? 'class probabilities (the graph ends in softmax)'
+    : 'class scores (logits)';
+}
+
+/** The code targets node definitions carry rules for. */
+export type RuleTarget = keyof NodeExportRules<unknown>;
+
+const TARGET_NAMES: Record<RuleTarget, string> = { pytorch: 'PyTorch', keras: 'Keras' };
+
+/**
+ * A layer's export rules for one target, applied by `use`; the rules' own refusals become
+ * an ExportError naming the node.
+ *
+ * @throws ExportError when the node type has no rules for the target or refuses these settings.
+ */
+export function applyRules<K extends RuleTarget, R>(
+  layer: PlannedNode,
+  target: K,
+  use: (rules: NonNullable<NodeExportRules<PlannedNode['params']>[K]>) => R,
+): R {
+  const rules = (layer.definition.export as NodeExportRules<PlannedNode['params']> | undefined)?.[target];
+  if (!rules)
+    throw new ExportError(layer.node.id, `${layer.definition.label} has no ${TARGET_NAMES[target]} export`);
+  try {
+    return use(rules);
+  } catch (error) {
+    if (error instanceof UnexportableLayerError) throw new ExportError(layer.node.id, error.message);
+    throw error;
+  }
 }

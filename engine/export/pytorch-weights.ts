@@ -9,11 +9,11 @@
  * feature map sees its inputs in another order.
  */
 import type { Shape } from '../graph/document';
-import type { NodeParamsMap } from '../nodes/types';
-import { ExportError, type ExportPlan, type PlannedNode } from './plan';
-import { modulesFor } from './pytorch-model';
+import type { FeatureOrder, TorchWeightKind } from '../nodes/interchange';
+import { ExportError, applyRules, type ExportPlan, type PlannedNode } from './plan';
+import { isSequentialNet, torchModules } from './pytorch-model';
 
-export type WeightKind = 'conv' | 'dense' | 'bn';
+export type WeightKind = TorchWeightKind;
 
 export interface TorchWeightTarget {
   /** Name of the tfjs layer holding the weights. */
@@ -28,70 +28,6 @@ export interface TorchWeightTarget {
 /** Mirrors compile/layer-names.ts: the characters tfjs layer names keep. */
 const sanitize = (text: string): string => text.replace(/[^A-Za-z0-9_]/g, '_') || 'node';
 
-/** [tfjs suffix inside the block, module path inside the PyTorch block, kind], per block type. */
-function blockWeights(layer: PlannedNode): Array<[string, string, WeightKind]> {
-  switch (layer.type) {
-    case 'vggBlock': {
-      const p = layer.params as NodeParamsMap['vggBlock'];
-      return Array.from({ length: p.numConvs }, (_, i): [string, string, WeightKind] => [
-        `conv${i + 1}_conv`,
-        String(2 * i),
-        'conv',
-      ]);
-    }
-    case 'ninBlock':
-      return [
-        ['conv1_conv', '0', 'conv'],
-        ['conv2_conv', '2', 'conv'],
-        ['conv3_conv', '4', 'conv'],
-      ];
-    case 'inception':
-      return [
-        ['p1_conv_conv', 'b1_1', 'conv'],
-        ['p2_reduce_conv', 'b2_1', 'conv'],
-        ['p2_conv_conv', 'b2_2', 'conv'],
-        ['p3_reduce_conv', 'b3_1', 'conv'],
-        ['p3_conv_conv', 'b3_2', 'conv'],
-        ['p4_conv_conv', 'b4_2', 'conv'],
-      ];
-    case 'residual': {
-      const weights: Array<[string, string, WeightKind]> = [
-        ['conv1_conv', 'conv1', 'conv'],
-        ['bn1_bn', 'bn1', 'bn'],
-        ['conv2_conv', 'conv2', 'conv'],
-        ['bn2_bn', 'bn2', 'bn'],
-      ];
-      if ((layer.params as NodeParamsMap['residual']).use1x1)
-        weights.push(['shortcut_conv', 'conv3', 'conv']);
-      return weights;
-    }
-    case 'denseBlock': {
-      const p = layer.params as NodeParamsMap['denseBlock'];
-      return Array.from({ length: p.numConvs }, (_, i): Array<[string, string, WeightKind]> => [
-        [`bn${i + 1}_bn`, `net.${i}.0`, 'bn'],
-        [`conv${i + 1}_conv`, `net.${i}.2`, 'conv'],
-      ]).flat();
-    }
-    case 'transition':
-      return [
-        ['bn_bn', '0', 'bn'],
-        ['conv_conv', '2', 'conv'],
-      ];
-    default:
-      return [];
-  }
-}
-
-const PRIMITIVE: Partial<Record<PlannedNode['type'], { suffix: string; kind: WeightKind; module: RegExp }>> =
-  {
-    conv2d: { suffix: 'conv', kind: 'conv', module: /^nn\.Conv2d\(/ },
-    dense: { suffix: 'dense', kind: 'dense', module: /^nn\.Linear\(/ },
-    batchNorm: { suffix: 'bn', kind: 'bn', module: /^nn\.BatchNorm/ },
-  };
-
-/** Layers that keep the feature order of their input. */
-const ORDER_PRESERVING = new Set(['dropout', 'activation', 'batchNorm']);
-
 /**
  * Every weight-holding layer of the planned model and its PyTorch home.
  *
@@ -101,79 +37,67 @@ const ORDER_PRESERVING = new Set(['dropout', 'activation', 'batchNorm']);
 export function torchWeightTargets(plan: ExportPlan): TorchWeightTarget[] {
   const targets: TorchWeightTarget[] = [];
   /** Per value name: the [h, w, c] a flat vector was flattened from (null = same order as PyTorch). */
-  const order = new Map<string, readonly [number, number, number] | 'mixed' | null>();
+  const order = new Map<string, FeatureOrderState>();
+  const sequential = isSequentialNet(plan);
   let chainIndex = 0;
 
   for (const layer of plan.layers) {
-    const modules = modulesFor(layer);
+    const modules = torchModules(layer);
     const modulePath = (index: number): string =>
-      plan.isChain
-        ? `net.${chainIndex + index}`
-        : modules.length === 1
-          ? layer.name
-          : `${layer.name}.${index}`;
-    const inputOrder = layer.inputs.length > 0 ? (order.get(layer.inputs[0]) ?? null) : null;
-    const primitive = PRIMITIVE[layer.type];
+      sequential ? `net.${chainIndex + index}` : modules.length === 1 ? layer.name : `${layer.name}.${index}`;
+    const inputOrders = layer.inputs.map((name) => order.get(name) ?? null);
+    const inputOrder = inputOrders[0] ?? null;
 
-    if (primitive) {
-      const index = modules.findIndex((code) => primitive.module.test(code));
-      if (inputOrder === 'mixed' && primitive.kind !== 'conv')
-        throw new ExportError(
-          layer.node.id,
-          'its inputs mix flattened feature maps with other features; the weights cannot be reordered for PyTorch',
-        );
-      targets.push({
-        tfjsLayer: `${sanitize(layer.node.id)}_${primitive.suffix}`,
-        torchModule: modulePath(index),
-        kind: primitive.kind,
-        flattenedFrom: primitive.kind === 'conv' || inputOrder === 'mixed' ? null : inputOrder,
-      });
-    }
-    for (const [suffix, path, kind] of blockWeights(layer)) {
-      targets.push({
-        tfjsLayer: `${sanitize(layer.node.id)}_${suffix}`,
-        torchModule: `${modulePath(0)}.${path}`,
-        kind,
-        flattenedFrom: null,
-      });
-    }
+    modules.forEach((module, index) => {
+      for (const weight of module.weights ?? []) {
+        if (inputOrder === 'mixed' && weight.kind !== 'conv')
+          throw new ExportError(
+            layer.node.id,
+            'its inputs mix flattened feature maps with other features; the weights cannot be reordered for PyTorch',
+          );
+        targets.push({
+          tfjsLayer: `${sanitize(layer.node.id)}_${weight.tfjsSuffix}`,
+          torchModule: weight.path ? `${modulePath(index)}.${weight.path}` : modulePath(index),
+          kind: weight.kind,
+          flattenedFrom: weight.kind === 'conv' || inputOrder === 'mixed' ? null : inputOrder,
+        });
+      }
+    });
 
-    order.set(
-      layer.name,
-      outputOrder(
-        layer,
-        inputOrder,
-        layer.inputs.map((name) => order.get(name) ?? null),
-      ),
-    );
-    if (plan.isChain) chainIndex += modules.length;
+    const featureOrder = applyRules(layer, 'pytorch', (rules) => rules.featureOrder);
+    order.set(layer.name, outputOrder(layer, featureOrder, inputOrders));
+    if (sequential) chainIndex += modules.length;
   }
   return targets;
 }
 
+type FeatureOrderState = readonly [number, number, number] | 'mixed' | null;
+
 function outputOrder(
   layer: PlannedNode,
-  inputOrder: readonly [number, number, number] | 'mixed' | null,
-  inputOrders: Array<readonly [number, number, number] | 'mixed' | null>,
-): readonly [number, number, number] | 'mixed' | null {
-  if (layer.type === 'flatten') {
-    const shape: Shape = layer.inputShapes[0];
-    // A 1×1 map or a single channel flattens the same way in both layouts.
-    return shape.length === 3 && shape[0] * shape[1] > 1 && shape[2] > 1
-      ? [shape[0], shape[1], shape[2]]
-      : null;
+  featureOrder: FeatureOrder | undefined,
+  inputOrders: FeatureOrderState[],
+): FeatureOrderState {
+  switch (featureOrder) {
+    case 'flattens': {
+      const shape: Shape = layer.inputShapes[0];
+      // A 1×1 map or a single channel flattens the same way in both layouts.
+      return shape.length === 3 && shape[0] * shape[1] > 1 && shape[2] > 1
+        ? [shape[0], shape[1], shape[2]]
+        : null;
+    }
+    case 'keeps':
+      return inputOrders[0] ?? null;
+    case 'sums':
+    case 'concatenates': {
+      if (layer.outputShape.length !== 1 || inputOrders.every((o) => o === null)) return null;
+      // A sum of vectors all in one order keeps it; a concatenation of reordered vectors cannot be followed.
+      const same = inputOrders.every((o) => JSON.stringify(o) === JSON.stringify(inputOrders[0]));
+      return featureOrder === 'sums' && same ? inputOrders[0] : 'mixed';
+    }
+    default:
+      return null;
   }
-  if (ORDER_PRESERVING.has(layer.type)) return inputOrder;
-  if ((layer.type === 'concat' || layer.type === 'add') && layer.outputShape.length === 1) {
-    if (inputOrders.every((o) => o === null)) return null;
-    if (
-      layer.type === 'add' &&
-      inputOrders.every((o) => JSON.stringify(o) === JSON.stringify(inputOrders[0]))
-    )
-      return inputOrders[0];
-    return 'mixed';
-  }
-  return null;
 }
 
 /**

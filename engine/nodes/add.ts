@@ -1,4 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
+import { pyLiteral } from '../export/python';
 import { checkMergeInputs } from './merge-common';
 import { formatShape } from './shape-utils';
 import { ShapeError, type NodeTypeDefinition } from './types';
@@ -28,4 +29,12 @@ export const add: NodeTypeDefinition<'add'> = {
   macs: () => 0,
   compile: (ctx, _p, inputs) =>
     ctx.tf.layers.add({ name: ctx.layerName('add') }).apply(inputs) as tfjs.SymbolicTensor,
+  export: {
+    pytorch: { modules: () => [], forward: (inputs) => inputs.join(' + '), featureOrder: 'sums' },
+    keras: {
+      statement: ({ name, inputs }) =>
+        `${name} = layers.Add(name=${pyLiteral(name)})([${inputs.join(', ')}])`,
+    },
+  },
+  import: { kerasClassNames: ['Add'], fromKeras: () => ({ params: {} }) },
 };

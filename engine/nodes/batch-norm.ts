@@ -1,4 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
+import { pyLiteral } from '../export/python';
 import { fastBatchNormalizationClass } from './fast-batch-norm';
 import { singleInput } from './shape-utils';
 import type { NodeTypeDefinition } from './types';
@@ -44,5 +45,30 @@ export const batchNorm: NodeTypeDefinition<'batchNorm'> = {
       epsilon: p.epsilon,
       name: ctx.layerName('bn'),
     }).apply(inputs[0]) as tfjs.SymbolicTensor;
+  },
+  export: {
+    pytorch: {
+      modules({ params: p, inputShapes }) {
+        const input = inputShapes[0];
+        const kind = input.length === 3 ? 'BatchNorm2d' : 'BatchNorm1d';
+        // tfjs keeps `momentum` of the old value; PyTorch's momentum weighs the new one.
+        const momentum = Number((1 - p.momentum).toFixed(6));
+        const options = [String(input[input.length - 1])];
+        if (p.epsilon !== 1e-5) options.push(`eps=${pyLiteral(p.epsilon)}`);
+        if (momentum !== 0.1) options.push(`momentum=${momentum}`);
+        return [{ code: `nn.${kind}(${options.join(', ')})`, weights: [{ tfjsSuffix: 'bn', kind: 'bn' }] }];
+      },
+      featureOrder: 'keeps',
+    },
+    keras: {
+      statement: ({ name, inputs, params: p }) =>
+        `${name} = batch_norm(${inputs[0]}, ${pyLiteral(p.momentum)}, ${pyLiteral(p.epsilon)}, name=${pyLiteral(name)})`,
+    },
+  },
+  import: {
+    kerasClassNames: ['BatchNormalization'],
+    fromKeras: ({ config: c }) => ({
+      params: { momentum: Number(c.momentum ?? 0.99), epsilon: Number(c.epsilon ?? 1e-3) },
+    }),
   },
 };

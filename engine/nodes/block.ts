@@ -7,6 +7,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Params, Shape } from '../graph/document';
 import type { ParamCount } from '../graph/types';
+import type { NodeExportRules } from './interchange';
 import { resolveParamsFor } from './param-defaults';
 import { primitiveNodeTypes } from './primitives';
 import {
@@ -32,6 +33,12 @@ export interface BlockSpec<T extends BlockTypeId> {
   expand(params: NodeParamsMap[T]): Subgraph;
   /** Advice appended when an inner node's shape fails, e.g. which block param to change. */
   hint?(params: NodeParamsMap[T], innerNodeId: string): string | undefined;
+  /**
+   * The block as the book's PyTorch / Keras code writes it (a class or function per block
+   * type). Tested against `expand` (engine/export/block-classes.test.ts): same parameters,
+   * same output shape.
+   */
+  export: NodeExportRules<NodeParamsMap[T]>;
 }
 
 type InnerNode = Subgraph['nodes'][number];
@@ -139,6 +146,7 @@ export function defineBlock<T extends BlockTypeId>(spec: BlockSpec<T>): NodeType
     params: spec.params,
     summarize: spec.summarize,
     expand: spec.expand,
+    export: spec.export,
     inferShape: (params, inputs) => [...analyze(params, inputs).output],
     paramCount: (params, inputs) => ({ ...analyze(params, inputs).params }),
     macs: (params, inputs) => analyze(params, inputs).macs,

@@ -4,12 +4,10 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Padding } from '../graph/document';
+import { fusedActivationLayer, tfjsActivationLayer } from './activation';
 import { registerCustomLayers } from './custom-layers';
 import { effectiveKernel } from './shape-utils';
 import type { CompileContext, FusedActivation } from './types';
-
-/** Negative slope of a fused leaky ReLU (PyTorch's default; tfjs's own default is 0.3). */
-export const FUSED_LEAKY_RELU_ALPHA = 0.01;
 
 /** How a tfjs window layer realizes a padding: explicit pixels added first, then tfjs padding. */
 export interface PaddingPlan {
@@ -57,37 +55,15 @@ export function negInfPad(ctx: CompileContext, x: tfjs.SymbolicTensor, p: number
   return new NegInfPadding2D({ padding: p, name: ctx.layerName('pad') }).apply(x) as tfjs.SymbolicTensor;
 }
 
-/**
- * Splits a fused activation into what the tfjs layer can take as its `activation` arg
- * and what must follow as a separate layer (leaky ReLU, which tfjs-layers has no
- * activation identifier for).
- */
-export function fusedActivationArg(
-  activation: FusedActivation,
-): 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'elu' | 'gelu' {
-  return activation === 'none' || activation === 'leakyRelu' ? 'linear' : activation;
-}
-
-/** Appends the separate leaky-ReLU layer when the fused activation needs one. */
-export function applyLeakyReluIfFused(
+/** Appends the separate layer a fused activation needs when tfjs cannot fuse it (leaky ReLU). */
+export function applyUnfusedActivation(
   ctx: CompileContext,
   x: tfjs.SymbolicTensor,
   activation: FusedActivation,
 ): tfjs.SymbolicTensor {
-  if (activation !== 'leakyRelu') return x;
-  return ctx.tf.layers
-    .leakyReLU({ alpha: FUSED_LEAKY_RELU_ALPHA, name: ctx.layerName('act') })
-    .apply(x) as tfjs.SymbolicTensor;
+  const after = fusedActivationLayer(activation);
+  if (!after) return x;
+  return tfjsActivationLayer(ctx.tf.layers, after.fn, after.alpha, ctx.layerName('act')).apply(
+    x,
+  ) as tfjs.SymbolicTensor;
 }
-
-/** The param spec list entry shared by conv2d and dense. */
-export const FUSED_ACTIVATIONS: readonly FusedActivation[] = [
-  'none',
-  'relu',
-  'sigmoid',
-  'tanh',
-  'softmax',
-  'leakyRelu',
-  'elu',
-  'gelu',
-];

@@ -1,4 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
+import { pyLiteral } from '../export/python';
+import { UnmappableLayerError } from './interchange';
 import { checkMergeInputs } from './merge-common';
 import { formatShape } from './shape-utils';
 import { ShapeError, type NodeTypeDefinition } from './types';
@@ -32,4 +34,24 @@ export const concat: NodeTypeDefinition<'concat'> = {
     ctx.tf.layers
       .concatenate({ axis: -1, name: ctx.layerName('concat') })
       .apply(inputs) as tfjs.SymbolicTensor,
+  export: {
+    pytorch: {
+      modules: () => [],
+      forward: (inputs) => `torch.cat((${inputs.join(', ')}), dim=1)`,
+      featureOrder: 'concatenates',
+    },
+    keras: {
+      statement: ({ name, inputs }) =>
+        `${name} = layers.Concatenate(name=${pyLiteral(name)})([${inputs.join(', ')}])`,
+    },
+  },
+  import: {
+    kerasClassNames: ['Concatenate'],
+    fromKeras({ config: c }) {
+      const axis = Number(c.axis ?? -1);
+      if (axis !== -1 && axis !== 3)
+        throw new UnmappableLayerError(`concatenation on axis ${axis} (CNN Studio concatenates channels)`);
+      return { params: {} };
+    },
+  },
 };

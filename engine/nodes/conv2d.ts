@@ -1,11 +1,15 @@
 import type * as tfjs from '@tensorflow/tfjs';
+import { kerasPaddingArg, torchPadding } from '../export/padding';
+import { pyLiteral } from '../export/python';
 import {
   FUSED_ACTIVATIONS,
-  applyLeakyReluIfFused,
-  convPaddingPlan,
   fusedActivationArg,
-  zeroPad,
-} from './compile-utils';
+  fusedActivationFromKeras,
+  kerasFusedActivation,
+  torchFusedActivation,
+} from './activation';
+import { applyUnfusedActivation, convPaddingPlan, zeroPad } from './compile-utils';
+import { kerasSquare, kerasWindowPadding } from './interchange';
 import { paddingTag, singleImageInput, windowOutput } from './shape-utils';
 import { ShapeError, type NodeTypeDefinition } from './types';
 
@@ -149,6 +153,58 @@ export const conv2d: NodeTypeDefinition<'conv2d'> = {
       biasInitializer: 'zeros',
       name: ctx.layerName('conv'),
     }).apply(padded) as tfjs.SymbolicTensor;
-    return applyLeakyReluIfFused(ctx, conv, p.activation);
+    return applyUnfusedActivation(ctx, conv, p.activation);
+  },
+  export: {
+    pytorch: {
+      modules({ params: p, inputShapes }) {
+        const [h, w, channelsIn] = inputShapes[0];
+        const pad = torchPadding(p.padding, [h, w], p.kernelSize, p.strides, p.dilation, 'zero');
+        const options = [`kernel_size=${p.kernelSize}`];
+        if (p.strides !== 1) options.push(`stride=${p.strides}`);
+        if (pad.amount !== 0) options.push(`padding=${pad.amount}`);
+        if (p.dilation !== 1) options.push(`dilation=${p.dilation}`);
+        if (!p.useBias) options.push('bias=False');
+        return [
+          ...(pad.padModule ? [{ code: pad.padModule }] : []),
+          {
+            code: `nn.Conv2d(${channelsIn}, ${p.filters}, ${options.join(', ')})`,
+            weights: [{ tfjsSuffix: 'conv', kind: 'conv' }],
+          },
+          ...torchFusedActivation(p.activation).map((code) => ({ code })),
+        ];
+      },
+    },
+    keras: {
+      statement({ name, inputs, params: p }) {
+        const act = kerasFusedActivation(p.activation);
+        const call = `${name} = conv(${inputs[0]}, ${p.filters}, ${p.kernelSize}, ${p.strides}, ${kerasPaddingArg(p.padding)}, activation=${act.arg}, dilation=${p.dilation}, use_bias=${pyLiteral(p.useBias)}, name=${pyLiteral(name)})`;
+        return act.after ? `${call}\n${name} = ${act.after}(${name})` : call;
+      },
+    },
+  },
+  import: {
+    kerasClassNames: ['Conv2D'],
+    foldsPadding: 'zero',
+    fromKeras({ config: c }, foldedPadding) {
+      const kernelSize = kerasSquare(c.kernel_size, 'kernel size');
+      const strides = kerasSquare(c.strides ?? 1, 'strides');
+      const dilation = kerasSquare(c.dilation_rate ?? 1, 'dilation');
+      let padding = kerasWindowPadding(c, foldedPadding);
+      // Stride-1 'same' with an odd kernel pads (k−1)/2 on every side: write it the book's way.
+      const extent = (kernelSize - 1) * dilation + 1;
+      if (padding === 'same' && strides === 1 && extent % 2 === 1) padding = (extent - 1) / 2;
+      return {
+        params: {
+          filters: Number(c.filters),
+          kernelSize,
+          strides,
+          padding,
+          dilation,
+          activation: fusedActivationFromKeras(c.activation),
+          useBias: c.use_bias !== false,
+        },
+      };
+    },
   },
 };

@@ -1,5 +1,13 @@
 import type * as tfjs from '@tensorflow/tfjs';
-import { FUSED_ACTIVATIONS, applyLeakyReluIfFused, fusedActivationArg } from './compile-utils';
+import { pyLiteral } from '../export/python';
+import {
+  FUSED_ACTIVATIONS,
+  fusedActivationArg,
+  fusedActivationFromKeras,
+  kerasFusedActivation,
+  torchFusedActivation,
+} from './activation';
+import { applyUnfusedActivation } from './compile-utils';
 import { formatShape, singleInput } from './shape-utils';
 import { ShapeError, type NodeTypeDefinition } from './types';
 
@@ -43,6 +51,35 @@ export const dense: NodeTypeDefinition<'dense'> = {
         name: ctx.layerName('dense'),
       })
       .apply(inputs[0]) as tfjs.SymbolicTensor;
-    return applyLeakyReluIfFused(ctx, out, p.activation);
+    return applyUnfusedActivation(ctx, out, p.activation);
+  },
+  appliesSoftmax: (p) => p.activation === 'softmax',
+  export: {
+    pytorch: {
+      modules: ({ params: p, inputShapes }) => [
+        {
+          code: `nn.Linear(${inputShapes[0][0]}, ${p.units}${p.useBias ? '' : ', bias=False'})`,
+          weights: [{ tfjsSuffix: 'dense', kind: 'dense' }],
+        },
+        ...torchFusedActivation(p.activation).map((code) => ({ code })),
+      ],
+    },
+    keras: {
+      statement({ name, inputs, params: p }) {
+        const act = kerasFusedActivation(p.activation);
+        const call = `${name} = layers.Dense(${p.units}, activation=${act.arg}, use_bias=${pyLiteral(p.useBias)}, name=${pyLiteral(name)})(${inputs[0]})`;
+        return act.after ? `${call}\n${name} = ${act.after}(${name})` : call;
+      },
+    },
+  },
+  import: {
+    kerasClassNames: ['Dense'],
+    fromKeras: ({ config: c }) => ({
+      params: {
+        units: Number(c.units),
+        activation: fusedActivationFromKeras(c.activation),
+        useBias: c.use_bias !== false,
+      },
+    }),
   },
 };

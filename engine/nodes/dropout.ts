@@ -1,4 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
+import { pyLiteral } from '../export/python';
 import { singleInput } from './shape-utils';
 import type { NodeTypeDefinition } from './types';
 
@@ -19,4 +20,18 @@ export const dropout: NodeTypeDefinition<'dropout'> = {
     ctx.tf.layers
       .dropout({ rate: p.rate, name: ctx.layerName('dropout') })
       .apply(inputs[0]) as tfjs.SymbolicTensor,
+  export: {
+    pytorch: {
+      modules: ({ params: p }) => [{ code: `nn.Dropout(${pyLiteral(p.rate)})` }],
+      featureOrder: 'keeps',
+    },
+    keras: {
+      statement: ({ name, inputs, params: p }) =>
+        `${name} = layers.Dropout(${pyLiteral(p.rate)}, name=${pyLiteral(name)})(${inputs[0]})`,
+    },
+  },
+  import: {
+    kerasClassNames: ['Dropout'],
+    fromKeras: ({ config: c }) => ({ params: { rate: Number(c.rate) } }),
+  },
 };

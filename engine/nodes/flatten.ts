@@ -1,4 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
+import { pyLiteral } from '../export/python';
 import { shapeSize, singleInput } from './shape-utils';
 import type { NodeTypeDefinition } from './types';
 
@@ -20,4 +21,11 @@ export const flatten: NodeTypeDefinition<'flatten'> = {
     if (inputs[0].shape.length <= 2) return inputs[0];
     return ctx.tf.layers.flatten({ name: ctx.layerName('flatten') }).apply(inputs[0]) as tfjs.SymbolicTensor;
   },
+  export: {
+    pytorch: { modules: () => [{ code: 'nn.Flatten()' }], featureOrder: 'flattens' },
+    keras: {
+      statement: ({ name, inputs }) => `${name} = layers.Flatten(name=${pyLiteral(name)})(${inputs[0]})`,
+    },
+  },
+  import: { kerasClassNames: ['Flatten'], fromKeras: () => ({ params: {} }) },
 };

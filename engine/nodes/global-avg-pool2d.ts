@@ -1,4 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
+import { pyLiteral } from '../export/python';
 import { singleImageInput } from './shape-utils';
 import type { NodeTypeDefinition } from './types';
 
@@ -24,5 +25,20 @@ export const globalAvgPool2d: NodeTypeDefinition<'globalAvgPool2d'> = {
     return ctx.tf.layers
       .averagePooling2d({ poolSize: [h, w], strides: [h, w], padding: 'valid', name: ctx.layerName('pool') })
       .apply(inputs[0]) as tfjs.SymbolicTensor;
+  },
+  export: {
+    pytorch: { modules: () => [{ code: 'nn.AdaptiveAvgPool2d((1, 1))' }] },
+    keras: {
+      statement: ({ name, inputs }) =>
+        `${name} = layers.GlobalAveragePooling2D(keepdims=True, name=${pyLiteral(name)})(${inputs[0]})`,
+    },
+  },
+  import: {
+    kerasClassNames: ['GlobalAveragePooling2D'],
+    // Keras drops the 1×1 by default; ours keeps it, so a flatten follows.
+    fromKeras: ({ config: c }) =>
+      c.keepdims === true
+        ? { params: {} }
+        : { params: {}, then: [{ type: 'flatten', params: {}, suffix: 'flatten' }] },
   },
 };

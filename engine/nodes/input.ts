@@ -1,3 +1,4 @@
+import { UnmappableLayerError } from './interchange';
 import type { NodeTypeDefinition } from './types';
 
 /** The network's input: one image per example, channels last. */
@@ -18,4 +19,14 @@ export const input: NodeTypeDefinition<'input'> = {
   paramCount: () => ({ trainable: 0, nonTrainable: 0 }),
   macs: () => 0,
   compile: (ctx, p) => ctx.tf.input({ shape: [p.height, p.width, p.channels], name: ctx.layerName('input') }),
+  // No export rules: the exporters write the one input as the model's argument.
+  import: {
+    kerasClassNames: ['InputLayer'],
+    fromKeras({ config: c }) {
+      const shape = (c.batch_input_shape ?? c.batch_shape) as unknown[];
+      if (!Array.isArray(shape) || shape.length !== 4)
+        throw new UnmappableLayerError(`input shape ${JSON.stringify(shape)} is not an image [h, w, c]`);
+      return { params: { height: Number(shape[1]), width: Number(shape[2]), channels: Number(shape[3]) } };
+    },
+  },
 };

@@ -1,4 +1,6 @@
+import { explicitPadding, kerasPaddingArg, symmetricAmount } from '../export/padding';
 import { convNode, defineBlock } from './block';
+import { UnexportableLayerError } from './interchange';
 import { paddingTag } from './shape-utils';
 import type { Subgraph } from './types';
 
@@ -19,6 +21,42 @@ export const ninBlock = defineBlock({
     const pad = paddingTag(p.padding);
     if (pad) parts.push(pad);
     return parts.join(' · ');
+  },
+  export: {
+    pytorch: {
+      helper: `def nin_block(in_channels, out_channels, kernel_size, strides, padding):
+    """A convolution followed by two 1×1 convolutions, each with ReLU (D2L 8.3)."""
+    return nn.Sequential(
+        nn.Conv2d(in_channels, out_channels, kernel_size, strides, padding), nn.ReLU(),
+        nn.Conv2d(out_channels, out_channels, kernel_size=1), nn.ReLU(),
+        nn.Conv2d(out_channels, out_channels, kernel_size=1), nn.ReLU())`,
+      modules({ params: p, inputShapes }) {
+        const [h, w, channelsIn] = inputShapes[0];
+        const amount = symmetricAmount(explicitPadding(p.padding, [h, w], p.kernelSize, p.strides));
+        if (amount === null)
+          throw new UnexportableLayerError(
+            "the NiN block's 'same' padding pads unevenly here; PyTorch's nin_block takes one padding per side — use numeric padding",
+          );
+        return [
+          {
+            code: `nin_block(${channelsIn}, ${p.filters}, kernel_size=${p.kernelSize}, strides=${p.strides}, padding=${amount})`,
+            weights: [
+              { tfjsSuffix: 'conv1_conv', kind: 'conv', path: '0' },
+              { tfjsSuffix: 'conv2_conv', kind: 'conv', path: '2' },
+              { tfjsSuffix: 'conv3_conv', kind: 'conv', path: '4' },
+            ],
+          },
+        ];
+      },
+    },
+    keras: {
+      helper: `def nin_block(x, filters, kernel_size, strides, padding):
+    x = conv(x, filters, kernel_size, strides, padding, activation='relu')
+    x = conv(x, filters, 1, activation='relu')
+    return conv(x, filters, 1, activation='relu')`,
+      statement: ({ name, inputs, params: p }) =>
+        `${name} = nin_block(${inputs[0]}, ${p.filters}, ${p.kernelSize}, ${p.strides}, ${kerasPaddingArg(p.padding)})`,
+    },
   },
   expand(p): Subgraph {
     return {

@@ -2,9 +2,12 @@
  * What max and average pooling share: params, summary, shape rule and the PyTorch limit
  * on padding. They differ only in the layer and the padding fill.
  */
-import type { Padding, Shape } from '../graph/document';
-import { formatPadding, paddingTag, singleImageInput, windowOutput } from './shape-utils';
 import type * as tfjs from '@tensorflow/tfjs';
+import { kerasPaddingArg } from '../export/padding';
+import { pyLiteral } from '../export/python';
+import type { Padding, Shape } from '../graph/document';
+import { kerasSquare, kerasWindowPadding, type ExportLayer, type TorchModule } from './interchange';
+import { formatPadding, paddingTag, singleImageInput, windowOutput } from './shape-utils';
 import { ShapeError, type CompileContext, type NodeTypeDefinition, type ParamSpec } from './types';
 
 export interface PoolParams {
@@ -77,6 +80,14 @@ export interface PoolSpec<T extends 'maxPool2d' | 'avgPool2d'> {
     tf: CompileContext['tf'],
     args: { poolSize: number; strides: number; padding: 'valid' | 'same'; name: string },
   ): tfjs.layers.Layer;
+  /** The PyTorch module(s): padding rules differ between max and average pooling. */
+  torchModules(layer: ExportLayer<PoolParams>): TorchModule[];
+  /** The Keras helper of the exported script (`max_pool(x, size, strides, padding)`). */
+  kerasHelper: 'max_pool' | 'avg_pool';
+  /** Keras class names read on import. */
+  kerasClassNames: readonly string[];
+  /** The padding layer that folds into this pool on import. */
+  foldsPadding: 'zero' | '-inf';
 }
 
 /** A pooling node definition: shared params, summary, shape rule and compile. */
@@ -102,6 +113,27 @@ export function definePool<T extends 'maxPool2d' | 'avgPool2d'>(spec: PoolSpec<T
         name: ctx.layerName('pool'),
       });
       return layer.apply(padded) as tfjs.SymbolicTensor;
+    },
+    export: {
+      pytorch: { modules: spec.torchModules },
+      keras: {
+        statement: ({ name, inputs, params: p }) =>
+          `${name} = ${spec.kerasHelper}(${inputs[0]}, ${p.poolSize}, ${p.strides}, ${kerasPaddingArg(p.padding)}, name=${pyLiteral(name)})`,
+      },
+    },
+    import: {
+      kerasClassNames: spec.kerasClassNames,
+      foldsPadding: spec.foldsPadding,
+      fromKeras({ config: c }, foldedPadding) {
+        const poolSize = kerasSquare(c.pool_size ?? 2, 'pool size');
+        return {
+          params: {
+            poolSize,
+            strides: kerasSquare(c.strides ?? poolSize, 'strides'),
+            padding: kerasWindowPadding(c, foldedPadding),
+          },
+        };
+      },
     },
   };
 }

@@ -27,6 +27,26 @@ export const nodeTypes: readonly NodeTypeDefinition[] = [
 
 const byId = new Map<string, NodeTypeDefinition>(nodeTypes.map((def) => [def.type, def]));
 
+/**
+ * Adds a node type beyond the built-in ones (an extension, or a type a test defines): from
+ * then on validation, compile, the exporters and the importer know it through its
+ * definition alone. Returns the function that removes it again.
+ *
+ * @throws Error when the type id is already taken.
+ */
+export function registerNodeType(definition: NodeTypeDefinition): () => void {
+  if (byId.has(definition.type)) throw new Error(`node type "${definition.type}" is already registered`);
+  byId.set(definition.type, definition);
+  return () => {
+    if (byId.get(definition.type) === definition) byId.delete(definition.type);
+  };
+}
+
+/** Every known node type: the built-in ones (in palette order), then registered ones. */
+export function allNodeTypes(): NodeTypeDefinition[] {
+  return [...byId.values()];
+}
+
 /** The definition of a type id, or `undefined` for an unknown type. */
 export function getNodeType(type: string): NodeTypeDefinition | undefined {
   return byId.get(type);

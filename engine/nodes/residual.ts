@@ -1,4 +1,6 @@
+import { pyLiteral } from '../export/python';
 import { convNode, defineBlock } from './block';
+import type { TorchWeight } from './interchange';
 import type { Subgraph } from './types';
 
 /**
@@ -30,6 +32,48 @@ export const residual = defineBlock({
     innerNodeId === 'add' && !p.use1x1
       ? 'turn on "1×1 shortcut" when the block changes the stride or the channel count'
       : undefined,
+  export: {
+    pytorch: {
+      helper: `class Residual(nn.Module):
+    """Two 3×3 convolutions with batch norm, plus a shortcut (D2L 8.6)."""
+
+    def __init__(self, in_channels, num_channels, use_1x1conv=False, strides=1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_channels, num_channels, kernel_size=3, padding=1, stride=strides)
+        self.conv2 = nn.Conv2d(num_channels, num_channels, kernel_size=3, padding=1)
+        self.conv3 = nn.Conv2d(in_channels, num_channels, kernel_size=1, stride=strides) if use_1x1conv else None
+        self.bn1 = nn.BatchNorm2d(num_channels)
+        self.bn2 = nn.BatchNorm2d(num_channels)
+
+    def forward(self, x):
+        y = F.relu(self.bn1(self.conv1(x)))
+        y = self.bn2(self.conv2(y))
+        if self.conv3 is not None:
+            x = self.conv3(x)
+        return F.relu(y + x)`,
+      modules({ params: p, inputShapes }) {
+        const weights: TorchWeight[] = [
+          { tfjsSuffix: 'conv1_conv', kind: 'conv', path: 'conv1' },
+          { tfjsSuffix: 'bn1_bn', kind: 'bn', path: 'bn1' },
+          { tfjsSuffix: 'conv2_conv', kind: 'conv', path: 'conv2' },
+          { tfjsSuffix: 'bn2_bn', kind: 'bn', path: 'bn2' },
+        ];
+        if (p.use1x1) weights.push({ tfjsSuffix: 'shortcut_conv', kind: 'conv', path: 'conv3' });
+        const options = `${p.use1x1 ? ', use_1x1conv=True' : ''}${p.strides !== 1 ? `, strides=${p.strides}` : ''}`;
+        return [{ code: `Residual(${inputShapes[0][2]}, ${p.filters}${options})`, weights }];
+      },
+    },
+    keras: {
+      helper: `def residual(x, filters, use_1x1conv=False, strides=1):
+    y = layers.ReLU()(batch_norm(conv(x, filters, 3, strides, padding=1)))
+    y = batch_norm(conv(y, filters, 3, padding=1))
+    if use_1x1conv:
+        x = conv(x, filters, 1, strides)
+    return layers.ReLU()(layers.Add()([y, x]))`,
+      statement: ({ name, inputs, params: p }) =>
+        `${name} = residual(${inputs[0]}, ${p.filters}, use_1x1conv=${pyLiteral(p.use1x1)}, strides=${p.strides})`,
+    },
+  },
   expand(p): Subgraph {
     const nodes: Subgraph['nodes'] = [
       convNode('conv1', {

@@ -1,5 +1,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
+import { pyLiteral } from '../export/python';
 import { registerCustomLayers } from './custom-layers';
+import { UnmappableLayerError } from './interchange';
 import { singleImageInput } from './shape-utils';
 import type { NodeTypeDefinition } from './types';
 
@@ -27,5 +29,32 @@ export const resize: NodeTypeDefinition<'resize'> = {
     return new BilinearResize({ height: p.height, width: p.width, name: ctx.layerName('resize') }).apply(
       inputs[0],
     ) as tfjs.SymbolicTensor;
+  },
+  export: {
+    pytorch: {
+      helper: `class Resize(nn.Module):
+    """Bilinear resize to a fixed size. (TensorFlow.js samples without half-pixel centers, so
+    resized values differ slightly from the app's.)"""
+
+    def __init__(self, size):
+        super().__init__()
+        self.size = size
+
+    def forward(self, x):
+        return F.interpolate(x, size=self.size, mode='bilinear', align_corners=False)`,
+      modules: ({ params: p }) => [{ code: `Resize((${p.height}, ${p.width}))` }],
+    },
+    keras: {
+      statement: ({ name, inputs, params: p }) =>
+        `${name} = layers.Resizing(${p.height}, ${p.width}, interpolation='bilinear', name=${pyLiteral(name)})(${inputs[0]})`,
+    },
+  },
+  import: {
+    kerasClassNames: ['Resizing', 'BilinearResize'],
+    fromKeras({ className, config: c }) {
+      if (className === 'Resizing' && String(c.interpolation ?? 'bilinear') !== 'bilinear')
+        throw new UnmappableLayerError(`interpolation "${String(c.interpolation)}"`);
+      return { params: { height: Number(c.height), width: Number(c.width) } };
+    },
   },
 };

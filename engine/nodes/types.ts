@@ -8,6 +8,10 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Padding, Params, Shape } from '../graph/document';
 import type { ParamCount } from '../graph/types';
+import type { ActivationName, FusedActivation } from './activation';
+import type { NodeExportRules, NodeImportRules } from './interchange';
+
+export type { ActivationName, FusedActivation } from './activation';
 
 /** Every node type id the engine knows. Files and presets use exactly these. */
 export type NodeTypeId =
@@ -30,11 +34,6 @@ export type NodeTypeId =
   | 'residual'
   | 'denseBlock'
   | 'transition';
-
-/** Activation functions a layer can apply (those tfjs-layers implements). */
-export type ActivationName = 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'leakyRelu' | 'elu' | 'gelu';
-/** Fused activation on conv and dense layers. */
-export type FusedActivation = 'none' | ActivationName;
 
 /**
  * The params of each node type, by name. Presets, the exporter and the editor rely on
@@ -96,13 +95,31 @@ export type NodeCategory =
 /** A param's schema: drives validation, defaults and the inspector's form field. */
 export type ParamSpec =
   | { kind: 'int'; name: string; label: string; doc?: string; default: number; min?: number; max?: number }
-  | { kind: 'float'; name: string; label: string; doc?: string; default: number; min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean }
+  | {
+      kind: 'float';
+      name: string;
+      label: string;
+      doc?: string;
+      default: number;
+      min?: number;
+      max?: number;
+      exclusiveMin?: boolean;
+      exclusiveMax?: boolean;
+    }
   | { kind: 'bool'; name: string; label: string; doc?: string; default: boolean }
   | { kind: 'choice'; name: string; label: string; doc?: string; default: string; options: readonly string[] }
   /** `valid`, `same`, or pixels per side (an int ≥ 0). */
   | { kind: 'padding'; name: string; label: string; doc?: string; default: Padding }
   /** Two ints, e.g. an Inception branch's (reduce, out) channels. */
-  | { kind: 'intPair'; name: string; label: string; doc?: string; default: readonly [number, number]; min?: number; max?: number };
+  | {
+      kind: 'intPair';
+      name: string;
+      label: string;
+      doc?: string;
+      default: readonly [number, number];
+      min?: number;
+      max?: number;
+    };
 
 export interface PortSpec {
   name: string;
@@ -170,4 +187,10 @@ export interface NodeTypeDefinition<T extends NodeTypeId = NodeTypeId> {
   compile(ctx: CompileContext, params: NodeParamsMap[T], inputs: tfjs.SymbolicTensor[]): tfjs.SymbolicTensor;
   /** Blocks only: the inner layers, so the editor can expand them and the exporter mirror them. */
   expand?(params: NodeParamsMap[T]): Subgraph;
+  /** True when the node's output is softmax probabilities (training then takes a log loss on them). */
+  appliesSoftmax?(params: NodeParamsMap[T]): boolean;
+  /** How the node is written as PyTorch / Keras code (TensorFlow.js export is `compile`). */
+  export?: NodeExportRules<NodeParamsMap[T]>;
+  /** Which Keras / TensorFlow.js layers become this node, and how. */
+  import?: NodeImportRules;
 }
