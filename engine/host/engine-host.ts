@@ -9,6 +9,7 @@
  * const stop = serveApi(transport, host);
  * ```
  */
+import { checkImportedGraph } from '../export/import-repair';
 import { analyzeGraph } from '../graph/analyze';
 import type { GraphDocument } from '../graph/document';
 import { loadGraphDocument } from '../graph/load';
@@ -222,7 +223,15 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     },
     async importModel(modelJson) {
       const load = modules.exporter ?? missing('Importing a Keras / TensorFlow.js model');
-      return (await load()).importModel(modelJson);
+      const { document: imported, unmapped } = await (await load()).importModel(modelJson);
+      // The editor gets a graph CNN Studio reads (repairs named in meta.importRepairs) or the problems.
+      const { document, problems } = checkImportedGraph(imported);
+      if (!document || problems.length > 0) {
+        const list = problems.map((line) => `  - ${line}`).join('\n');
+        const message = `the imported model is not a valid CNN Studio graph:\n${list}`;
+        throw new EngineError('InvalidImport', message, { problems });
+      }
+      return { document, unmapped };
     },
 
     listProjects: (directory) => projects.list(directory),
