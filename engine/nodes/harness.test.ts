@@ -2,11 +2,14 @@
  * The per-node-type harness (Keras style): for every node type and several param
  * combinations, compile the node into a tiny tfjs model and check that
  * - `inferShape` equals the compiled symbolic output shape and the shape of a real forward pass;
- * - `paramCount` equals the built model's trainable / non-trainable weight counts.
+ * - `paramCount` equals the built model's trainable / non-trainable weight counts;
+ * - `macs` equals the multiply-adds of the built layers (every kernel weight used once per
+ *   output position, as Keras-style summaries count them).
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Params, Shape } from '../graph/document';
+import { FUSED_ACTIVATIONS } from './activation';
 import { resolveParams } from './params';
 import { getNodeType, nodeTypes } from './registry';
 import type { CompileContext, NodeParamsMap, NodeTypeDefinition, NodeTypeId } from './types';
@@ -17,8 +20,6 @@ interface HarnessCase {
   params: Record<string, unknown>;
   inputs: Shape[];
 }
-
-const FUSED = ['none', 'relu', 'sigmoid', 'tanh', 'softmax', 'leakyRelu', 'elu', 'gelu'];
 
 const cases: HarnessCase[] = [
   { type: 'input', params: { height: 5, width: 7, channels: 3 }, inputs: [] },
@@ -40,7 +41,7 @@ const cases: HarnessCase[] = [
     params: { filters: 2, kernelSize: 1, strides: 2, padding: 0, useBias: false },
     inputs: [[5, 5, 4]],
   },
-  ...FUSED.map((activation) => ({
+  ...FUSED_ACTIVATIONS.map((activation) => ({
     type: 'conv2d' as const,
     params: { filters: 2, kernelSize: 3, padding: 1, activation },
     inputs: [[5, 5, 1]],
@@ -63,7 +64,7 @@ const cases: HarnessCase[] = [
   })),
   { type: 'activation', params: { fn: 'leakyRelu', alpha: 0.2 }, inputs: [[3, 3, 2]] },
   { type: 'activation', params: { fn: 'elu' }, inputs: [[7]] },
-  ...FUSED.map((activation) => ({
+  ...FUSED_ACTIVATIONS.map((activation) => ({
     type: 'dense' as const,
     params: { units: 5, activation },
     inputs: [[12]],
@@ -132,6 +133,22 @@ function weightCount(weights: readonly tf.LayerVariable[]): number {
   return weights.reduce((sum, w) => sum + w.shape.reduce((product: number, d) => product * (d ?? 1), 1), 0);
 }
 
+/**
+ * Multiply-adds of a built model, from its layers alone: a kernel of k weights (a dense
+ * layer's in × out, a conv's kh × kw × in × out) does k multiply-adds per output position.
+ */
+function builtMacs(model: tf.LayersModel): number {
+  let total = 0;
+  for (const layer of model.layers) {
+    const kernel = layer.weights.find((weight) => /kernel$/.test(weight.originalName));
+    if (!kernel) continue;
+    const output = layer.outputShape as number[];
+    const positions = output.slice(1, -1).reduce((product, d) => product * d, 1);
+    total += positions * kernel.shape.reduce((product: number, d) => product * (d ?? 1), 1);
+  }
+  return total;
+}
+
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
@@ -168,6 +185,7 @@ describe('node-type harness', () => {
         nonTrainable: weightCount(model.nonTrainableWeights),
       }).toEqual(expectedCount);
       expect(model.countParams()).toBe(expectedCount.trainable + expectedCount.nonTrainable);
+      expect(def.macs(params, c.inputs, expectedShape)).toBe(builtMacs(model));
 
       const actualShape = tf.tidy(() => {
         const xs = c.inputs.map((shape) => tf.randomNormal([2, ...shape]));
