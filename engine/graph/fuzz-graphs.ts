@@ -169,6 +169,10 @@ const chainable = nodeTypes.filter((def) => def.inputs.length === 1 && !def.inpu
 const knownDefect = (type: string, params: Record<string, unknown>): boolean =>
   type === 'activation' && params.fn === 'elu' && params.alpha !== undefined && params.alpha !== 1;
 
+/** Whether `doc` has a node of the known defect above (tests skip building those). */
+export const hasKnownDefect = (doc: GraphDocument): boolean =>
+  doc.nodes.some((node) => knownDefect(node.type, node.params));
+
 const layerArbitrary = fc
   .constantFrom(...chainable)
   .chain((def) => paramsArbitrary(def).map((params) => ({ type: def.type, params })))
