@@ -68,6 +68,26 @@ describe('compileGraph of deep graphs', () => {
     }
   }, 60_000);
 
+  it('saves and loads back a model built in parts, with the same outputs', async () => {
+    const model = compileGraph(tf, activationChain(LAYERS_PER_PART + 20));
+    try {
+      let saved: tf.io.ModelArtifacts | null = null;
+      await model.save(
+        tf.io.withSaveHandler(async (artifacts) => {
+          saved = artifacts;
+          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+        }),
+      );
+      const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+      const x = tf.randomNormal([2, 2, 2, 1], 0, 1, 'float32', 3);
+      const [a, b] = [model.predict(x), loaded.predict(x)] as tf.Tensor[];
+      expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+      loaded.dispose();
+    } finally {
+      model.dispose();
+    }
+  }, 60_000);
+
   it('keeps ordinary models flat: no preset is split into parts', () => {
     const model = compileGraph(tf, getPreset('densenet'));
     try {
