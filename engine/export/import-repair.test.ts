@@ -38,6 +38,20 @@ describe('checkImportedGraph', () => {
     expect(analyzeGraph(checked.document!).valid).toBe(true);
   });
 
+  it('renames a layer whose name is too long to be an id, rewiring its edges', () => {
+    const long = 'x'.repeat(300);
+    const model = sequential(input(), ['Flatten', { name: long }], ['Dense', { name: 'out', units: 3 }]);
+    expect(() => readBack(model)).toThrow(/nodes\[1\]\.id: must be at most 256 characters, got 300/);
+
+    const checked = checkImportedGraph(importLayersModel(model).document);
+    expect(checked.repairs).toEqual([`layer 2 (Flatten) had the name "${'x'.repeat(39)}…": named flatten_2`]);
+    expect(checked.problems).toEqual([]);
+    expect(checked.document!.edges.map((edge) => [edge.source, edge.target])).toEqual([
+      ['image', 'flatten_2'],
+      ['flatten_2', 'out'],
+    ]);
+  });
+
   it('fills an unreadable value Keras has a default for with that default, and says so', () => {
     const model = sequential(
       input(),
