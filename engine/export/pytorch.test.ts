@@ -1,22 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../graph/analyze';
 import type { GraphDocument } from '../graph/document';
 import { getPreset, presetIds } from '../presets/index';
 import { exportCode, ExportError } from './index';
-
-/** Debian's python3-torch lives in the system Python, not in a pyenv that may come first on PATH. */
-const PYTHON = '/usr/bin/python3';
-const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
-
-function writeExport(files: { path: string; content: string }[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'cnn-export-'));
-  for (const file of files) writeFileSync(join(dir, file.path), file.content);
-  return dir;
-}
+import { PYTHON, requireTorch, writeFiles as writeExport } from './test-support/python';
 
 describe('PyTorch export', () => {
   it('writes model.py, train.py and a README for every preset', () => {
@@ -51,7 +40,9 @@ describe('PyTorch export', () => {
     expect(() => exportCode(doc, 'pytorch')).toThrow(/cannot export/);
   });
 
-  describe.skipIf(!hasTorch)('runs in PyTorch (Debian python3-torch)', () => {
+  describe('runs in PyTorch (Debian python3-torch)', () => {
+    beforeAll(requireTorch);
+
     it('every preset builds, and its output shape and trainable count equal the engine summary', () => {
       const checks = presetIds.map((id) => {
         const doc = getPreset(id);
