@@ -124,7 +124,7 @@ export function DatasetImportDialog({
           {imported ? (
             <button
               type="button"
-              className="primary dataset-import-main"
+              className="primary"
               data-testid="dataset-import-use"
               onClick={() => onUse(imported.id)}
             >
@@ -133,7 +133,7 @@ export function DatasetImportDialog({
           ) : (
             <button
               type="button"
-              className="primary dataset-import-main"
+              className="primary"
               disabled={busy || !client}
               data-testid="dataset-import-submit"
               onClick={() => void submit()}
