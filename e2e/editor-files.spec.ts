@@ -2,7 +2,7 @@
  * Files: save a model through the browser-mode dialog, start a new one, reopen the saved
  * file; a bad file is refused with its reason and the current project is kept.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures';
 import { EditorPage } from './pages/editor-page';
@@ -42,6 +42,32 @@ test('a broken file is refused with its reason and the current model stays', asy
   await expect(page.getByTestId('file-dialog-open')).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('summary-params-total')).toHaveText('61706');
+});
+
+test('saving over a file that is not a model asks first, and keeps it when told no', async ({ page, dataDir }) => {
+  const editor = new EditorPage(page);
+  await editor.loadPreset('lenet');
+  const foreign = join(dataDir, 'settings.json');
+  writeFileSync(foreign, '{"theme": "dark"}');
+  const asked: string[] = [];
+  let answer = false;
+  page.on('dialog', (dialog) => {
+    asked.push(dialog.message());
+    void (answer ? dialog.accept() : dialog.dismiss());
+  });
+
+  await page.getByTestId('file-save').click();
+  await page.getByTestId('file-dialog-path').fill(foreign);
+  await page.getByTestId('file-dialog-submit').click();
+  await expect(page.getByText('Not saved; settings.json was left as it was.')).toBeVisible();
+  expect(asked).toEqual(['settings.json is not a CNN Studio project. Replace it?']);
+  expect(readFileSync(foreign, 'utf8')).toBe('{"theme": "dark"}');
+
+  answer = true;
+  await page.getByTestId('file-dialog-submit').click();
+  await expect(page.getByTestId('file-dialog-save')).toBeHidden();
+  expect(asked).toHaveLength(2);
+  expect(JSON.parse(readFileSync(foreign, 'utf8'))).toMatchObject({ format: 'cnn-studio-graph', name: 'LeNet' });
 });
 
 test('a layer dropped on a link is inserted into it', async ({ page }) => {

@@ -53,27 +53,32 @@ test('a bad project file names its problem and the open project stays', async ({
   await expect(page.getByTestId('summary-params-total')).toHaveText('61706');
 });
 
-test('the engine socket refuses a wrong token and a foreign origin', async ({ page, app }) => {
-  const results = await page.evaluate(
-    async ({ port, token }) => {
-      const attempt = (url: string) =>
-        new Promise<string>((resolve) => {
-          const ws = new WebSocket(url);
-          ws.onopen = () => {
-            ws.close();
-            resolve('open');
-          };
-          ws.onerror = () => resolve('refused');
-        });
-      return {
-        wrongToken: await attempt(`ws://127.0.0.1:${port}/ws?token=wrong`),
-        noToken: await attempt(`ws://127.0.0.1:${port}/ws`),
-        rightToken: await attempt(`ws://127.0.0.1:${port}/ws?token=${token}`),
-      };
-    },
-    { port: app.port, token: E2E_TOKEN },
-  );
-  expect(results).toEqual({ wrongToken: 'refused', noToken: 'refused', rightToken: 'open' });
+test('the token leaves the address bar for a cookie; the socket refuses a wrong token and a foreign origin', async ({ page, app }) => {
+  expect(page.url()).not.toContain('token'); // traded for an HttpOnly cookie on the first load
+  expect(await page.evaluate(() => document.cookie)).toBe(''); // which the page's scripts cannot read
+  const attempts = () =>
+    page.evaluate(
+      async ({ port, token }) => {
+        const attempt = (url: string) =>
+          new Promise<string>((resolve) => {
+            const ws = new WebSocket(url);
+            ws.onopen = () => {
+              ws.close();
+              resolve('open');
+            };
+            ws.onerror = () => resolve('refused');
+          });
+        return {
+          wrongToken: await attempt(`ws://127.0.0.1:${port}/ws?token=wrong`),
+          noToken: await attempt(`ws://127.0.0.1:${port}/ws`),
+          rightToken: await attempt(`ws://127.0.0.1:${port}/ws?token=${token}`),
+        };
+      },
+      { port: app.port, token: E2E_TOKEN },
+    );
+  expect(await attempts()).toEqual({ wrongToken: 'refused', noToken: 'open', rightToken: 'open' }); // the cookie
+  await page.context().clearCookies();
+  expect(await attempts()).toEqual({ wrongToken: 'refused', noToken: 'refused', rightToken: 'open' });
 
   // A page on another origin (here: the same server under a different host name is not
   // possible without DNS, so use about:blank → its Origin is 'null').

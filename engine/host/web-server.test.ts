@@ -1,5 +1,7 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,13 +51,23 @@ function upgradeStatus(url: string, headers: Record<string, string> = {}): Promi
   });
 }
 
-function get(path: string, hostHeader?: string): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+type Reply = { status: number; body: string; headers: Record<string, string | string[] | undefined> };
+
+function get(path: string, hostHeader?: string, headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: server.port, path, headers: hostHeader ? { Host: hostHeader } : {} }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        path,
+        headers: { ...headers, ...(hostHeader ? { Host: hostHeader } : {}) },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -94,13 +106,20 @@ describe('web server', () => {
     expect(await upgradeStatus(wsUrl(), { Origin: `http://127.0.0.1:${server.port}` })).toBe(101);
     expect(await upgradeStatus(wsUrl(), { Origin: `http://localhost:${server.port}` })).toBe(101);
     expect(await upgradeStatus(wsUrl())).toBe(101); // no Origin: a non-browser client with the token
-    await expect(connectWebSocket(wsUrl('nope'), WebSocket as unknown as WebSocketConstructor)).rejects.toThrow('Could not connect to the engine');
+    await expect(
+      connectWebSocket(wsUrl('nope'), WebSocket as unknown as WebSocketConstructor),
+    ).rejects.toThrow('Could not connect to the engine');
   });
 
   it('round-trips calls, errors, events and cancellation over the WebSocket', async () => {
-    const client = createClient(await connectWebSocket(wsUrl(), WebSocket as unknown as WebSocketConstructor));
+    const client = createClient(
+      await connectWebSocket(wsUrl(), WebSocket as unknown as WebSocketConstructor),
+    );
     await expect(client.getPreset('lenet')).resolves.toEqual({ name: 'lenet' });
-    await expect(client.getInfo()).rejects.toMatchObject({ name: 'Error', message: 'fake host: getInfo not implemented' });
+    await expect(client.getInfo()).rejects.toMatchObject({
+      name: 'Error',
+      message: 'fake host: getInfo not implemented',
+    });
     const events: string[] = [];
     client.on('log', (e) => events.push(e.message));
     await new Promise((r) => setTimeout(r, 20));
@@ -136,12 +155,24 @@ describe('web server', () => {
     ws.on('message', (data) => replies.push(JSON.parse(String(data))));
     ws.send(JSON.stringify({ type: 'request', id: 1, method: 'getPreset', params: ['x'.repeat(5000)] }));
     let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     for (let i = 0; i < 1500; i++) {
-      const bytes = Buffer.from(Array.from({ length: 1 + Math.floor(random() * 80) }, () => Math.floor(random() * 256)));
-      if (i % 3 === 0) ws.send(bytes); // binary frame
-      else if (i % 3 === 1) ws.send(bytes.toString('latin1')); // text garbage
-      else ws.send(JSON.stringify({ type: 'request', id: 1000 + i, method: random() < 0.5 ? 'getPreset' : 'x', params: [random()] }));
+      const bytes = Buffer.from(
+        Array.from({ length: 1 + Math.floor(random() * 80) }, () => Math.floor(random() * 256)),
+      );
+      if (i % 3 === 0)
+        ws.send(bytes); // binary frame
+      else if (i % 3 === 1)
+        ws.send(bytes.toString('latin1')); // text garbage
+      else
+        ws.send(
+          JSON.stringify({
+            type: 'request',
+            id: 1000 + i,
+            method: random() < 0.5 ? 'getPreset' : 'x',
+            params: [random()],
+          }),
+        );
     }
     ws.send(JSON.stringify({ type: 'request', id: 2, method: 'getPreset', params: ['alive'] }));
     await new Promise<void>((resolve) => {
@@ -152,5 +183,133 @@ describe('web server', () => {
     expect(replies.find((r) => r.id === 2)?.result).toEqual({ name: 'alive' });
     expect(replies.length).toBeGreaterThan(1400);
     ws.close();
+  });
+});
+
+describe('the session cookie', () => {
+  const cookieOf = (reply: Reply) => String(reply.headers['set-cookie'] ?? '');
+
+  it('trades a valid URL token for an HttpOnly, SameSite=Strict cookie and a redirect without the token', async () => {
+    const first = await get(`/?token=${TOKEN}`);
+    expect(first.status).toBe(302);
+    expect(first.headers.location).toBe('/');
+    expect(cookieOf(first)).toBe(`${server.cookieName}=${TOKEN}; Path=/; HttpOnly; SameSite=Strict`);
+    expect(server.cookieName).toBe(`cnn_studio_token_${server.port}`);
+    const deepLink = await get(`/models?view=2&token=${TOKEN}#top`);
+    expect(deepLink.headers.location).toBe('/models?view=2');
+    // A wrong token sets nothing: the page loads and cannot connect.
+    const wrong = await get('/?token=guess');
+    expect(wrong.status).toBe(200);
+    expect(wrong.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('lets the WebSocket and the dataset route in with the cookie instead of the token', async () => {
+    const bare = `ws://127.0.0.1:${server.port}/ws`;
+    expect(await upgradeStatus(bare, { Cookie: `${server.cookieName}=${TOKEN}` })).toBe(101);
+    expect(await upgradeStatus(bare, { Cookie: `other=1; ${server.cookieName}=${TOKEN}` })).toBe(101);
+    expect(await upgradeStatus(bare, { Cookie: `${server.cookieName}=wrong` })).toBe(401);
+    expect(await upgradeStatus(bare, { Cookie: `cnn_studio_token_1=${TOKEN}` })).toBe(401); // another server's
+    expect(await upgradeStatus(`${bare}?token=wrong`, { Cookie: `${server.cookieName}=${TOKEN}` })).toBe(401); // a wrong token given is refused
+    expect((await get('/datasets/mnist/cache')).status).toBe(401);
+    expect(
+      (await get('/datasets/mnist/cache', undefined, { Cookie: `${server.cookieName}=${TOKEN}` })).status,
+    ).toBe(404); // allowed; no cache here
+  });
+});
+
+describe('TLS', () => {
+  let dir: string;
+  let secure: RunningWebServer;
+  let cert: Buffer;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cnn-tls-'));
+    const [keyFile, certFile] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
+    cert = await readFile(certFile);
+    secure = await startWebServer({
+      host,
+      staticDir,
+      port: 0,
+      token: TOKEN,
+      tls: { cert, key: await readFile(keyFile) },
+    });
+  });
+  afterAll(async () => {
+    await secure.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('serves HTTPS with a Secure cookie and the engine over WSS', async () => {
+    expect(secure.url).toBe(`https://127.0.0.1:${secure.port}/?token=${TOKEN}`);
+    const reply = await new Promise<Reply>((resolve, reject) => {
+      const req = httpsRequest(
+        { host: '127.0.0.1', port: secure.port, path: `/?token=${TOKEN}`, ca: cert },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: '', headers: res.headers }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(reply.status).toBe(302);
+    expect(String(reply.headers['set-cookie'])).toContain('; HttpOnly; SameSite=Strict; Secure');
+
+    // A browser after the redirect: the cookie, no token.
+    const socket = new WebSocket(`wss://127.0.0.1:${secure.port}/ws`, {
+      ca: cert,
+      headers: { Cookie: `${secure.cookieName}=${TOKEN}` },
+    });
+    await new Promise((resolve, reject) => {
+      socket.on('open', resolve);
+      socket.on('error', reject);
+    });
+    socket.close();
+    // A program: the token in the URL.
+    const TrustingWebSocket = class extends WebSocket {
+      constructor(url: string) {
+        super(url, { ca: cert });
+      }
+    };
+    const client = createClient(
+      await connectWebSocket(
+        `wss://127.0.0.1:${secure.port}/ws?token=${TOKEN}`,
+        TrustingWebSocket as unknown as WebSocketConstructor,
+      ),
+    );
+    await expect(client.getPreset('lenet')).resolves.toEqual({ name: 'lenet' });
+    client.close();
+  });
+
+  it('does not answer plain HTTP on the TLS port', async () => {
+    const outcome = await new Promise<string>((resolve) => {
+      const req = httpRequest({ host: '127.0.0.1', port: secure.port, path: '/' }, (res) =>
+        resolve(`status ${res.statusCode}`),
+      );
+      req.on('error', () => resolve('refused'));
+      req.end();
+    });
+    expect(outcome).not.toBe('status 200');
   });
 });

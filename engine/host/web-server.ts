@@ -3,8 +3,13 @@
  * WebSocket at `/ws`, both on one port (127.0.0.1 by default).
  *
  * Who may drive the engine (it reads and writes files and runs training):
- * - The WebSocket upgrade needs the session token (`/ws?token=…`); a wrong or missing
- *   token is refused with 401 before any engine code runs.
+ * - The WebSocket upgrade needs the session token: the session cookie, or `/ws?token=…`
+ *   (programs and tests); a wrong or missing token is refused with 401 before any engine
+ *   code runs.
+ * - The printed URL carries the token once: the first page load with a valid `?token=`
+ *   is answered with an HttpOnly, SameSite=Strict cookie and a redirect to the same
+ *   address without the token, so it leaves the address bar and the history (as notebook
+ *   servers do). With `tls` the server speaks HTTPS/WSS and the cookie is `Secure`.
  * - A browser always sends `Origin` on a WebSocket upgrade; it must be this server's own
  *   origin (403 otherwise), so a web page the person visits cannot connect even if it
  *   guessed the port. A request without `Origin` comes from a non-browser program on a
@@ -20,7 +25,14 @@
  * on a laptop that went to sleep does not keep receiving run events forever (remote use).
  */
 import { timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { serveApi, type ServedHost } from '../protocol/rpc';
@@ -37,6 +49,8 @@ export interface WebServerOptions {
   /** 0 picks a free port. */
   port: number;
   token: string;
+  /** Serve HTTPS and WSS with this certificate and key (PEM); default plain HTTP. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   maxMessageBytes?: number;
   /** Milliseconds between pings; a socket that did not answer the last one is closed. Default 30 s. */
   heartbeatMs?: number;
@@ -52,8 +66,10 @@ export interface WebServerOptions {
 export interface RunningWebServer {
   port: number;
   hostname: string;
-  /** The page URL with the token, e.g. `http://127.0.0.1:5178/?token=…`. */
+  /** The page URL with the token, e.g. `http://127.0.0.1:5178/?token=…` (`https` with TLS). */
   url: string;
+  /** The name of the cookie that carries the token after the first page load. */
+  cookieName: string;
   /** Closes every connection and the server. */
   close(): Promise<void>;
 }
@@ -79,8 +95,19 @@ function tokenMatches(given: string | null, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The value of cookie `name` in a `Cookie` header, or null. */
+function cookieValue(header: string | undefined, name: string): string | null {
+  for (const part of (header ?? '').split(';')) {
+    const separator = part.indexOf('=');
+    if (separator > 0 && part.slice(0, separator).trim() === name) return part.slice(separator + 1).trim();
+  }
+  return null;
+}
+
 function refuse(socket: Socket, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length + 1}\r\n\r\n${reason}\n`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length + 1}\r\n\r\n${reason}\n`,
+  );
 }
 
 /** Starts the server; resolves once it listens. */
@@ -89,11 +116,37 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   const maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const log = options.log ?? (() => {});
   const loopbackOnly = isLoopback(hostname);
+  const scheme = options.tls ? 'https' : 'http';
   let port = options.port;
+  // Cookies ignore the port: name ours after it so two servers on one host keep theirs apart.
+  const cookieName = () => `cnn_studio_token_${port}`;
+  const hasSessionCookie = (request: IncomingMessage) =>
+    tokenMatches(cookieValue(request.headers.cookie, cookieName()), options.token);
+
+  /**
+   * A page load carrying the right `?token=`: set the session cookie and send the browser
+   * to the same address without the token. Returns whether it answered.
+   */
+  const exchangeTokenForCookie = (request: IncomingMessage, response: ServerResponse): boolean => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (!tokenMatches(url.searchParams.get('token'), options.token)) return false;
+    url.searchParams.delete('token');
+    const secure = options.tls ? '; Secure' : '';
+    response.writeHead(302, {
+      ...securityHeaders(),
+      Location: `${url.pathname}${url.search}`, // browsers keep the #fragment themselves
+      'Set-Cookie': `${cookieName()}=${options.token}; Path=/; HttpOnly; SameSite=Strict${secure}`,
+      'Cache-Control': 'no-store',
+    });
+    response.end();
+    return true;
+  };
 
   /** Host headers (and origins) that name this server. */
   const ownHosts = () => new Set([...LOOPBACK, urlHost(hostname)].map((h) => `${urlHost(h)}:${port}`));
-  const hostAllowed = (hostHeader: string | undefined) => !loopbackOnly || (hostHeader !== undefined && ownHosts().has(hostHeader.toLowerCase()));
+  const hostAllowed = (hostHeader: string | undefined) =>
+    !loopbackOnly || (hostHeader !== undefined && ownHosts().has(hostHeader.toLowerCase()));
   const originAllowed = (origin: string | undefined, hostHeader: string | undefined) => {
     if (origin === undefined) return true; // not a browser (see the module comment)
     let parsed: URL;
@@ -120,28 +173,39 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   const sendDatasetCache = async (id: string, request: IncomingMessage, response: ServerResponse) => {
     const text = { ...securityHeaders(), 'Content-Type': 'text/plain; charset=utf-8' };
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '');
-    if (!tokenMatches(bearer?.[1] ?? null, options.token)) return void response.writeHead(401, text).end('Unauthorized\n');
-    if (request.method !== 'GET') return void response.writeHead(405, { ...text, Allow: 'GET' }).end('Method Not Allowed\n');
+    const authorized = tokenMatches(bearer?.[1] ?? null, options.token) || hasSessionCookie(request);
+    if (!authorized) return void response.writeHead(401, text).end('Unauthorized\n');
+    if (request.method !== 'GET')
+      return void response.writeHead(405, { ...text, Allow: 'GET' }).end('Method Not Allowed\n');
     if (!options.datasetCache) return void response.writeHead(404, text).end('Not Found\n');
     const parts = await options.datasetCache(id);
     const length = parts.reduce((sum, part) => sum + part.byteLength, 0);
-    response.writeHead(200, { ...securityHeaders(), 'Content-Type': 'application/octet-stream', 'Content-Length': String(length), 'Cache-Control': 'no-store' });
+    response.writeHead(200, {
+      ...securityHeaders(),
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': String(length),
+      'Cache-Control': 'no-store',
+    });
     for (const part of parts) {
       if (!response.write(part)) await new Promise((resolve) => response.once('drain', resolve));
     }
     response.end();
   };
 
-  const server: Server = createServer((request, response) => {
+  const handleRequest: RequestListener = (request, response) => {
     if (!hostAllowed(request.headers.host)) {
       response.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Forbidden host\n');
       return;
     }
+    if (exchangeTokenForCookie(request, response)) return;
     const cacheRoute = DATASET_CACHE_ROUTE.exec(new URL(request.url ?? '/', 'http://localhost').pathname);
     if (cacheRoute) {
       sendDatasetCache(decodeURIComponent(cacheRoute[1]), request, response).catch((error: unknown) => {
         log(`dataset cache error: ${String(error)}`);
-        if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`${(error as Error).message}\n`);
+        if (!response.headersSent)
+          response
+            .writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' })
+            .end(`${(error as Error).message}\n`);
         else response.destroy();
       });
       return;
@@ -151,7 +215,10 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       if (!response.headersSent) response.writeHead(500).end();
       else response.destroy();
     });
-  });
+  };
+  const server: Server = options.tls
+    ? createTlsServer(options.tls, handleRequest)
+    : createServer(handleRequest);
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxBytes * 2 });
   const sockets = new Set<WebSocket>();
@@ -178,7 +245,9 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       log(`refused a WebSocket from origin ${request.headers.origin}`);
       return refuse(socket, 403, 'Forbidden');
     }
-    if (!tokenMatches(url.searchParams.get('token'), options.token)) {
+    // A token in the URL decides (programs, tests); without one, the page's session cookie.
+    const urlToken = url.searchParams.get('token');
+    if (urlToken !== null ? !tokenMatches(urlToken, options.token) : !hasSessionCookie(request)) {
       log('refused a WebSocket with a wrong or missing token');
       return refuse(socket, 401, 'Unauthorized');
     }
@@ -209,7 +278,8 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   return {
     port,
     hostname,
-    url: `http://${shownHost}:${port}/?token=${encodeURIComponent(options.token)}`,
+    url: `${scheme}://${shownHost}:${port}/?token=${encodeURIComponent(options.token)}`,
+    cookieName: cookieName(),
     async close() {
       clearInterval(heartbeat);
       for (const ws of sockets) ws.terminate();

@@ -12,7 +12,14 @@ import { createEngineHost } from '../engine-host';
 import { openBrowser } from '../open-browser';
 import { findProjectRoot } from '../project-root';
 import { ensureRendererBuilt } from '../renderer-build';
-import { parseServeArgs, serveUsage, ServeUsageError, sessionToken, type ServeOptions } from '../serve-options';
+import {
+  loadTlsFiles,
+  parseServeArgs,
+  serveUsage,
+  ServeUsageError,
+  sessionToken,
+  type ServeOptions,
+} from '../serve-options';
 import { startWebServer, type RunningWebServer } from '../web-server';
 
 const note = (message: string) => console.error(message);
@@ -33,6 +40,14 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
 
+  let tls: { cert: Buffer; key: Buffer } | undefined;
+  try {
+    tls = await loadTlsFiles(options);
+  } catch (error) {
+    console.error(`cnn-studio serve: ${(error as Error).message}`);
+    return 2;
+  }
+
   const staticDir = await ensureRendererBuilt(findProjectRoot(), note);
   const dataDir = resolveDataDir();
   const host = createEngineHost({ dataDir });
@@ -41,7 +56,17 @@ export async function run(args: string[]): Promise<number> {
     const { info, train, test } = await openDataset(id, { dataDir });
     return encodeDatasetCache({ name: info.name, classNames: info.classNames, train, test }, crc32);
   };
-  const start = (port: number) => startWebServer({ host, staticDir, hostname: options.host, port, token, datasetCache, log: (m) => note(`[web] ${m}`) });
+  const start = (port: number) =>
+    startWebServer({
+      host,
+      staticDir,
+      hostname: options.host,
+      port,
+      token,
+      tls,
+      datasetCache,
+      log: (m) => note(`[web] ${m}`),
+    });
   let server: RunningWebServer;
   try {
     server = await start(options.port).catch((error: NodeJS.ErrnoException) => {
@@ -52,7 +77,12 @@ export async function run(args: string[]): Promise<number> {
   } catch (error) {
     await host.dispose();
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'EADDRINUSE' ? `port ${options.port} is in use (try --port 0)` : code === 'EADDRNOTAVAIL' ? `${options.host} is not an address of this machine` : String(error);
+    const why =
+      code === 'EADDRINUSE'
+        ? `port ${options.port} is in use (try --port 0)`
+        : code === 'EADDRNOTAVAIL'
+          ? `${options.host} is not an address of this machine`
+          : String(error);
     console.error(`cnn-studio serve: cannot listen on ${options.host}:${options.port}: ${why}`);
     return 1;
   }
@@ -60,6 +90,11 @@ export async function run(args: string[]): Promise<number> {
   console.log(`CNN Studio is running at ${server.url}`);
   note(`Data folder: ${dataDir}. Press Ctrl+C to stop.`);
   if (options.allowRemote) note(`Listening on ${options.host}: other machines can connect with the token.`);
+  if (options.allowRemote && !tls) {
+    note(
+      'Without --tls-cert/--tls-key the token crosses the network in clear text; prefer TLS or an SSH tunnel (see README, Security).',
+    );
+  }
   if (options.open) openBrowser(server.url);
 
   await new Promise<void>((resolve) => {

@@ -76,7 +76,10 @@ export function createWebSocketTransport(socket: WebSocketLike): Transport {
  */
 export function connectWebSocket(url: string, WebSocketImpl?: WebSocketConstructor): Promise<Transport> {
   const Impl = WebSocketImpl ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-  if (!Impl) return Promise.reject(new Error('No WebSocket implementation: pass one (e.g. the `ws` package) to connectWebSocket.'));
+  if (!Impl)
+    return Promise.reject(
+      new Error('No WebSocket implementation: pass one (e.g. the `ws` package) to connectWebSocket.'),
+    );
   return new Promise((resolve, reject) => {
     const socket = new Impl(url);
     const transport = createWebSocketTransport(socket);
@@ -101,14 +104,16 @@ export function connectWebSocket(url: string, WebSocketImpl?: WebSocketConstruct
 
 /**
  * The engine's WebSocket URL for a page served by `cnn-studio serve`: same host, path
- * `/ws`, and the page's `?token=` passed on.
+ * `/ws`, and the page's `?token=` passed on when it still has one. Normally it has not:
+ * the server trades the token for a session cookie on the first load, which the browser
+ * sends with the upgrade.
  *
- * @example engineUrlForPage(window.location) // 'ws://127.0.0.1:5173/ws?token=abc'
+ * @example engineUrlForPage(window.location) // 'ws://127.0.0.1:5173/ws' (or '…/ws?token=abc')
  */
 export function engineUrlForPage(location: { protocol: string; host: string; search: string }): string {
-  const token = new URLSearchParams(location.search).get('token') ?? '';
+  const token = new URLSearchParams(location.search).get('token');
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}/ws?token=${encodeURIComponent(token)}`;
+  return `${scheme}//${location.host}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`;
 }
 
 function redactToken(url: string): string {

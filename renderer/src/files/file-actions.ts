@@ -11,13 +11,21 @@ import { useUi } from '../ui/ui-store';
 import { useEngine } from '../engine/connection';
 import { host } from '../host/host';
 import type { EngineClient } from '../../../engine/protocol/rpc';
+import type { ProjectFileInfo } from '../../../engine/protocol/api';
+import type { GraphDocument } from '../../../engine/graph/document';
+
+/** The engine's error name for a save over a file that is not a CNN Studio project. */
+const NOT_A_PROJECT = 'NotAProject';
 
 /** The file extension CNN Studio suggests for projects. */
 export const PROJECT_EXTENSION = '.cnn.json';
 
 function engine(): EngineClient | null {
   const client = useEngine.getState().client;
-  if (!client) useUi.getState().toast('The engine is not connected, so files cannot be opened or saved right now.', 'error');
+  if (!client)
+    useUi
+      .getState()
+      .toast('The engine is not connected, so files cannot be opened or saved right now.', 'error');
   return client;
 }
 
@@ -55,13 +63,36 @@ export async function openProjectFlow(): Promise<void> {
   await host().showOpenDialog();
 }
 
+/**
+ * Saves through the engine; when the file there is not a CNN Studio project, asks the
+ * person before replacing it. Resolves to `null` when they said no.
+ */
+async function saveAskingBeforeReplacing(
+  client: EngineClient,
+  path: string,
+  doc: GraphDocument,
+): Promise<ProjectFileInfo | null> {
+  try {
+    return await client.saveProject(path, doc);
+  } catch (error) {
+    if ((error as Error).name !== NOT_A_PROJECT) throw error;
+    const target = ((error as { data?: { path?: unknown } }).data?.path as string | undefined) ?? path;
+    if (!window.confirm(`${fileName(target)} is not a CNN Studio project. Replace it?`)) return null;
+    return client.saveProject(path, doc, { overwrite: true });
+  }
+}
+
 /** Saves to `path`; returns whether it worked. */
 export async function saveTo(path: string): Promise<boolean> {
   const client = engine();
   if (!client) return false;
   const doc = editorStore.getState().doc;
   try {
-    const info = await client.saveProject(path, doc);
+    const info = await saveAskingBeforeReplacing(client, path, doc);
+    if (!info) {
+      useUi.getState().toast(`Not saved; ${fileName(path)} was left as it was.`);
+      return false;
+    }
     editorActions.markSaved(info.path, doc);
     host().addRecentFile(info.path);
     void client.clearRecovery().catch(() => undefined);
@@ -84,7 +115,11 @@ export async function saveProjectFlow(forceAsk = false): Promise<void> {
 }
 
 export function suggestedName(name: string): string {
-  const base = name.trim().replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
+  const base =
+    name
+      .trim()
+      .replace(/[^\w.-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'model';
   return base.endsWith(PROJECT_EXTENSION) ? base : `${base}${PROJECT_EXTENSION}`;
 }
 
