@@ -164,4 +164,15 @@ describe('project store', () => {
       expect(error.message).not.toContain('cnnstudio-tmp');
     }
   });
+
+  it('keeps relative names inside the projects folder', async () => {
+    const store = createProjectStore({ dataDir });
+    await expect(store.save('../../escaped', doc('x'))).rejects.toThrow(
+      "'../../escaped' leads out of the projects folder; give a full path to use another folder",
+    );
+    await expect(store.open('../recent.json')).rejects.toThrow('leads out of the projects folder');
+    expect((await store.save('sub/../inside', doc('x'))).path).toBe(
+      join(dataDir, 'projects', 'inside.cnn.json'),
+    );
+  });
 });

@@ -13,7 +13,7 @@
  * error about a file that is not a project never quotes its contents.
  */
 import { open as openFile, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { basename, isAbsolute, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import type { GraphDocument } from '../graph/document';
 import { GRAPH_FORMAT } from '../graph/document';
 import { GraphLoadError } from '../graph/errors';
@@ -59,8 +59,21 @@ export function createProjectStore(options: {
   const toPath = (path: string): string => {
     if (path.trim() === '')
       throw new EngineError('BadArguments', 'a project path is required (got an empty string)');
-    const absolute = isAbsolute(path) ? path : resolve(projectsDir, path);
+    const absolute = isAbsolute(path) ? path : insideProjectsDir(path);
     return absolute.toLowerCase().endsWith('.json') ? absolute : `${absolute}${PROJECT_EXTENSION}`;
+  };
+
+  /** A relative name is a name in the projects folder: `..` may not lead out of it. */
+  const insideProjectsDir = (path: string): string => {
+    const absolute = resolve(projectsDir, path);
+    const within = relative(projectsDir, absolute);
+    if (within === '' || within.startsWith('..') || isAbsolute(within)) {
+      throw new EngineError(
+        'BadArguments',
+        `'${path}' leads out of the projects folder; give a full path to use another folder`,
+      );
+    }
+    return absolute;
   };
 
   const readRecentPaths = async (): Promise<string[]> => {
