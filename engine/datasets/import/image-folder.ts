@@ -60,20 +60,7 @@ async function readImageBytes(file: string, limits: ImportLimits): Promise<Uint8
   return readFile(file);
 }
 
-/**
- * Decodes PNG or JPEG bytes (by their header, whatever the extension) to RGBA after checking
- * the declared size against `limits`; throws `DatasetImportError` naming the file.
- */
-export function decodeImage(
-  bytes: Uint8Array,
-  file: string,
-  limits: ImportLimits = DEFAULT_IMPORT_LIMITS,
-): { width: number; height: number; rgba: Uint8Array } {
-  const header = readImageHeader(bytes, file);
-  checkImageSize(file, header.width, header.height, limits);
-  return decodeChecked(bytes, header, file, limits);
-}
-
+/** Decodes PNG or JPEG bytes whose `header` passed the caps to RGBA, checking the decoded size. */
 function decodeChecked(
   bytes: Uint8Array,
   header: ImageHeader,
@@ -108,14 +95,6 @@ function decodeChecked(
     );
   }
   return decoded;
-}
-
-/** Reads and decodes one PNG or JPEG file to RGBA (see `decodeImage`). */
-export async function decodeImageFile(
-  file: string,
-  limits: ImportLimits = DEFAULT_IMPORT_LIMITS,
-): Promise<{ width: number; height: number; rgba: Uint8Array }> {
-  return decodeImage(await readImageBytes(file, limits), file, limits);
 }
 
 async function subfolders(folder: string): Promise<string[]> {
