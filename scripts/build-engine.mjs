@@ -2,7 +2,7 @@
 // engine process) into dist/engine with esbuild. tfjs and other packages with native or
 // wasm payloads stay external and load from node_modules at run time.
 import { build } from 'esbuild';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 
 const entries = {
   cli: 'engine/host/cli.ts',
@@ -39,4 +39,11 @@ if (Object.keys(entryPoints).length > 0) {
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     logLevel: 'warning',
   });
+}
+
+// The PyTorch engine's runner script is copied into each run's folder from here
+// (engine/pytorch/launcher.ts looks next to the bundle, in dist/engine/pytorch/).
+if (existsSync('engine/pytorch/runner.py')) {
+  mkdirSync('dist/engine/pytorch', { recursive: true });
+  copyFileSync('engine/pytorch/runner.py', 'dist/engine/pytorch/runner.py');
 }

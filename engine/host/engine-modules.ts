@@ -95,7 +95,7 @@ export interface EngineModules {
 export const defaultModules: EngineModules = {
   presets: () => import('../presets/index'),
   datasets: () => import('../datasets/index'),
-  runs: () => import('../train/run-manager'),
+  runs: () => import('../pytorch/runs'),
   backends: () => import('../backends/select'),
   exporter: () => import('./model-export'),
 };

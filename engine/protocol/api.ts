@@ -74,6 +74,11 @@ export interface StartRunRequest {
   limit?: number;
   /** Resume from this run's latest checkpoint instead of starting fresh. */
   resumeFrom?: string;
+  /**
+   * The training engine: `tfjs` (default; nothing to install), `pytorch` (Python with torch ≥ 1.13),
+   * or `auto` (a GPU on either, else PyTorch on the CPU, else tfjs). A resumed run keeps its engine.
+   */
+  engine?: 'auto' | 'tfjs' | 'pytorch';
 }
 
 export type RunStatus = 'running' | 'paused' | 'done' | 'failed' | 'stopped';

@@ -106,6 +106,7 @@ const startRunRequest: z.ZodType<StartRunRequest, unknown> = fieldsOf<StartRunRe
   training: trainingSchema,
   limit: count.optional(),
   resumeFrom: identifier.optional(),
+  engine: z.enum(['auto', 'tfjs', 'pytorch']).optional(),
 });
 
 const saveProjectOptions: z.ZodType<SaveProjectOptions, unknown> = fieldsOf<SaveProjectOptions>()({

@@ -345,7 +345,8 @@ async function prepareLaunch(start: JobStart, options: PyTorchLaunchOptions): Pr
   const python = report.executable || report.command;
   const args =
     processes > 1
-      ? ['-m', 'torch.distributed.run', '--standalone', `--nproc_per_node=${processes}`, runner, configPath]
+      ? // torchrun, through the runner's fix for torch 1.13 on Python 3.11 (see runner.py)
+        [runner, 'torchrun', '--standalone', `--nproc_per_node=${processes}`, runner, configPath]
       : [runner, configPath];
   const skipped = choice.skipped;
   return {

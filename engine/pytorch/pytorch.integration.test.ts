@@ -4,15 +4,16 @@
  * is missing: the test command installs it.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { compileGraph } from '../compile/compile';
 import { openDataset, sampleToInput, toSample } from '../datasets/index';
 import type { GraphDocument, TrainingSettings } from '../graph/document';
 import { quickTraining, tinyCnn } from '../train/test-support';
+import type { RunManager } from '../train/run-manager';
 import type { RunEvent } from '../protocol/api';
 import { readCheckpointState } from '../train/checkpoint';
 import type { JobLauncher } from '../train/job-messages';
@@ -22,10 +23,16 @@ import { pytorchLauncher } from './launcher';
 import { liveGroups } from './process-groups';
 import { probeTorch } from './probe';
 import { runWithLauncher } from './run-job';
+import { createRunManager } from './runs';
+import { inProcessLauncher } from '../train/launchers';
+import { chainGraph } from '../train/test-support';
 import { torchUnavailable } from './choice';
 
 let dataDir: string;
 let python: string;
+
+// Python starts, torch imports and a few epochs run on a shared 2-core machine.
+vi.setConfig({ testTimeout: 240_000 });
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'cnn-studio-pytorch-test-'));
@@ -128,3 +135,171 @@ with torch.no_grad():
   });
   return JSON.parse(out) as number[][];
 }
+
+/** Runs through the run manager, as the app starts them. */
+function manager(): { runs: RunManager; events: RunEvent[] } {
+  const events: RunEvent[] = [];
+  const runs = createRunManager({
+    dataDir,
+    emit: (event) => events.push(event),
+    launcher: inProcessLauncher(),
+    batchEventIntervalMs: 0,
+  });
+  return { runs, events };
+}
+
+function waitFor(events: RunEvent[], test: (event: RunEvent) => boolean): Promise<RunEvent> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = setInterval(() => {
+      const found = events.find(test);
+      if (found) {
+        clearInterval(poll);
+        resolve(found);
+      } else if (Date.now() - started > 120_000) {
+        clearInterval(poll);
+        reject(new Error(`no such event; got ${events.map((e) => e.kind).join(', ')}`));
+      }
+    }, 20);
+  });
+}
+
+describe('PyTorch runs in the run manager', () => {
+  it('stops at the end of a batch with a checkpoint, resumes there, keeps its engine and serves predictions', async () => {
+    const { runs, events } = manager();
+    try {
+      const graph = graphWith({ epochs: 3, optimizer: 'sgd', momentum: 0.9, learningRate: 0.05 });
+      const { runId } = await runs.start({ graph, training: graph.training, limit: 320, engine: 'pytorch' });
+      await waitFor(events, (e) => e.kind === 'batch' && e.epoch === 2 && e.batch >= 3);
+      await runs.stop(runId);
+      await runs.whenSettled(runId);
+      const stopped = await runs.get(runId);
+      expect(stopped).toMatchObject({ status: 'stopped', resumable: true, backend: { name: 'pytorch' } });
+      expect(stopped.epochs.map((e) => e.epoch)).toEqual([1]);
+      const lastBatch = events.filter((e) => e.kind === 'batch').at(-1) as Extract<
+        RunEvent,
+        { kind: 'batch' }
+      >;
+
+      events.length = 0;
+      await runs.start({ graph, training: graph.training, resumeFrom: runId });
+      await runs.whenSettled(runId);
+      const resumed = await runs.get(runId);
+      expect(resumed.status).toBe('done');
+      expect(resumed.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
+      const firstBatch = events.find((e) => e.kind === 'batch') as Extract<RunEvent, { kind: 'batch' }>;
+      // The stopped batch had not run: the resumed run starts exactly there.
+      expect([firstBatch.epoch, firstBatch.batch]).toEqual([2, lastBatch.batch + 1]);
+
+      const { test } = await openDataset('synthetic', { dataDir });
+      const prediction = await runs.predict(runId, toSample(test, 0));
+      expect(prediction.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+      expect(runs.modelArtifactsDir(runId)).toBeTruthy();
+    } finally {
+      await runs.dispose();
+    }
+    expect(liveGroups()).toBe(0);
+  });
+
+  it('refuses a node the PyTorch generator cannot express before anything starts, naming it', async () => {
+    const { runs, events } = manager();
+    const graph = chainGraph('uneven pool', [
+      { id: 'input', type: 'input', params: { height: 28, width: 28, channels: 1 } },
+      { id: 'unevenPool', type: 'avgPool2d', params: { poolSize: 3, strides: 2, padding: 'same' } },
+      { id: 'flat', type: 'flatten', params: {} },
+      { id: 'out', type: 'dense', params: { units: 10 } },
+    ]);
+    graph.training = quickTraining();
+    await expect(runs.start({ graph, training: graph.training, engine: 'pytorch' })).rejects.toThrow(
+      /node "unevenPool"/,
+    );
+    expect((await runs.list()).filter((record) => record.graph.name === 'uneven pool')).toEqual([]);
+    expect(events).toEqual([]);
+    await runs.dispose();
+  });
+
+  it('without torch: pytorch is refused naming what to install, auto falls back to tfjs saying why', async () => {
+    const noTorch = join(dataDir, 'python-without-torch');
+    // -S: no site-packages, so torch cannot be imported.
+    await writeFile(noTorch, `#!/bin/sh\nexec ${python} -S "$@"\n`);
+    await chmod(noTorch, 0o755);
+    const events: RunEvent[] = [];
+    const runs = createRunManager({ dataDir, emit: (e) => events.push(e), launcher: inProcessLauncher() });
+    const { engineLauncherChooser } = await import('./engines');
+    const choose = engineLauncherChooser({
+      tfjs: inProcessLauncher(),
+      pytorch: { python: noTorch },
+      tfjsFacts: async () => ({ gpu: null, gpuUnavailable: 'tfjs-node-gpu is not installed' }),
+    });
+    const graph = graphWith();
+    await expect(choose({ graph, training: graph.training, engine: 'pytorch' }, null)).rejects.toThrow(
+      /cannot import torch.*pip install torch/,
+    );
+    const missing = engineLauncherChooser({
+      tfjs: inProcessLauncher(),
+      pytorch: { python: '/nonexistent/python3' },
+    });
+    await expect(missing({ graph, training: graph.training, engine: 'pytorch' }, null)).rejects.toThrow(
+      /no Python found.*install Python 3 and PyTorch/,
+    );
+    const fallback = await choose({ graph, training: graph.training, engine: 'auto' }, null);
+    const run = train(job('fallback', graph, { limit: 64 }), fallback);
+    expect((await run.outcome).status).toBe('done');
+    const started = run.events[0] as Extract<RunEvent, { kind: 'started' }>;
+    expect(started.backend.name).not.toBe('pytorch');
+    expect(started.backend.skipped[0]).toMatchObject({
+      name: 'pytorch',
+      reason: expect.stringMatching(/cannot import torch/),
+    });
+    await runs.dispose();
+  });
+});
+
+describe('PyTorch failures and processes', () => {
+  it('an exception mid-run fails the run with its last line and keeps the last checkpoint', async () => {
+    process.env.CNN_STUDIO_PYTORCH_FAULT = 'error@2.3';
+    try {
+      const run = train(job('exception', graphWith({ epochs: 3 }), { limit: 320 }));
+      const outcome = await run.outcome;
+      expect(outcome).toEqual({
+        status: 'failed',
+        message: 'PyTorch: RuntimeError: injected failure at epoch 2 batch 3',
+      });
+      expect(run.events.at(-1)).toMatchObject({ kind: 'failed' });
+    } finally {
+      delete process.env.CNN_STUDIO_PYTORCH_FAULT;
+    }
+    const state = await readCheckpointState(join(dataDir, 'runs', 'exception', 'checkpoint'));
+    expect(state?.epochsDone).toBe(1);
+    expect(liveGroups()).toBe(0);
+  });
+
+  it('out of memory names a batch size that fits', async () => {
+    process.env.CNN_STUDIO_PYTORCH_FAULT = 'oom>16';
+    try {
+      const run = train(job('oom', graphWith({ batchSize: 64 }), { limit: 128 }));
+      const outcome = await run.outcome;
+      expect(outcome.status).toBe('failed');
+      expect(outcome.status === 'failed' && outcome.message).toMatch(
+        /ran out of memory at batch size 64; batch size 16 fits/,
+      );
+    } finally {
+      delete process.env.CNN_STUDIO_PYTORCH_FAULT;
+    }
+  });
+
+  it('two processes (torchrun, DDP over gloo) run to done with metrics over both ranks', async () => {
+    const run = train(
+      job('two', graphWith({ epochs: 1 }), { limit: 320 }),
+      pytorchLauncher({ processes: 2 }),
+    );
+    const outcome = await run.outcome;
+    expect(outcome.status).toBe('done');
+    const started = run.events[0] as Extract<RunEvent, { kind: 'started' }>;
+    expect(started.backend.device).toMatch(/2 processes/);
+    expect(started.totalBatches).toBe(5); // 320 images, 160 per rank, batches of 32
+    const done = run.events.at(-1) as Extract<RunEvent, { kind: 'done' }>;
+    expect(done.result.confusion.flat().reduce((a, b) => a + b, 0)).toBe(80); // the whole test subset
+    expect(liveGroups()).toBe(0);
+  });
+});

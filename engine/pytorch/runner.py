@@ -1,8 +1,9 @@
 """CNN Studio's PyTorch runner: trains the generated model.py on the engine's binary dataset
 cache and reports JSON lines on stdout, the same events a TensorFlow.js run sends.
 
-    python runner.py config.json                                  # one process
-    torchrun --nproc_per_node=2 runner.py config.json             # DDP, events from rank 0
+    python runner.py config.json                                   # one process
+    torchrun --nproc_per_node=2 runner.py config.json              # DDP, events from rank 0
+    python runner.py torchrun --nproc_per_node=2 runner.py config.json   # the same, see torchrun()
 
 The engine writes config.json, model.py and this file into the run's folder. Commands arrive
 on rank 0's stdin, one per line: stop, pause, resume; end of input means the engine is gone
@@ -472,7 +473,7 @@ def main(config_path):
         replace_dir(config['finalModelDir'], MODEL_FILES, lambda tmp: write_tfjs_weights(model, config['tfjs'], tmp))
         torch.save(model.state_dict(), os.path.join(folder, 'model.pt'))
     confusion = last_eval['confusion'] if last_eval else []
-    result = {'trainLoss': last_train[0], 'trainAccuracy': last_train[1],
+    result = {'testImages': sum(map(sum, confusion)), 'trainLoss': last_train[0], 'trainAccuracy': last_train[1],
               'testLoss': last_eval['loss'] if last_eval else (history[-1]['testLoss'] if history else 0),
               'testAccuracy': last_eval['accuracy'] if last_eval else (history[-1]['testAccuracy'] if history else 0),
               'confusion': confusion,
@@ -483,7 +484,25 @@ def main(config_path):
         dist.destroy_process_group()
 
 
-if __name__ == '__main__':
+def torchrun(args):
+    """`python runner.py torchrun …` is torchrun (torch.distributed.run) itself, with a fix for
+    torch ≤ 1.13 on Python ≥ 3.11, where its stream settings parse "0" as None and it crashes."""
+    from torch.distributed.elastic.multiprocessing.api import Std
+    from torch.distributed.run import main as torchrun_main
+    parse = Std.from_str
+    if parse('0') is None:
+        def from_str(vm):
+            value = parse(vm)
+            if isinstance(value, dict):
+                return {rank: std or Std.NONE for rank, std in value.items()}
+            return value or Std.NONE
+        Std.from_str = from_str
+    torchrun_main(args)
+
+
+if __name__ == '__main__' and sys.argv[1] == 'torchrun':
+    torchrun(sys.argv[2:])
+elif __name__ == '__main__':
     try:
         main(sys.argv[1])
     except Exception as error:  # noqa: BLE001 — every failure becomes a `failed` event

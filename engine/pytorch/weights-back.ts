@@ -71,10 +71,13 @@ export function tfjsWeightSources(
     );
   return model.weights.map((weight, i) => {
     const source = sources.get(weight);
-    if (!source || manifestNames[i] !== weight.name)
+    // Variable names get a `_2` suffix when a graph is compiled twice in one process; the
+    // manifest keeps the original name.
+    const name = weight.originalName;
+    if (!source || manifestNames[i] !== name)
       throw new Error(
-        `internal: the PyTorch engine has no source for the weight ${weight.name} (${manifestNames[i]})`,
+        `internal: the PyTorch engine has no source for the weight ${name} (${manifestNames[i]})`,
       );
-    return { name: weight.name, shape: [...weight.shape] as number[], ...source };
+    return { name, shape: [...weight.shape] as number[], ...source };
   });
 }

@@ -41,6 +41,11 @@ export interface RunManagerOptions {
   log?: (event: LogEvent) => void;
   /** How jobs run; default: one worker_thread per run (dist/engine/train-worker.mjs). */
   launcher?: JobLauncher;
+  /**
+   * Picks the launcher of each run (its engine: tfjs, PyTorch); may throw to refuse the run
+   * before anything starts. Default: `launcher` for every run.
+   */
+  chooseLauncher?: (request: StartRunRequest, resumed: RunRecord | null) => Promise<JobLauncher>;
   /** Minimum milliseconds between batch events; default 50 (≤ 20 per second). */
   batchEventIntervalMs?: number;
 }
@@ -77,7 +82,8 @@ const INTERRUPTED = 'the engine stopped while this run was in progress';
 
 export function createRunManager(options: RunManagerOptions): RunManager {
   const { dataDir } = options;
-  const launcher = options.launcher ?? workerLauncher();
+  const defaultLauncher = options.launcher ?? workerLauncher();
+  const chooseLauncher = options.chooseLauncher ?? (async () => defaultLauncher);
   const records = new Map<string, RunRecord>();
   const active = new Map<string, ActiveRun>();
   const writes = new Map<string, Promise<void>>();
@@ -166,7 +172,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     void persist(record);
   }
 
-  function launch(record: RunRecord, job: TrainingJob): void {
+  function launch(record: RunRecord, job: TrainingJob, launcher: JobLauncher): void {
     let resolveSettled!: () => void;
     const settled = new Promise<void>((resolve) => (resolveSettled = resolve));
     const onMessage = (message: JobMessage) => {
@@ -247,6 +253,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       checkSettings(training);
       const plan = checkRunnable(graph, await datasetInfo(training.dataset));
       checkMemory(estimateStepMemory(plan.analysis, training));
+      const launcher = await chooseLauncher(request, resumed);
       let record: RunRecord;
       if (resumed) {
         record = resumed;
@@ -271,18 +278,22 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       }
       await persist(record);
       const paths = runPaths(dataDir, record.id);
-      launch(record, {
-        runId: record.id,
-        graph,
-        training,
-        limit,
-        checkpointDir: paths.checkpoint,
-        resumeFrom: resumed ? paths.checkpoint : null,
-        finalModelDir: paths.model,
-        ...(options.batchEventIntervalMs !== undefined
-          ? { batchEventIntervalMs: options.batchEventIntervalMs }
-          : {}),
-      });
+      launch(
+        record,
+        {
+          runId: record.id,
+          graph,
+          training,
+          limit,
+          checkpointDir: paths.checkpoint,
+          resumeFrom: resumed ? paths.checkpoint : null,
+          finalModelDir: paths.model,
+          ...(options.batchEventIntervalMs !== undefined
+            ? { batchEventIntervalMs: options.batchEventIntervalMs }
+            : {}),
+        },
+        launcher,
+      );
       return { runId: record.id };
     },
 

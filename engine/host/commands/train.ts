@@ -21,7 +21,7 @@ import { describeOverrides, resumeSettings, type Override } from '../../train/re
 import { loadGraphSource, parseNumber, UsageError } from './graph-source';
 import { createProgressPrinter, epochLine, summaryLines, type EvaluatedOn } from '../../train/cli/progress';
 import { RunControl } from '../../train/control';
-import { runTrainingJob } from '../../train/runner';
+import { ENGINE_OPTIONS, ENGINE_USAGE, parseEngineFlags, runJobOnEngine } from '../../pytorch/cli';
 import { resolveDataDir } from '../data-dir';
 
 const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop'];
@@ -43,6 +43,7 @@ const USAGE = `Usage: cnn-studio train (--preset <id> | --file <graph.json> | --
   --resume <dir>         continue the run checkpointed in <dir> at its next epoch, with its
                          graph, dataset, limit, split, seed, batch size and schedule; options
                          given here override those (and are listed), --epochs is the new total
+${ENGINE_USAGE}
   --json                 one JSON event per line; the last line is the result`;
 
 const options = {
@@ -58,6 +59,7 @@ const options = {
   backend: { type: 'string' },
   'checkpoint-dir': { type: 'string' },
   resume: { type: 'string' },
+  ...ENGINE_OPTIONS,
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -142,8 +144,10 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   let job: Plan;
+  let engine: ReturnType<typeof parseEngineFlags>;
   try {
     job = await plan(values);
+    engine = parseEngineFlags(values, (message) => new UsageError(message));
   } catch (error) {
     console.error(
       `cnn-studio train: ${(error as Error).message}${error instanceof UsageError ? `\n\n${USAGE}` : ''}`,
@@ -205,7 +209,7 @@ export async function run(args: string[]): Promise<number> {
   };
 
   try {
-    const outcome = await runTrainingJob(
+    const { outcome, used } = await runJobOnEngine(
       {
         runId: 'cli',
         graph: job.graph,
@@ -224,6 +228,7 @@ export async function run(args: string[]): Promise<number> {
           if (!json && event.level !== 'info') printer.line(`${event.level}: ${event.message}`);
         },
       },
+      engine,
     );
     if (outcome.status === 'failed') {
       if (json) console.log(JSON.stringify({ event: 'failed', message: outcome.message }));
@@ -244,6 +249,7 @@ export async function run(args: string[]): Promise<number> {
           epochs: outcome.history.length,
           backend: outcome.backend,
           imagesPerSecond: result.imagesPerSecond,
+          ...used,
         }),
       );
     } else {

@@ -1,0 +1,140 @@
+/**
+ * The engine flags of `cnn-studio train` (`--engine auto|tfjs|pytorch --processes N
+ * --device cuda|rocm|mps|cpu --python PATH`) and a job runner with `runTrainingJob`'s shape
+ * that trains on the chosen engine.
+ */
+import { runTrainingJob, type JobOutcome, type RunnerOptions, type TrainingJob } from '../train/runner';
+import {
+  chooseEngine,
+  ENGINE_REQUESTS,
+  TORCH_DEVICES,
+  type EngineChoice,
+  type EngineName,
+  type EngineRequest,
+  type TorchDevice,
+} from './choice';
+import { tfjsGpuFacts } from './engines';
+import { pytorchLauncher } from './launcher';
+import { probeTorch } from './probe';
+import { runWithLauncher } from './run-job';
+
+export const ENGINE_USAGE = `  --engine <name>        ${ENGINE_REQUESTS.join(' | ')} (default tfjs): auto takes a GPU on either engine,
+                         else PyTorch on the CPU when torch imports, else tfjs
+  --processes <n>        PyTorch: processes on this machine (torchrun, DistributedDataParallel)
+  --device <name>        PyTorch: ${TORCH_DEVICES.join(' | ')} (default: the best one found)
+  --python <path>        PyTorch: the interpreter (default: CNN_STUDIO_PYTHON, python3, python)`;
+
+/** parseArgs option specs of the engine flags. */
+export const ENGINE_OPTIONS = {
+  engine: { type: 'string' },
+  processes: { type: 'string' },
+  device: { type: 'string' },
+  python: { type: 'string' },
+} as const;
+
+export interface EngineSelection {
+  requested: EngineRequest;
+  processes: number;
+  device?: TorchDevice;
+  python?: string;
+}
+
+/** Reads the engine flags; `usage(message)` makes the error for a wrong one. */
+export function parseEngineFlags(
+  values: { engine?: string; processes?: string; device?: string; python?: string },
+  usage: (message: string) => Error,
+): EngineSelection {
+  const requested = (values.engine ?? 'tfjs') as EngineRequest;
+  if (!ENGINE_REQUESTS.includes(requested))
+    throw usage(`--engine must be one of ${ENGINE_REQUESTS.join(', ')}, got "${values.engine}"`);
+  const device = values.device as TorchDevice | undefined;
+  if (device !== undefined && !TORCH_DEVICES.includes(device))
+    throw usage(`--device must be one of ${TORCH_DEVICES.join(', ')}, got "${values.device}"`);
+  const processes = values.processes === undefined ? 1 : Number(values.processes);
+  if (!Number.isInteger(processes) || processes < 1)
+    throw usage(`--processes must be a whole number ≥ 1, got "${values.processes}"`);
+  if (requested === 'tfjs' && (device !== undefined || processes > 1 || values.python !== undefined))
+    throw usage('--device, --processes and --python are PyTorch settings: add --engine pytorch (or auto)');
+  return {
+    requested,
+    processes,
+    ...(device ? { device } : {}),
+    ...(values.python ? { python: values.python } : {}),
+  };
+}
+
+/** What trained: for the `--json` done line. */
+export interface EngineUsed {
+  engine: EngineName;
+  /** PyTorch's device (`cpu`, `cuda`, …) or the tfjs backend's device. */
+  device: string | null;
+  processes: number;
+}
+
+/**
+ * `runTrainingJob` on the selected engine. Stops requested on `options.control` reach Python
+ * within 100 ms (the control is polled; Python pauses and stops at batch ends).
+ */
+export async function runJobOnEngine(
+  job: TrainingJob,
+  options: RunnerOptions,
+  selection: EngineSelection,
+): Promise<{ outcome: JobOutcome; used: EngineUsed }> {
+  let choice: EngineChoice | null = null;
+  if (selection.requested !== 'tfjs') {
+    try {
+      choice = chooseEngine({
+        requested: selection.requested,
+        torch: await probeTorch(selection.python ? { python: selection.python } : {}),
+        tfjs: selection.requested === 'auto' ? await tfjsGpuFacts() : { gpu: null },
+        ...(selection.device ? { device: selection.device } : {}),
+      });
+    } catch (error) {
+      const message = (error as Error).message;
+      options.emit({ kind: 'failed', runId: job.runId, message });
+      return {
+        outcome: { status: 'failed', message },
+        used: { engine: 'pytorch', device: null, processes: 1 },
+      };
+    }
+  }
+  if (!choice || choice.engine === 'tfjs') {
+    let device: string | null = null;
+    const outcome = await runTrainingJob(job, {
+      ...options,
+      emit: (event) => {
+        if (event.kind === 'started') {
+          device = event.backend.device;
+          if (choice)
+            event = {
+              ...event,
+              backend: { ...event.backend, skipped: [...choice.skipped, ...event.backend.skipped] },
+            };
+        }
+        options.emit(event);
+      },
+    });
+    return { outcome, used: { engine: 'tfjs', device, processes: 1 } };
+  }
+  const launcher = pytorchLauncher({
+    choice,
+    processes: selection.processes,
+    ...(selection.python ? { python: selection.python } : {}),
+  });
+  const run = runWithLauncher(launcher, { job, dataDir: options.dataDir }, options);
+  const control = options.control;
+  const forwardStop = control
+    ? setInterval(() => {
+        if (control.stopRequested) {
+          run.send({ type: 'stop' });
+          clearInterval(forwardStop!);
+        }
+      }, 100)
+    : null;
+  try {
+    const outcome = await run.outcome;
+    return { outcome, used: { engine: 'pytorch', device: choice.device, processes: selection.processes } };
+  } finally {
+    if (forwardStop) clearInterval(forwardStop);
+  }
+}
