@@ -1,12 +1,15 @@
 /**
  * The `train.py` that goes with an exported `model.py`: the run's settings, Fashion-MNIST
  * (torchvision) or an image folder or synthetic data, and one code path for CPU, one GPU,
- * or many under `torchrun` (DistributedDataParallel).
+ * or many under `torchrun` (DistributedDataParallel). Loss and learning-rate schedule are
+ * the app's (pytorch-semantics.ts).
  */
 import type { TrainingSettings } from '../graph/document';
 import type { ExportPlan } from './plan';
+import { torchLossSource, TORCH_SCHEDULE_SOURCE } from './pytorch-semantics';
 import { pyLiteral } from './python';
 
+/** The `train.py` source for a planned graph and its training settings. */
 export function pytorchTrainSource(plan: ExportPlan, training: TrainingSettings): string {
   const settings = {
     dataset: training.dataset,
@@ -113,17 +116,10 @@ def make_optimizer(model, lr):
     return torch.optim.RMSprop(model.parameters(), lr=lr, weight_decay=decay)
 
 
-def lr_factor(epoch_progress, epochs):
-    """The schedule as a multiple of the base lr, with linear warm-up."""
-    warmup = SETTINGS['warmup_epochs']
-    if warmup > 0 and epoch_progress < warmup:
-        return (epoch_progress + 1e-9) / warmup
-    if SETTINGS['schedule'] == 'step':
-        return SETTINGS['step_gamma'] ** int(epoch_progress // max(1, SETTINGS['step_epochs']))
-    if SETTINGS['schedule'] == 'cosine':
-        span = max(1e-9, epochs - warmup)
-        return 0.5 * (1 + math.cos(math.pi * min(1.0, (epoch_progress - warmup) / span)))
-    return 1.0
+${TORCH_SCHEDULE_SOURCE}
+
+
+${torchLossSource(plan)}
 
 
 def evaluate(model, loader, device):
@@ -132,9 +128,9 @@ def evaluate(model, loader, device):
     with torch.no_grad():
         for x, y in loader:
             x, y = x.to(device), y.to(device)
-            logits = model(x)
-            loss_sum += nn.functional.cross_entropy(logits, y, reduction='sum').item()
-            correct += (logits.argmax(1) == y).sum().item()
+            output = model(x)
+            loss_sum += loss_fn(output, y, reduction='sum').item()
+            correct += (output.argmax(1) == y).sum().item()
             count += y.numel()
     model.train()
     return loss_sum / max(1, count), correct / max(1, count)
@@ -165,8 +161,7 @@ def main():
     if distributed:
         model = nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == 'cuda' else None)
     optimizer = make_optimizer(model, args.lr)
-    loss_fn = nn.CrossEntropyLoss()
-    steps_per_epoch = max(1, len(train_loader))
+    steps_per_epoch = len(train_loader)
 
     for epoch in range(args.epochs):
         if sampler is not None:
@@ -174,17 +169,17 @@ def main():
         started, loss_sum, correct, count = time.time(), 0.0, 0, 0
         for step, (x, y) in enumerate(train_loader):
             for group in optimizer.param_groups:
-                group['lr'] = args.lr * lr_factor(epoch + step / steps_per_epoch, args.epochs)
+                group['lr'] = learning_rate_at(args.lr, args.epochs, epoch, step, steps_per_epoch)
             x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
-            logits = model(x)
-            loss = loss_fn(logits, y)
+            output = model(x)
+            loss = loss_fn(output, y)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             if SETTINGS['gradient_clip'] > 0:
                 nn.utils.clip_grad_norm_(model.parameters(), SETTINGS['gradient_clip'])
             optimizer.step()
             loss_sum += loss.item() * y.numel()
-            correct += (logits.argmax(1) == y).sum().item()
+            correct += (output.argmax(1) == y).sum().item()
             count += y.numel()
         if rank == 0:
             test_loss, test_acc = evaluate(model, test_loader, device)
