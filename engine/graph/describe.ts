@@ -16,12 +16,17 @@ export function describeValue(value: unknown): string {
   return 'an object';
 }
 
+/** Longest key a path shows whole; longer keys (a file's own keys can be any length) are cut. */
+const MAX_KEY_SHOWN = 40;
+
 /** A path like `['nodes', 3, 'params', 'filters']` as `nodes[3].params.filters`. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let text = '';
   for (const key of path) {
+    const name = String(key);
+    const shown = name.length > MAX_KEY_SHOWN ? `${name.slice(0, MAX_KEY_SHOWN)}…` : name;
     if (typeof key === 'number') text += `[${key}]`;
-    else text += text === '' ? String(key) : `.${String(key)}`;
+    else text += text === '' ? shown : `.${shown}`;
   }
   return text;
 }

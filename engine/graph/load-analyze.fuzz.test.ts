@@ -82,6 +82,28 @@ describe('loadGraphDocument + analyzeGraph under fuzzing', () => {
     expect(() => loadGraphDocument(doc)).toThrow('meta.notes[0]: nested more than 64 levels deep');
   });
 
+  it('keeps messages short when a file has huge keys', () => {
+    const messageOf = (input: unknown): string => {
+      try {
+        loadGraphDocument(input);
+      } catch (error) {
+        if (error instanceof GraphLoadError) return error.message;
+        throw error;
+      }
+      throw new Error('expected a GraphLoadError');
+    };
+    const key = 'k'.repeat(1_000_000);
+    const doc = activationChain(1);
+    doc.nodes[1].params = { [key]: 1 };
+    expect(messageOf(doc)).toBe(
+      `nodes[1].params.${'k'.repeat(40)}…: a param name must be 1 to 256 characters long`,
+    );
+    const tooDeep = JSON.parse(`${'['.repeat(70)}${']'.repeat(70)}`) as unknown;
+    expect(messageOf({ ...activationChain(1), meta: { [key]: tooDeep } })).toBe(
+      `meta.${'k'.repeat(40)}…[0]: nested more than 64 levels deep`,
+    );
+  });
+
   it('refuses ids too long to quote', () => {
     const doc = activationChain(1, 'x'.repeat(100_000));
     expect(() => loadGraphDocument(doc)).toThrow('nodes[0].id: must be at most 256 characters, got 100,000');

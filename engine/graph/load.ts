@@ -16,7 +16,7 @@ import {
   type Migration,
   type RawDocument,
 } from './migrate';
-import { documentSchema } from './schema';
+import { documentSchema, MAX_NAME_LENGTH } from './schema';
 
 export interface LoadOptions {
   /** Upgrade steps to use instead of the released ones (tests inject their own). */
@@ -153,6 +153,9 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
     }
     case 'invalid_value':
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(value)}`;
+    case 'invalid_key':
+      // Record keys (param names) are names: 1 to MAX_NAME_LENGTH characters.
+      return `a param name must be 1 to ${MAX_NAME_LENGTH} characters long`;
     case 'too_small':
       if (issue.origin === 'string') return `must not be empty`;
       return `must be ${issue.inclusive ? '≥' : '>'} ${String(issue.minimum)}, got ${describeValue(value)}`;

@@ -20,7 +20,7 @@ const name = z.string().min(1).max(MAX_NAME_LENGTH);
 export const nodeSchema = z.object({
   id: name,
   type: name,
-  params: z.record(z.string(), paramValueSchema).default({}),
+  params: z.record(name, paramValueSchema).default({}),
   // Hand-written files may leave positions out; the editor's tidy layout places them.
   position: z.object({ x: finite, y: finite }).default({ x: 0, y: 0 }),
   label: z.string().optional(),
