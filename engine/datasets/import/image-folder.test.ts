@@ -71,6 +71,11 @@ describe('image folder import', () => {
 
   it('rejects a folder without class folders and an empty class', async () => {
     await expect(importImageFolder(tempDir())).rejects.toThrow(/no class sub-folders found/);
+    const csvFolder = tempDir();
+    writeFileSync(join(csvFolder, 'train.csv'), '0,1,2,3,4\n');
+    await expect(importImageFolder(csvFolder)).rejects.toThrow(
+      /no class sub-folders found \(expected one folder of images per class\)\. It holds CSV files: import it as csv\./,
+    );
     const dir = greyFolder();
     writePng(join(dir, 'empty', 'sub', 'x.png'), 4, 3, solid(4, 3, [0, 0, 0]));
     await expect(importImageFolder(dir)).rejects.toThrow(/class folder 'empty' holds no PNG or JPEG images/);

@@ -33,6 +33,7 @@ import {
   type ImportLimits,
 } from './import-error';
 import { IMPORT_TEST_FRACTION, type ImportedImages } from './imported';
+import { inferImportKind } from './kind';
 
 interface LabelledFile {
   file: string;
@@ -213,9 +214,11 @@ export async function importImageFolder(
   const trainRoot = hasSplit ? join(path, 'train') : path;
   const classNames = await subfolders(trainRoot);
   if (classNames.length === 0) {
+    const other = await inferImportKind(path).catch(() => 'folder');
+    const hint = other === 'folder' ? '' : ` It holds ${other.toUpperCase()} files: import it as ${other}.`;
     throw new DatasetImportError(
       path,
-      'no class sub-folders found (expected one folder of images per class).',
+      `no class sub-folders found (expected one folder of images per class).${hint}`,
     );
   }
   if (classNames.length > 256) {
