@@ -171,6 +171,10 @@ describe('project store', () => {
       "'../../escaped' leads out of the projects folder; give a full path to use another folder",
     );
     await expect(store.open('../recent.json')).rejects.toThrow('leads out of the projects folder');
+    await expect(store.save(`${dataDir}/`, doc('x'))).rejects.toThrow(
+      'names a folder; a project path must end in a file name',
+    );
+    await expect(store.save(`${dataDir}/..`, doc('x'))).rejects.toThrow('names a folder');
     expect((await store.save('sub/../inside', doc('x'))).path).toBe(
       join(dataDir, 'projects', 'inside.cnn.json'),
     );

@@ -59,6 +59,12 @@ export function createProjectStore(options: {
   const toPath = (path: string): string => {
     if (path.trim() === '')
       throw new EngineError('BadArguments', 'a project path is required (got an empty string)');
+    if (/[\\/]$/.test(path) || /(^|[\\/])\.\.?$/.test(path)) {
+      throw new EngineError(
+        'BadArguments',
+        `'${path}' names a folder; a project path must end in a file name`,
+      );
+    }
     const absolute = isAbsolute(path) ? path : insideProjectsDir(path);
     return absolute.toLowerCase().endsWith('.json') ? absolute : `${absolute}${PROJECT_EXTENSION}`;
   };
