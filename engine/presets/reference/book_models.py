@@ -2,6 +2,10 @@
 plain torch to compute the reference numbers the preset tests check: trainable parameter
 count (1 input channel, 10 classes) and the output shape of each stage at the book's input
 size. Run with Debian's torch:  /usr/bin/python3 engine/presets/reference/book_models.py
+
+Deliberately transcribed from the book rather than generated: it is the independent reference
+the presets (and through them the PyTorch exporter) are checked against. Everything else that
+runs these networks in PyTorch (the exported model.py, the bench) comes from the exporter.
 """
 import json
 

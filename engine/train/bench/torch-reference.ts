@@ -1,16 +1,23 @@
 /**
  * Runs the PyTorch reference benchmark (reference/torch_bench.py) with Debian's Python,
- * where torch is installed, so `cnn-studio bench` can print ours / PyTorch.
+ * where torch is installed, so `cnn-studio bench` can print ours / PyTorch. The network is
+ * the preset as the PyTorch exporter writes it (model.py, and train.py's loss), so the
+ * reference is exactly the exported model rather than a third hand-written copy.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exportCode } from '../../export/index';
+import { getPreset, type PresetId } from '../../presets/index';
 
 /** The interpreter that has torch here (not the pyenv python first on PATH). */
 export const PYTHON = process.env.CNN_STUDIO_PYTHON ?? '/usr/bin/python3';
 
-/** Models the reference script implements, by preset id. */
-export const torchModels = ['lenet', 'bn-lenet', 'resnet18'] as const;
+/** Presets `cnn-studio bench` compares with PyTorch. */
+export const torchModels = ['lenet', 'bn-lenet', 'resnet18'] as const satisfies readonly PresetId[];
 
 export interface TorchResult {
   imagesPerSecond: number;
@@ -61,10 +68,30 @@ export async function benchTorch(
 ): Promise<TorchResult> {
   const script = torchScriptPath();
   if (!script) throw new Error('torch_bench.py not found');
+  const modelDir = await mkdtemp(join(tmpdir(), 'cnn-studio-torch-bench-'));
+  try {
+    for (const file of exportCode(getPreset(model), 'pytorch'))
+      await writeFile(join(modelDir, file.path), file.content);
+    return await runBench(script, modelDir, model, batchSize, seconds, warmup);
+  } finally {
+    await rm(modelDir, { recursive: true, force: true });
+  }
+}
+
+async function runBench(
+  script: string,
+  modelDir: string,
+  model: string,
+  batchSize: number,
+  seconds: number,
+  warmup: number,
+): Promise<TorchResult> {
   const stdout = await run(
     [
       script,
-      '--model',
+      '--model-dir',
+      modelDir,
+      '--name',
       model,
       '--batch-size',
       String(batchSize),

@@ -1,31 +1,25 @@
-"""PyTorch reference for `cnn-studio bench`: the same networks, trained the same way
-(SGD, cross-entropy on logits, random data), timed in steady state on 2 CPU threads.
+"""PyTorch reference for `cnn-studio bench`: the same network, trained the same way (SGD, the
+app's loss, random data), timed in steady state on 2 CPU threads.
 
-    /usr/bin/python3 engine/train/reference/torch_bench.py --model lenet --batch-size 256 --seconds 5
+    /usr/bin/python3 engine/train/reference/torch_bench.py --model-dir EXPORT --name lenet --batch-size 256
 
-Prints one JSON line: {"model", "batchSize", "imagesPerSecond", "batches", "threads", "torch"}.
-The models are the book's LeNet, BN-LeNet and ResNet-18 from engine/presets/reference/book_models.py.
+EXPORT is the preset exported by CNN Studio's PyTorch generator (model.py and train.py, as
+`cnn-studio export --to pytorch` writes them), so the benchmark runs exactly the exported
+network and loss. Prints one JSON line: {"model", "batchSize", "imagesPerSecond", "batches",
+"threads", "torch"}.
 """
 import argparse
 import json
-import os
 import sys
 import time
 
 import torch
-from torch import nn
-
-# One definition of the book's networks: the reference the presets are tested against.
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'presets', 'reference'))
-from book_models import bn_lenet, lenet, resnet18  # noqa: E402
-
-
-MODELS = {'lenet': (lenet, 28), 'bn-lenet': (bn_lenet, 28), 'resnet18': (resnet18, 96)}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--model', choices=sorted(MODELS), required=True)
+    parser.add_argument('--model-dir', required=True, help='a PyTorch export: model.py and train.py')
+    parser.add_argument('--name', required=True, help='the preset id, echoed in the result')
     parser.add_argument('--batch-size', type=int, default=256)
     parser.add_argument('--seconds', type=float, default=5.0)
     parser.add_argument('--warmup', type=int, default=2, help='batches run before timing starts')
@@ -33,15 +27,17 @@ def main():
     parser.add_argument('--threads', type=int, default=2)
     args = parser.parse_args()
 
+    sys.path.insert(0, args.model_dir)
+    from model import INPUT_SHAPE, NUM_CLASSES, build_model
+    from train import loss_fn
+
     torch.manual_seed(0)
     torch.set_num_threads(args.threads)
-    build, side = MODELS[args.model]
-    net = build()
+    net = build_model()
     net.train()
     optimizer = torch.optim.SGD(net.parameters(), lr=0.05)
-    loss_fn = nn.CrossEntropyLoss()
-    x = torch.rand(args.batch_size, 1, side, side)
-    y = torch.randint(0, 10, (args.batch_size,))
+    x = torch.rand(args.batch_size, *INPUT_SHAPE)
+    y = torch.randint(0, NUM_CLASSES, (args.batch_size,))
 
     def step():
         optimizer.zero_grad()
@@ -59,7 +55,7 @@ def main():
         batches += 1
     elapsed = time.perf_counter() - started
     print(json.dumps({
-        'model': args.model,
+        'model': args.name,
         'batchSize': args.batch_size,
         'imagesPerSecond': batches * args.batch_size / elapsed,
         'batches': batches,
