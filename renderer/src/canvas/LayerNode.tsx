@@ -13,6 +13,7 @@ import { resolveParams } from '../../../engine/nodes/params';
 import { editorActions } from '../store/editor-store';
 import { innerLayers, innerListHeight } from './block-layers';
 import type { NodeError } from './flow-model';
+import { NodeFixes } from './NodeFixes';
 
 export interface LayerNodeData extends Record<string, unknown> {
   node: GraphNode;
@@ -109,6 +110,7 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
       {error && (
         <div className="layer-error" data-testid="node-error">
           {error.message}
+          {!error.incomplete && <NodeFixes nodeId={node.id} />}
         </div>
       )}
       {def?.outputs.map((port) => (

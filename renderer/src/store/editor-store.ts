@@ -23,6 +23,7 @@ import { copySelection, parseClipboard, pastePayload, type ClipboardPayload } fr
 import { addLinked, type LinkEnd } from './fitting';
 import * as groups from './groups';
 import { emptyHistory, record, redo, undo, type History } from './history';
+import type { FixIt } from './fixits';
 
 export interface Selection {
   nodes: readonly string[];
@@ -176,6 +177,11 @@ export function createEditorStore(initial: GraphDocument = emptyDocument()) {
       if (next === doc) return;
       lastKey = null;
       set({ doc: next, history: record(history, doc), dirty: next !== savedDoc });
+    },
+    /** Applies a fix-it (fixits.ts) as one undoable step. */
+    applyFix(fix: FixIt): void {
+      lastKey = null;
+      change(fix.apply(get().doc));
     },
     /** Links two ports; returns the reason when the link is refused (nothing changes then). */
     connect(request: edit.ConnectionRequest): string | null {
