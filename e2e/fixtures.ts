@@ -122,7 +122,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       buildIfStale('the engine', 'dist/engine/cli.mjs', ['engine', 'scripts/build-engine.mjs'], process.execPath, ['scripts/build-engine.mjs']);
-      buildIfStale('the editor', 'dist/renderer/index.html', ['renderer', 'engine/protocol', 'engine/graph', 'engine/nodes'], 'npx', ['vite', 'build', '--config', 'renderer/vite.config.ts']);
+      buildIfStale('the editor', 'dist/renderer/index.html', ['renderer', 'shared', 'engine/protocol', 'engine/graph', 'engine/nodes'], 'npx', ['vite', 'build', '--config', 'renderer/vite.config.ts']);
       await use();
     },
     { scope: 'worker', auto: true, timeout: 300_000 },
