@@ -12,6 +12,7 @@ const commands: Record<string, { doc: string; load: () => Promise<CommandModule>
   serve: { doc: 'start the browser mode: engine host + editor on 127.0.0.1', load: () => import('./commands/serve') },
   export: { doc: 'export a graph to PyTorch, Keras or TensorFlow.js', load: () => import('./commands/export') },
   import: { doc: 'import a Keras / TensorFlow.js model.json as a graph', load: () => import('./commands/import') },
+  doctor: { doc: 'list the training engines (tfjs, PyTorch) and GPUs this machine has', load: () => import('../pytorch/doctor') },
 };
 
 function usage(): string {

@@ -131,6 +131,11 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       backend = info;
       return info;
     },
+    async probeEngines(refresh) {
+      const { engineReport } = await import('../pytorch/doctor');
+      const { choices, gpuAdvice } = await engineReport(refresh ? { refresh } : {});
+      return { choices, gpuAdvice };
+    },
 
     async analyze(graph) {
       return analyzeGraph(document(graph, 'graph'));

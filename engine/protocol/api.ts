@@ -21,6 +21,14 @@ export interface BackendInfo {
   patchedKernels: string[];
 }
 
+/** What each training-engine request would run on here (`probeEngines`, `cnn-studio doctor`). */
+export interface EngineReport {
+  /** Per `StartRunRequest.engine`: the backend a run would report, or why it would be refused. */
+  choices: Record<'auto' | 'tfjs' | 'pytorch', { backend: BackendInfo | null; error: string | null }>;
+  /** What to install to train on a GPU; null when one is in use. */
+  gpuAdvice: string | null;
+}
+
 export interface EngineInfo {
   version: string;
   /** `null` until the backend has been chosen (the first run or an explicit probe). */
@@ -187,6 +195,8 @@ export interface EngineApi {
   getInfo(): Promise<EngineInfo>;
   /** Chooses (once) and reports the compute backend. */
   probeBackend(): Promise<BackendInfo>;
+  /** What `auto`, `tfjs` and `pytorch` runs would train on (PyTorch probed again with `refresh`). */
+  probeEngines(refresh?: boolean): Promise<EngineReport>;
 
   analyze(graph: GraphDocument): Promise<GraphAnalysis>;
   listPresets(): Promise<PresetInfo[]>;

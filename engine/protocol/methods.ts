@@ -119,6 +119,7 @@ const exportTarget: z.ZodType<ExportTarget, unknown> = z.enum(['pytorch', 'keras
 export const methodArguments: MethodTable = {
   getInfo: [],
   probeBackend: [],
+  probeEngines: [argument('refresh', z.boolean().optional())],
   analyze: [argument('graph', graph)],
   listPresets: [],
   getPreset: [argument('id', identifier)],
