@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   isTemporaryName,
@@ -150,5 +151,28 @@ describe('removeStaleTemporaries', () => {
     } finally {
       await rm(outside, { recursive: true, force: true });
     }
+  });
+});
+
+describe('one atomic write for the engine', () => {
+  it('is the only engine module that renames files into place (no hand-rolled temp-and-rename writers)', async () => {
+    const engineDir = fileURLToPath(new URL('..', import.meta.url));
+    const offenders: string[] = [];
+    const visit = async (folder: string) => {
+      for (const entry of await readdir(folder, { withFileTypes: true })) {
+        const path = join(folder, entry.name);
+        if (entry.isDirectory()) await visit(path);
+        else if (
+          entry.name.endsWith('.ts') &&
+          !entry.name.includes('.test.') &&
+          !path.endsWith(join('host', 'atomic-file.ts'))
+        ) {
+          if (/\brename(Sync)?\(/.test(await readFile(path, 'utf8')))
+            offenders.push(relative(engineDir, path));
+        }
+      }
+    };
+    await visit(engineDir);
+    expect(offenders).toEqual([]);
   });
 });

@@ -8,10 +8,18 @@
  * rename survives a power cut. On failure the temporary file is removed. A process killed
  * mid-write leaves its temporary behind: `removeStaleTemporaries` clears those at engine
  * start, recognising ours by the pattern and a dead writer process.
+ *
+ * Folders (checkpoints, trained models) are replaced whole by `replaceDirAtomic`: filled
+ * under `<dir>.partial`, flushed, and swapped in with two renames (`readableDir` covers the
+ * moment between them). A folder is only ever replaced when it is ours: `OwnedDirRules` say
+ * which file names we write there and how to recognise our folder, and nothing else is ever
+ * removed — a folder holding anything else is refused with a `ForeignContentError` naming
+ * what is there.
  */
 import { randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
+import { lstat, mkdir, readdir, rename, rmdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** The file operations used, injectable so tests can make one fail mid-write. */
@@ -188,4 +196,145 @@ function processIsRunning(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, belongs to someone else
   }
+}
+
+/** What a directory we replace must hold for us to touch it. */
+export interface OwnedDirRules {
+  /** How messages name the folder, e.g. `the checkpoint folder`. */
+  what: string;
+  /** The file names we write into it: the only entries we ever remove. */
+  files: readonly string[];
+  /**
+   * Whether a non-empty folder holding only `files` is really ours (e.g. its state file
+   * carries our format tag). Default: the file names suffice. Also asked about a leftover
+   * `.partial` sibling, so `fill` should write the file this checks first.
+   */
+  isOurs?: (dir: string) => Promise<boolean>;
+}
+
+/** A folder we were asked to write holds things we did not write; nothing was changed. */
+export class ForeignContentError extends Error {
+  constructor(
+    message: string,
+    /** The path at fault. */
+    readonly path: string,
+  ) {
+    super(message);
+    this.name = 'ForeignContentError';
+  }
+}
+
+/** How many entries of a foreign folder a message names before summing up the rest. */
+const LISTED_ENTRIES = 5;
+
+/**
+ * Throws `ForeignContentError` unless `dir` is absent, an empty folder, or a folder of ours
+ * (only `rules.files`, and `rules.isOurs` agrees). Also checks the `.partial` / `.old`
+ * siblings `replaceDirAtomic` uses, which an interrupted replace may have left.
+ */
+export async function assertReplaceable(dir: string, rules: OwnedDirRules): Promise<void> {
+  await assertOurs(dir, rules, null);
+  await assertOurs(`${dir}.partial`, rules, dir);
+  await assertOurs(`${dir}.old`, rules, dir);
+}
+
+/**
+ * Fills a fresh directory with `fill` and puts it in place of `dir`, which must be absent,
+ * empty or ours (see `assertReplaceable`). Only `rules.files` are ever removed.
+ */
+export async function replaceDirAtomic(
+  dir: string,
+  rules: OwnedDirRules,
+  fill: (temporaryDir: string) => Promise<void>,
+): Promise<void> {
+  await assertReplaceable(dir, rules);
+  const partial = `${dir}.partial`;
+  const old = `${dir}.old`;
+  await removeOwnedDir(partial, rules.files);
+  await mkdir(partial, { recursive: true });
+  await fill(partial);
+  // On disk before the swap, as writeFileAtomic does for one file.
+  await syncFiles(partial, rules.files);
+  await syncDirectory(partial);
+  await removeOwnedDir(old, rules.files);
+  if (await exists(dir)) await rename(dir, old);
+  await rename(partial, dir);
+  await syncDirectory(dirname(dir));
+  await removeOwnedDir(old, rules.files);
+}
+
+/** Flushes those of `files` that exist in `dir`. */
+async function syncFiles(dir: string, files: readonly string[]): Promise<void> {
+  for (const name of files) {
+    let handle;
+    try {
+      handle = await fs.open(join(dir, name), 'r');
+    } catch {
+      continue; // not written this time
+    }
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+/** `dir`, or the previous copy `replaceDirAtomic` left when interrupted between its renames. */
+export async function readableDir(dir: string): Promise<string | null> {
+  if (await exists(dir)) return dir;
+  if (await exists(`${dir}.old`)) return `${dir}.old`;
+  return null;
+}
+
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes the files named `files` from `dir`, then `dir` itself if that left it empty.
+ * Anything else in it stays where it is (and so does the folder).
+ */
+async function removeOwnedDir(dir: string, files: readonly string[]): Promise<void> {
+  if (!(await exists(dir))) return;
+  for (const name of files) await unlink(join(dir, name)).catch(ignoreMissing);
+  await rmdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') ignoreMissing(error);
+  });
+}
+
+function ignoreMissing(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'ENOENT') throw error;
+}
+
+/** `siblingOf`: the target folder when `path` is one of its `.partial` / `.old` siblings. */
+async function assertOurs(path: string, rules: OwnedDirRules, siblingOf: string | null): Promise<void> {
+  const name = siblingOf ? `${path} (next to ${rules.what} ${siblingOf})` : `${rules.what} ${path}`;
+  const refuse = (problem: string) =>
+    new ForeignContentError(`${name} ${problem}: choose a new or empty folder — nothing was changed`, path);
+  let info;
+  try {
+    info = await lstat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw refuse(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  if (info.isSymbolicLink()) throw refuse('is a symbolic link, not a folder');
+  if (!info.isDirectory()) throw refuse('is a file, not a folder');
+  const entries = await readdir(path, { withFileTypes: true });
+  if (entries.length === 0) return;
+  const foreign = entries.filter((entry) => !entry.isFile() || !rules.files.includes(entry.name));
+  const ours = foreign.length === 0 && (!rules.isOurs || (await rules.isOurs(path)));
+  if (ours) return;
+  const shown = (foreign.length > 0 ? foreign : entries)
+    .map((entry) => (entry.isDirectory() ? `${entry.name}/` : entry.name))
+    .sort();
+  const listed = shown.slice(0, LISTED_ENTRIES).join(', ');
+  const more = shown.length > LISTED_ENTRIES ? ` and ${shown.length - LISTED_ENTRIES} more` : '';
+  throw refuse(`holds files CNN Studio did not write (${listed}${more})`);
 }
