@@ -1,24 +1,26 @@
-/** Which compute backend trains, on what device, and why faster ones were passed over. */
+/**
+ * Which engine and backend trains, on what device, and why the others were passed over: for
+ * `auto` and `pytorch` what the engine's probe says a run would get, otherwise the compute
+ * backend (tfjs in the engine, or this window's WebGPU/WebGL).
+ */
+import { useEffect } from 'react';
+import type { BackendInfo } from '../../../engine/protocol/api';
+import { useTrainEngine } from '../window-training/engine-choice';
+import { loadEngineReport, useEngineReport } from './engine-report';
 import { useTraining } from './training-store';
 
-export function BackendLine() {
-  const backend = useTraining((s) => s.backend);
-  const error = useTraining((s) => s.backendError);
-  if (error)
-    return (
-      <p className="backend-line error-text small" data-testid="train-backend">
-        {error}
-      </p>
-    );
-  if (!backend)
-    return (
-      <p className="backend-line muted small" data-testid="train-backend">
-        Choosing a compute backend…
-      </p>
-    );
+function Line({ text, error }: { text: string; error?: boolean }) {
+  return (
+    <p className={`backend-line small ${error ? 'error-text' : 'muted'}`} data-testid="train-backend">
+      {text}
+    </p>
+  );
+}
+
+function Backend({ backend, gpuAdvice }: { backend: BackendInfo; gpuAdvice?: string | null }) {
   return (
     <details className="backend-line small">
-      <summary data-testid="train-backend" title="Click for why faster backends were skipped">
+      <summary data-testid="train-backend" title="Click for why the others were not picked">
         Runs on <strong>{backend.name}</strong> — {backend.device}
       </summary>
       {backend.skipped.length > 0 && (
@@ -33,6 +35,29 @@ export function BackendLine() {
       {backend.patchedKernels.length > 0 && (
         <p className="muted">Faster training kernels: {backend.patchedKernels.join(', ')}</p>
       )}
+      {gpuAdvice && <p className="muted">To train on a GPU: {gpuAdvice}.</p>}
     </details>
   );
+}
+
+export function BackendLine() {
+  const backend = useTraining((s) => s.backend);
+  const error = useTraining((s) => s.backendError);
+  const trainEngine = useTrainEngine((s) => s.engine);
+  const { report, error: reportError } = useEngineReport();
+  const askEngine = trainEngine === 'auto' || trainEngine === 'pytorch';
+  useEffect(() => {
+    if (askEngine && !report) void loadEngineReport();
+  }, [askEngine, report]);
+
+  if (askEngine) {
+    if (reportError) return <Line text={reportError} error />;
+    const choice = report?.choices[trainEngine];
+    if (!choice) return <Line text="Checking the training engines…" />;
+    if (choice.error) return <Line text={choice.error} error />;
+    return <Backend backend={choice.backend!} gpuAdvice={report!.gpuAdvice} />;
+  }
+  if (error) return <Line text={error} error />;
+  if (!backend) return <Line text="Choosing a compute backend…" />;
+  return <Backend backend={backend} />;
 }

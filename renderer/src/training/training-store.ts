@@ -359,14 +359,19 @@ export const trainingActions = {
       : { ...doc.training };
     set({ starting: true, startError: null });
     try {
+      const trainEngine = useTrainEngine.getState().engine;
       const request = {
         graph,
         training,
         ...(state.limit ? { limit: state.limit } : {}),
         ...(resumeFrom ? { resumeFrom } : {}),
+        // The engine's own engines; a resumed run keeps the one it trained on.
+        ...(trainEngine === 'auto' || trainEngine === 'tfjs' || trainEngine === 'pytorch'
+          ? { engine: trainEngine }
+          : {}),
       };
       // WebGPU/WebGL runs train in this window's worker (a resumed run goes back to the engine).
-      const windowBackend = resumeFrom ? null : windowBackendOf(useTrainEngine.getState().engine);
+      const windowBackend = resumeFrom ? null : windowBackendOf(trainEngine);
       const dataset = state.datasets?.find((d) => d.id === training.dataset);
       const runId =
         windowBackend && dataset
