@@ -3,7 +3,7 @@
  * padding in a stride-2 conv on an even input size (where tfjs 'same' would pad one side
  * only), an even kernel, and max and average pools after tanh (so values are negative and
  * −∞ padding matters) runs in tfjs and, with the same weights, in PyTorch (Debian's
- * python3-torch). Skipped where torch is missing.
+ * python3-torch). Fails with the reason where torch is missing (a skip would look green).
  */
 import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
@@ -15,9 +15,8 @@ import {
   type GraphDocument,
   type Params,
 } from '../graph/document';
+import { PYTHON, requireTorch } from '../export/test-support/python';
 import { compileGraph } from './compile';
-
-const PYTHON = '/usr/bin/python3';
 
 /** The same network in PyTorch (NCHW), reading tfjs weights and an NHWC input from stdin. */
 const torchScript = `
@@ -69,7 +68,9 @@ beforeAll(async () => {
 });
 
 describe('PyTorch parity', () => {
-  it('matches PyTorch on numeric padding, strided and even kernels, max and avg pools', (ctx) => {
+  beforeAll(requireTorch);
+
+  it('matches PyTorch on numeric padding, strided and even kernels, max and avg pools', () => {
     const model = compileGraph(tf, parityGraph());
     // Random non-zero biases so bias handling is compared too.
     for (const layer of model.layers) {
@@ -88,11 +89,6 @@ describe('PyTorch parity', () => {
       timeout: 60_000,
     });
     tf.dispose(input);
-    // One Python start-up only: a missing interpreter or torch skips instead of a separate probe.
-    if (result.error || /No module named 'torch'/.test(result.stderr)) {
-      model.dispose();
-      ctx.skip();
-    }
     expect(result.stderr).toBe('');
     const expected = JSON.parse(result.stdout) as number[][];
     const actual = tf.tidy(
