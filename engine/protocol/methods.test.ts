@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument } from '../graph/document';
 import type { EngineApi, StartRunRequest } from './api';
-import { checkArguments, methodArguments } from './methods';
+import { z } from 'zod';
+import { checkArguments, fieldsOf, methodArguments } from './methods';
 import { createClient, serveApi } from './rpc';
 import { createFakeHost } from './test-support';
 import { createMemoryTransportPair } from './transports/memory';
@@ -92,5 +93,18 @@ describe('argument schemas at the wire', () => {
     for (const [method, specs] of Object.entries(methodArguments)) {
       for (const spec of specs) expect(spec.name, method).toMatch(/^[a-zA-Z]+$/);
     }
+  });
+
+  it('ties request schemas to their types: a field without a schema, or a schema without a field, fails the typecheck', () => {
+    interface Request {
+      path: string;
+      name?: string;
+    }
+    // @ts-expect-error `name` (optional) has no schema
+    fieldsOf<Request>()({ path: z.string() });
+    // @ts-expect-error `extra` is not a field of Request
+    fieldsOf<Request>()({ path: z.string(), name: z.string().optional(), extra: z.string() });
+    const schema = fieldsOf<Request>()({ path: z.string(), name: z.string().optional() });
+    expect(schema.parse({ path: 'a', unknown: 1 })).toEqual({ path: 'a' });
   });
 });

@@ -40,8 +40,10 @@ const argument = <T>(name: string, schema: z.ZodType<T, unknown>): ArgumentSpec<
 /**
  * An object schema whose keys must be exactly those of `T`: a field added to a request
  * type without a schema here fails the typecheck (optional fields included).
+ *
+ * @example fieldsOf<DatasetImportRequest>()({ kind: z.enum([...]), path, name: displayName.optional() })
  */
-const fieldsOf =
+export const fieldsOf =
   <T>() =>
   <S extends { readonly [K in keyof T]-?: z.ZodType }>(shape: S & Record<Exclude<keyof S, keyof T>, never>) =>
     z.object(shape);
