@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -311,5 +312,34 @@ describe('TLS', () => {
       req.end();
     });
     expect(outcome).not.toBe('status 200');
+  });
+});
+
+describe('malformed requests', () => {
+  /** Sends raw bytes and returns the status line of the answer ('' when the socket just closed). */
+  const raw = (text: string) =>
+    new Promise<string>((resolve) => {
+      const socket = connect(server.port, '127.0.0.1', () => socket.write(text));
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk.toString()));
+      socket.on('close', () => resolve(answer.split('\r\n')[0]));
+      socket.on('error', () => resolve(''));
+      setTimeout(() => socket.end(), 300);
+    });
+
+  it('answers a request target no URL parser accepts, and a bad %-escape, without crashing', async () => {
+    const hostHeader = `Host: 127.0.0.1:${server.port}\r\n`;
+    expect(await raw(`GET http://[ HTTP/1.1\r\n${hostHeader}\r\n`)).toMatch(/^HTTP\/1\.1 400/);
+    expect(
+      await raw(
+        `GET /datasets/%E0%A4%A/cache HTTP/1.1\r\n${hostHeader}Authorization: Bearer ${TOKEN}\r\n\r\n`,
+      ),
+    ).toMatch(/^HTTP\/1\.1 400/);
+    expect(
+      await raw(
+        `GET http://[ HTTP/1.1\r\n${hostHeader}Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+      ),
+    ).toMatch(/^HTTP\/1\.1 400/);
+    expect((await get('/')).status).toBe(200); // still serving
   });
 });

@@ -95,6 +95,24 @@ function tokenMatches(given: string | null, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The request target as a URL, or null when no URL parser accepts it (e.g. `http://[`). */
+function requestTarget(request: IncomingMessage): URL | null {
+  try {
+    return new URL(request.url ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
+}
+
+/** `decodeURIComponent`, or null for a malformed %-escape. */
+function decodePathPart(part: string): string | null {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return null;
+  }
+}
+
 /** The value of cookie `name` in a `Cookie` header, or null. */
 function cookieValue(header: string | undefined, name: string): string | null {
   for (const part of (header ?? '').split(';')) {
@@ -127,9 +145,8 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
    * A page load carrying the right `?token=`: set the session cookie and send the browser
    * to the same address without the token. Returns whether it answered.
    */
-  const exchangeTokenForCookie = (request: IncomingMessage, response: ServerResponse): boolean => {
+  const exchangeTokenForCookie = (request: IncomingMessage, url: URL, response: ServerResponse): boolean => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return false;
-    const url = new URL(request.url ?? '/', 'http://localhost');
     if (!tokenMatches(url.searchParams.get('token'), options.token)) return false;
     url.searchParams.delete('token');
     const secure = options.tls ? '; Secure' : '';
@@ -197,10 +214,20 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       response.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Forbidden host\n');
       return;
     }
-    if (exchangeTokenForCookie(request, response)) return;
-    const cacheRoute = DATASET_CACHE_ROUTE.exec(new URL(request.url ?? '/', 'http://localhost').pathname);
+    const url = requestTarget(request);
+    if (!url) {
+      response.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Bad request target\n');
+      return;
+    }
+    if (exchangeTokenForCookie(request, url, response)) return;
+    const cacheRoute = DATASET_CACHE_ROUTE.exec(url.pathname);
     if (cacheRoute) {
-      sendDatasetCache(decodeURIComponent(cacheRoute[1]), request, response).catch((error: unknown) => {
+      const id = decodePathPart(cacheRoute[1]);
+      if (id === null) {
+        response.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Bad dataset id\n');
+        return;
+      }
+      sendDatasetCache(id, request, response).catch((error: unknown) => {
         log(`dataset cache error: ${String(error)}`);
         if (!response.headersSent)
           response
@@ -238,7 +265,8 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
 
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    const url = requestTarget(request);
+    if (!url) return refuse(socket, 400, 'Bad Request');
     if (url.pathname !== '/ws') return refuse(socket, 404, 'Not Found');
     if (!hostAllowed(request.headers.host)) return refuse(socket, 403, 'Forbidden');
     if (!originAllowed(request.headers.origin, request.headers.host)) {
