@@ -49,13 +49,15 @@ test('Add of mismatched shapes: a 1×1 convolution on the shortcut', async ({ pa
   await expect(editor.nodeShape(add)).toHaveText('14×14×16');
 });
 
-test('a kernel larger than its input: padding "same"', async ({ page }) => {
+test('a kernel larger than its input: padding "same", from the inspector too', async ({ page }) => {
   const editor = new EditorPage(page);
   await editor.loadPreset('lenet');
   await editor.select('conv2');
   await editor.setParam('kernelSize', 30);
   await expect(editor.node('conv2')).toHaveAttribute('data-invalid', 'true');
-  await editor.node('conv2').getByTestId('node-fix').click();
+  await expect(editor.node('conv2').getByTestId('node-fix')).toHaveText('Use padding "same"');
+  // The inspector offers the same fix beside the issue.
+  await page.getByTestId('inspector').getByTestId('node-fix').click();
   await expect(editor.node('conv2')).not.toHaveAttribute('data-invalid', 'true');
   await expect(page.getByTestId('summary-valid')).toBeVisible();
 });

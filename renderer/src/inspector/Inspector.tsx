@@ -6,6 +6,9 @@ import { useMemo } from 'react';
 import { formatCount, formatShape } from '../../../engine/graph/format';
 import { getNodeType } from '../../../engine/nodes/registry';
 import { editorActions, useEditor } from '../store/editor-store';
+import { fixesFor } from '../store/fixits';
+import { FixButtons } from '../ui/FixButtons';
+import { COMMANDS, keyLabel } from '../../../shared/commands';
 import { commonParams } from './common-params';
 import { ParamField } from './ParamField';
 
@@ -78,7 +81,7 @@ export function Inspector() {
             checked={nodes.every((n) => n.bypassed)}
             onChange={() => editorActions.toggleBypass(ids)}
           />
-          Bypass <kbd>Ctrl+B</kbd>
+          Bypass <kbd>{keyLabel(COMMANDS.bypass.keys[0])}</kbd>
         </label>
       </div>
       {issues.length > 0 && (
@@ -86,6 +89,7 @@ export function Inspector() {
           {issues.map((issue, i) => (
             <li key={i} className={issue.severity}>
               {issue.message}
+              <FixButtons fixes={fixesFor(doc, analysis, issue)} />
             </li>
           ))}
         </ul>
