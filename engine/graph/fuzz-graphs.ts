@@ -161,22 +161,9 @@ function paramsArbitrary(def: NodeTypeDefinition): fc.Arbitrary<Record<string, u
 /** Node types with one input that a small network can chain (the Input and merges are placed separately). */
 const chainable = nodeTypes.filter((def) => def.inputs.length === 1 && !def.inputs[0].multiple);
 
-/**
- * Known defect left out so the other cases keep running (engine/nodes/activation.ts is
- * being reworked elsewhere): validation accepts an ELU alpha other than 1, but tfjs's ELU
- * layer refuses it ("Non-default alpha value is not supported"). Remove once fixed.
- */
-const knownDefect = (type: string, params: Record<string, unknown>): boolean =>
-  type === 'activation' && params.fn === 'elu' && params.alpha !== undefined && params.alpha !== 1;
-
-/** Whether `doc` has a node of the known defect above (tests skip building those). */
-export const hasKnownDefect = (doc: GraphDocument): boolean =>
-  doc.nodes.some((node) => knownDefect(node.type, node.params));
-
 const layerArbitrary = fc
   .constantFrom(...chainable)
-  .chain((def) => paramsArbitrary(def).map((params) => ({ type: def.type, params })))
-  .filter((layer) => !knownDefect(layer.type, layer.params));
+  .chain((def) => paramsArbitrary(def).map((params) => ({ type: def.type, params })));
 
 /**
  * A small network: an Input of at most 8×8×3, a chain of up to 6 layers with odd but

@@ -63,7 +63,7 @@ export function applyUnfusedActivation(
 ): tfjs.SymbolicTensor {
   const after = fusedActivationLayer(activation);
   if (!after) return x;
-  return tfjsActivationLayer(ctx.tf.layers, after.fn, after.alpha, ctx.layerName('act')).apply(
+  return tfjsActivationLayer(ctx.tf, after.fn, after.alpha, ctx.layerName('act')).apply(
     x,
   ) as tfjs.SymbolicTensor;
 }

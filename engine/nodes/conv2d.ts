@@ -194,6 +194,7 @@ export const conv2d: NodeTypeDefinition<'conv2d'> = {
       // Stride-1 'same' with an odd kernel pads (k−1)/2 on every side: write it the book's way.
       const extent = (kernelSize - 1) * dilation + 1;
       if (padding === 'same' && strides === 1 && extent % 2 === 1) padding = (extent - 1) / 2;
+      const { activation, then } = fusedActivationFromKeras(c.activation);
       return {
         params: {
           filters: Number(c.filters),
@@ -201,9 +202,10 @@ export const conv2d: NodeTypeDefinition<'conv2d'> = {
           strides,
           padding,
           dilation,
-          activation: fusedActivationFromKeras(c.activation),
+          activation,
           useBias: c.use_bias !== false,
         },
+        then,
       };
     },
   },

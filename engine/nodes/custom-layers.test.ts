@@ -12,13 +12,16 @@ describe('custom layers', () => {
   });
 
   it('survive a save and load of the model (registered with tf.serialization)', async () => {
-    const { NegInfPadding2D, BilinearResize } = registerCustomLayers(tf);
+    const { NegInfPadding2D, BilinearResize, ElementwiseActivation } = registerCustomLayers(tf);
     const x = tf.input({ shape: [5, 5, 2] });
     const padded = new NegInfPadding2D({ padding: 1 }).apply(x) as tf.SymbolicTensor;
     const pooled = tf.layers.maxPooling2d({ poolSize: 3, strides: 2 }).apply(padded) as tf.SymbolicTensor;
     const resized = new BilinearResize({ height: 6, width: 4 }).apply(pooled) as tf.SymbolicTensor;
     expect(resized.shape).toEqual([null, 6, 4, 2]);
-    const model = tf.model({ inputs: x, outputs: resized });
+    const activated = new ElementwiseActivation({ fn: 'elu', alpha: 0.5 }).apply(
+      resized,
+    ) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: x, outputs: activated });
 
     let saved: tf.io.ModelArtifacts | undefined;
     await model.save(
@@ -31,7 +34,9 @@ describe('custom layers', () => {
     const input = tf.randomNormal([1, 5, 5, 2], 0, 1, 'float32', 3);
     const expected = (model.predict(input) as tf.Tensor).arraySync();
     expect((loaded.predict(input) as tf.Tensor).arraySync()).toEqual(expected);
-    expect(loaded.layers.map((layer) => layer.getClassName())).toContain('NegInfPadding2D');
+    expect(loaded.layers.map((layer) => layer.getClassName())).toEqual(
+      expect.arrayContaining(['NegInfPadding2D', 'BilinearResize', 'ElementwiseActivation']),
+    );
     tf.dispose(input);
     model.dispose();
     loaded.dispose();

@@ -1,13 +1,16 @@
 /**
- * The two layers tfjs-layers lacks in the form we need, built from the `tf` the engine
+ * The layers tfjs-layers lacks in the form we need, built from the `tf` the engine
  * passes in (this folder never imports tfjs values):
  *
  * - `NegInfPadding2D`: pads H and W with −∞, so a following 'valid' max pool reproduces
  *   PyTorch's numeric pool padding (padding never wins the max).
  * - `BilinearResize`: bilinear resize to a fixed size. tfjs's own `tf.layers.resizing`
  *   reports a wrong symbolic shape (it drops the batch axis) and aligns corners.
+ * - `ElementwiseActivation`: the activations tfjs has no layer for in PyTorch's meaning —
+ *   ELU with any alpha (tfjs's ELU layer refuses alpha ≠ 1), hard swish and hard sigmoid
+ *   (tfjs's `hardSigmoid` is Keras 2's `0.2x + 0.5`, not PyTorch's `relu6(x + 3) / 6`).
  *
- * Both are registered with `tf.serialization` so saved models load again; call
+ * All are registered with `tf.serialization` so saved models load again; call
  * {@link registerCustomLayers} before `tf.loadLayersModel` in a fresh process.
  */
 import type * as tfjs from '@tensorflow/tfjs';
@@ -15,9 +18,20 @@ import type * as tfjs from '@tensorflow/tfjs';
 type Tf = typeof tfjs;
 type LayerConstructor<A> = new (args: A) => tfjs.layers.Layer;
 
+/** The element-wise functions `ElementwiseActivation` computes. */
+export type ElementwiseFunction = 'elu' | 'hardSwish' | 'hardSigmoid';
+
+/** Args of `ElementwiseActivation`; `alpha` is ELU's scale of the negative part (ignored otherwise). */
+export interface ElementwiseActivationArgs {
+  fn: ElementwiseFunction;
+  alpha?: number;
+  name?: string;
+}
+
 export interface CustomLayerClasses {
   NegInfPadding2D: LayerConstructor<{ padding: number; name?: string }>;
   BilinearResize: LayerConstructor<{ height: number; width: number; name?: string }>;
+  ElementwiseActivation: LayerConstructor<ElementwiseActivationArgs>;
 }
 
 const classesByTf = new WeakMap<object, CustomLayerClasses>();
@@ -89,9 +103,39 @@ function defineClasses(tf: Tf): CustomLayerClasses {
     }
   }
 
+  /** Each function from gradient-safe ops (no branch that overflows where it is not taken). */
+  const elementwise: Record<ElementwiseFunction, (x: tfjs.Tensor, alpha: number) => tfjs.Tensor> = {
+    // x for x > 0, alpha·(eˣ − 1) otherwise; tf.elu is eˣ − 1 there and never overflows.
+    elu: (x, alpha) => tf.add(tf.relu(x), tf.mul(alpha, tf.minimum(tf.elu(x), 0))),
+    hardSigmoid: (x) => tf.div(tf.relu6(tf.add(x, 3)), 6),
+    hardSwish: (x) => tf.mul(x, tf.div(tf.relu6(tf.add(x, 3)), 6)),
+  };
+
+  class ElementwiseActivation extends tf.layers.Layer {
+    static className = 'ElementwiseActivation';
+    readonly fn: ElementwiseFunction;
+    readonly alpha: number;
+    constructor(args: ElementwiseActivationArgs) {
+      super(args);
+      if (!(args.fn in elementwise)) throw new Error(`ElementwiseActivation: unknown function "${args.fn}"`);
+      this.fn = args.fn;
+      this.alpha = args.alpha ?? 1;
+    }
+    override computeOutputShape(inputShape: tfjs.Shape | tfjs.Shape[]): tfjs.Shape {
+      return firstShape(inputShape);
+    }
+    override call(inputs: tfjs.Tensor | tfjs.Tensor[]): tfjs.Tensor {
+      return tf.tidy(() => elementwise[this.fn](firstTensor(inputs), this.alpha));
+    }
+    override getConfig(): tfjs.serialization.ConfigDict {
+      return { ...super.getConfig(), fn: this.fn, alpha: this.alpha };
+    }
+  }
+
   tf.serialization.registerClass(NegInfPadding2D);
   tf.serialization.registerClass(BilinearResize);
-  return { NegInfPadding2D, BilinearResize };
+  tf.serialization.registerClass(ElementwiseActivation);
+  return { NegInfPadding2D, BilinearResize, ElementwiseActivation };
 }
 
 /**

@@ -74,12 +74,9 @@ export const dense: NodeTypeDefinition<'dense'> = {
   },
   import: {
     kerasClassNames: ['Dense'],
-    fromKeras: ({ config: c }) => ({
-      params: {
-        units: Number(c.units),
-        activation: fusedActivationFromKeras(c.activation),
-        useBias: c.use_bias !== false,
-      },
-    }),
+    fromKeras({ config: c }) {
+      const { activation, then } = fusedActivationFromKeras(c.activation);
+      return { params: { units: Number(c.units), activation, useBias: c.use_bias !== false }, then };
+    },
   },
 };

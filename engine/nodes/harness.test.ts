@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Params, Shape } from '../graph/document';
-import { FUSED_ACTIVATIONS } from './activation';
+import { ACTIVATION_NAMES, FUSED_ACTIVATIONS } from './activation';
 import { resolveParams } from './params';
 import { getNodeType, nodeTypes } from './registry';
 import type { CompileContext, NodeParamsMap, NodeTypeDefinition, NodeTypeId } from './types';
@@ -57,13 +57,15 @@ const cases: HarnessCase[] = [
   { type: 'globalAvgPool2d', params: {}, inputs: [[5, 7, 3]] },
   { type: 'batchNorm', params: {}, inputs: [[5, 5, 4]] },
   { type: 'batchNorm', params: { momentum: 0.99, epsilon: 1e-3 }, inputs: [[6]] },
-  ...['relu', 'sigmoid', 'tanh', 'softmax', 'gelu'].map((fn) => ({
+  ...ACTIVATION_NAMES.map((fn) => ({
     type: 'activation' as const,
     params: { fn },
     inputs: [[3, 3, 2]],
   })),
   { type: 'activation', params: { fn: 'leakyRelu', alpha: 0.2 }, inputs: [[3, 3, 2]] },
   { type: 'activation', params: { fn: 'elu' }, inputs: [[7]] },
+  // tfjs's own ELU layer refuses alpha ≠ 1.
+  { type: 'activation', params: { fn: 'elu', alpha: 0.5 }, inputs: [[7]] },
   ...FUSED_ACTIVATIONS.map((activation) => ({
     type: 'dense' as const,
     params: { units: 5, activation },

@@ -3,16 +3,19 @@
  * definitions can use it without an import cycle.
  */
 import type { Params } from '../graph/document';
+import { ACTIVATION_NAMES, defaultAlpha } from './activation';
 import type { NodeTypeDefinition } from './types';
 
 /**
  * Defaults that depend on other params, by type: pool strides default to the pool size
- * (PyTorch), and an ELU's alpha defaults to 1 where a leaky ReLU's is 0.01.
+ * (PyTorch), and an ELU's alpha defaults to 1 where a leaky ReLU's is 0.01 (engine/nodes/activation.ts).
  */
 const derivedDefaults: Record<string, (params: Params) => Params> = {
   maxPool2d: (p) => ({ strides: p.poolSize }),
   avgPool2d: (p) => ({ strides: p.poolSize }),
-  activation: (p) => ({ alpha: p.fn === 'elu' ? 1 : 0.01 }),
+  activation: (p) => ({
+    alpha: defaultAlpha(ACTIVATION_NAMES.find((fn) => fn === p.fn) ?? 'leakyRelu'),
+  }),
 };
 
 /**
