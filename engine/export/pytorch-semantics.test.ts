@@ -8,6 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TRAINING, type GraphDocument, type TrainingSettings } from '../graph/document';
 import { getPreset } from '../presets/index';
+import type { DatasetInfo } from '../protocol/api';
+import { checkRunnable } from '../train/preflight';
 import { learningRateAt, type ScheduleSettings } from '../train/schedule';
 import { crossEntropy } from '../train/step';
 import { exportCode } from './index';
@@ -128,9 +130,36 @@ describe('generated train.py semantics equal the app’s', () => {
     });
   }, 240_000);
 
-  it('the plan knows which graphs end in softmax', () => {
-    expect(planExport(lenet(false)).outputIsProbabilities).toBe(false);
-    expect(planExport(lenet(true)).outputIsProbabilities).toBe(true);
+  it('the plan and the app agree on which graphs end in softmax', () => {
+    const tenClasses = {
+      id: 'ten',
+      classNames: Array.from({ length: CLASSES }, (_, i) => String(i)),
+    } as DatasetInfo;
+    /** LeNet with a softmax activation node after its logits, optionally bypassed. */
+    const withSoftmaxNode = (bypassed: boolean): GraphDocument => {
+      const doc = lenet(false);
+      doc.nodes.push({
+        id: 'probs',
+        type: 'activation',
+        params: { fn: 'softmax', alpha: 0 },
+        position: { x: 0, y: 0 },
+        bypassed,
+      });
+      doc.edges.push({
+        id: 'e-probs',
+        source: 'dense3',
+        sourcePort: 'out',
+        target: 'probs',
+        targetPort: 'in',
+      });
+      return doc;
+    };
+    const graphs = [lenet(false), lenet(true), withSoftmaxNode(false), withSoftmaxNode(true)];
+    expect(graphs.map((doc) => planExport(doc).outputIsProbabilities)).toEqual([false, true, true, false]);
+    for (const doc of graphs)
+      expect(planExport(doc).outputIsProbabilities).toBe(
+        checkRunnable(doc, tenClasses).outputIsProbabilities,
+      );
   });
 
   it.each(cases)('the loss on $name equals the app’s', ({ name, asProbabilities }) => {
