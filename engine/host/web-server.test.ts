@@ -343,3 +343,25 @@ describe('malformed requests', () => {
     expect((await get('/')).status).toBe(200); // still serving
   });
 });
+
+describe('the log under a flood of refused connections', () => {
+  it('writes a few lines and then one summary, not a line per attempt', async () => {
+    const logs: string[] = [];
+    const flooded = await startWebServer({
+      host,
+      staticDir,
+      port: 0,
+      token: TOKEN,
+      log: (m) => logs.push(m),
+    });
+    const attempts = Array.from({ length: 60 }, () =>
+      upgradeStatus(`ws://127.0.0.1:${flooded.port}/ws?token=wrong`),
+    );
+    expect(new Set(await Promise.all(attempts))).toEqual(new Set([401]));
+    await flooded.close();
+    expect(logs.filter((line) => line === 'refused a WebSocket with a wrong or missing token')).toHaveLength(
+      10,
+    );
+    expect(logs.at(-1)).toBe('refused 50 more WebSocket connections in the last 10 s');
+  });
+});

@@ -35,6 +35,7 @@ import {
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { formatCount, rateLimitedLog } from '../protocol/rate-limited-log';
 import { serveApi, type ServedHost } from '../protocol/rpc';
 import { createWebSocketTransport, type WebSocketLike } from '../protocol/transports/websocket';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../protocol/wire';
@@ -247,6 +248,11 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     ? createTlsServer(options.tls, handleRequest)
     : createServer(handleRequest);
 
+  // Someone knocking thousands of times must not fill the log: a few lines, then a count.
+  const logRefusedConnection = rateLimitedLog(log, {
+    summary: (count, interval) =>
+      `refused ${formatCount(count)} more WebSocket connection${count === 1 ? '' : 's'} in the last ${interval}`,
+  });
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxBytes * 2 });
   const sockets = new Set<WebSocket>();
   const alive = new WeakSet<WebSocket>();
@@ -270,13 +276,13 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     if (url.pathname !== '/ws') return refuse(socket, 404, 'Not Found');
     if (!hostAllowed(request.headers.host)) return refuse(socket, 403, 'Forbidden');
     if (!originAllowed(request.headers.origin, request.headers.host)) {
-      log(`refused a WebSocket from origin ${request.headers.origin}`);
+      logRefusedConnection(`refused a WebSocket from origin ${String(request.headers.origin).slice(0, 200)}`);
       return refuse(socket, 403, 'Forbidden');
     }
     // A token in the URL decides (programs, tests); without one, the page's session cookie.
     const urlToken = url.searchParams.get('token');
     if (urlToken !== null ? !tokenMatches(urlToken, options.token) : !hasSessionCookie(request)) {
-      log('refused a WebSocket with a wrong or missing token');
+      logRefusedConnection('refused a WebSocket with a wrong or missing token');
       return refuse(socket, 401, 'Unauthorized');
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
@@ -310,6 +316,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     cookieName: cookieName(),
     async close() {
       clearInterval(heartbeat);
+      logRefusedConnection.flush();
       for (const ws of sockets) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       server.closeAllConnections();
