@@ -83,6 +83,8 @@ export interface KerasRules<P> {
 export interface NodeExportRules<P> {
   pytorch?: PytorchRules<P>;
   keras?: KerasRules<P>;
+  // The next target goes here, e.g. `onnx?: OnnxRules<P>`, read by an engine/export/onnx.ts
+  // that walks the plan with `applyRules(layer, 'onnx', …)` like pytorch-model.ts.
 }
 
 /** A Keras / tfjs layer as the importer read it from a model.json. */
