@@ -65,7 +65,7 @@ test.afterAll(async () => {
 });
 
 test('every training kernel on webgl and webgpu matches cpu', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(300_000);
   await page.goto(pageUrl);
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
   const run = (backend: string) =>
@@ -113,6 +113,66 @@ test('the engine finds every gradient kernel LeNet and BN-LeNet need on webgl an
         [backend, preset] as const,
       );
       expect(missing, `${preset} on ${backend}`).toBeNull();
+    }
+  }
+});
+
+test('whole-model gradients of LeNet and BN-LeNet on webgl and webgpu match cpu', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto(pageUrl);
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  const gradients = (backend: string, preset: string) =>
+    page.evaluate(
+      ([name, id]) =>
+        (globalThis as unknown as { kernelPage: KernelPage }).kernelPage.modelGradients(name, id),
+      [backend, preset] as const,
+    );
+  const failures: string[] = [];
+  for (const preset of PRESETS) {
+    const reference = await gradients('cpu', preset);
+    for (const backend of GPU_BACKENDS) {
+      const result = await gradients(backend, preset);
+      const errors = reference.map(
+        ({ name, values }, i) => [name, scaledMaxError(result[i].values, values)] as const,
+      );
+      console.log(
+        `${preset} on ${backend}: ${errors.map(([name, e]) => `${name} ${e.toExponential(1)}`).join(', ')}`,
+      );
+      for (const [name, error] of errors)
+        if (!(error <= TOLERANCE)) failures.push(`${preset} ${backend} ${name}: ${error}`);
+    }
+  }
+  expect(failures).toEqual([]);
+});
+
+test('training steps of LeNet and BN-LeNet on webgl and webgpu follow cpu', async ({ page }) => {
+  test.setTimeout(480_000);
+  await page.goto(pageUrl);
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  const steps = (backend: string, preset: string, optimizer: 'adam' | 'sgd') =>
+    page.evaluate(
+      ([name, id, opt]) =>
+        (globalThis as unknown as { kernelPage: KernelPage }).kernelPage.trainSteps(name, id, opt, 5),
+      [backend, preset, optimizer] as const,
+    );
+  for (const preset of PRESETS) {
+    for (const optimizer of ['sgd', 'adam'] as const) {
+      const reference = await steps('cpu', preset, optimizer);
+      for (const backend of GPU_BACKENDS) {
+        const result = await steps(backend, preset, optimizer);
+        const weightError = scaledMaxError(result.weights, reference.weights);
+        console.log(
+          `${preset} ${optimizer} on ${backend}: losses ${result.losses.map((l) => l.toFixed(4)).join(' ')} (cpu ${reference.losses.map((l) => l.toFixed(4)).join(' ')}), weights after 5 steps ${weightError.toExponential(1)}`,
+        );
+        expect(
+          scaledMaxError(result.losses, reference.losses),
+          `${preset} ${optimizer} ${backend} losses`,
+        ).toBeLessThan(1e-3);
+        // Adam's m/√v turns float noise in near-zero gradients (a convolution's bias that batch
+        // norm cancels) into full-size steps, so its weights legitimately differ; SGD's must not.
+        if (optimizer === 'sgd')
+          expect(weightError, `${preset} ${optimizer} ${backend} weights`).toBeLessThan(1e-3);
+      }
     }
   }
 });

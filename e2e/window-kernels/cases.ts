@@ -75,6 +75,68 @@ export const kernelCases: readonly KernelCase[] = [
       return { y, dx };
     },
   })),
+  // LeNet's own shapes (batch 8): the first convolution has one input channel.
+  ...(
+    [
+      { x: [8, 28, 28, 1], w: [5, 5, 1, 6], pad: 'same' },
+      { x: [8, 14, 14, 6], w: [5, 5, 6, 16], pad: 'valid' },
+    ] as const
+  ).map(({ x: xShape, w: wShape, pad }): KernelCase => ({
+    name: `conv2d as in LeNet, ${xShape.join('×')} * ${wShape.join('×')} ${pad}`,
+    kernels: ['FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'],
+    run(tf, input) {
+      const x = input('x', [...xShape]);
+      const w = input('w', [...wShape]);
+      const b = input('b', [wShape[3]]);
+      const conv = (a: tfjs.Tensor, f: tfjs.Tensor, bias: tfjs.Tensor) =>
+        tf.fused.conv2d({
+          x: a as tfjs.Tensor4D,
+          filter: f as tfjs.Tensor4D,
+          strides: 1,
+          pad,
+          bias,
+          activation: 'sigmoid',
+        });
+      const y = conv(x, w, b);
+      const [dx, dw, db] = gradients(tf, conv, [x, w, b], input('dy', y.shape));
+      return { y, dx, dw, db };
+    },
+  })),
+  ...(['sigmoid', 'relu'] as const).map((activation): KernelCase => ({
+    name: `fused conv2d + bias + ${activation} (how tfjs layers run Conv2D)`,
+    kernels: ['FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'],
+    run(tf, input) {
+      const x = input('x', [4, 14, 14, 3]);
+      const w = input('w', [5, 5, 3, 6]);
+      const b = input('b', [6]);
+      const conv = (a: tfjs.Tensor, f: tfjs.Tensor, bias: tfjs.Tensor) =>
+        tf.fused.conv2d({
+          x: a as tfjs.Tensor4D,
+          filter: f as tfjs.Tensor4D,
+          strides: 1,
+          pad: 'same',
+          bias,
+          activation,
+        });
+      const y = conv(x, w, b);
+      const [dx, dw, db] = gradients(tf, conv, [x, w, b], input('dy', y.shape));
+      return { y, dx, dw, db };
+    },
+  })),
+  ...(['sigmoid', 'relu', 'linear'] as const).map((activation): KernelCase => ({
+    name: `fused matmul + bias + ${activation} (how tfjs layers run Dense)`,
+    kernels: ['_FusedMatMul', 'BatchMatMul'],
+    run(tf, input) {
+      const a = input('a', [32, 400]);
+      const b = input('b', [400, 120]);
+      const bias = input('bias', [120]);
+      const dense = (p: tfjs.Tensor, q: tfjs.Tensor, c: tfjs.Tensor) =>
+        tf.fused.matMul({ a: p as tfjs.Tensor2D, b: q as tfjs.Tensor2D, bias: c, activation });
+      const y = dense(a, b, bias);
+      const [da, db, dbias] = gradients(tf, dense, [a, b, bias], input('dy', y.shape));
+      return { y, da, db, dbias };
+    },
+  })),
   {
     name: 'matmul (dense 400→120)',
     kernels: ['BatchMatMul'],
