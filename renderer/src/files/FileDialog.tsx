@@ -2,7 +2,7 @@
  * Browser mode's Open and Save As dialog: the project files in a folder on the engine's
  * machine, the recent ones, and a path field (Electron uses native dialogs instead).
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ProjectFileInfo } from '../../../engine/protocol/api';
 import { editorStore } from '../store/editor-store';
 import { useEngine } from '../engine/connection';
@@ -19,6 +19,7 @@ export function FileDialog({ mode }: { mode: 'open' | 'save' }) {
   const [path, setPath] = useState(() => editorStore.getState().path ?? '');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const personTyped = useRef(false);
 
   const list = (dir?: string) => {
     if (!client) return;
@@ -28,8 +29,14 @@ export function FileDialog({ mode }: { mode: 'open' | 'save' }) {
         setDirectory(result.directory);
         setFiles(result.files);
         setError(null);
+        // Suggest a name unless the person typed one: a listing that arrives late must not
+        // overwrite it.
         if (mode === 'save' && !editorStore.getState().path)
-          setPath(joinPath(result.directory, suggestedName(editorStore.getState().doc.name)));
+          setPath((current) =>
+            personTyped.current
+              ? current
+              : joinPath(result.directory, suggestedName(editorStore.getState().doc.name)),
+          );
       })
       .catch((e: Error) => setError(e.message));
   };
@@ -51,7 +58,11 @@ export function FileDialog({ mode }: { mode: 'open' | 'save' }) {
   };
 
   return (
-    <Modal title={mode === 'open' ? 'Open a model' : 'Save the model as'} onClose={close} testId={`file-dialog-${mode}`}>
+    <Modal
+      title={mode === 'open' ? 'Open a model' : 'Save the model as'}
+      onClose={close}
+      testId={`file-dialog-${mode}`}
+    >
       {!client && <p className="error-text">The engine is offline; files are not reachable.</p>}
       <div className="field-row">
         <input
@@ -71,7 +82,11 @@ export function FileDialog({ mode }: { mode: 'open' | 'save' }) {
           <li key={f.path}>
             <button
               type="button"
-              onClick={() => (mode === 'open' ? void submit(f.path) : setPath(f.path))}
+              onClick={() => {
+                if (mode === 'open') return void submit(f.path);
+                personTyped.current = true;
+                setPath(f.path);
+              }}
               data-testid={`file-item-${f.name}`}
             >
               <span>{f.name}</span>
@@ -103,11 +118,20 @@ export function FileDialog({ mode }: { mode: 'open' | 'save' }) {
           placeholder="/path/to/model.cnn.json"
           aria-label="File path"
           data-testid="file-dialog-path"
-          onChange={(e) => setPath(e.target.value)}
+          onChange={(e) => {
+            personTyped.current = true;
+            setPath(e.target.value);
+          }}
           onKeyDown={(e) => e.key === 'Enter' && void submit()}
           autoFocus
         />
-        <button type="button" className="primary" disabled={busy || !client} onClick={() => void submit()} data-testid="file-dialog-submit">
+        <button
+          type="button"
+          className="primary"
+          disabled={busy || !client}
+          onClick={() => void submit()}
+          data-testid="file-dialog-submit"
+        >
           {mode === 'open' ? 'Open' : 'Save'}
         </button>
       </div>
