@@ -3,6 +3,7 @@
  * --device cuda|rocm|mps|cpu --python PATH`) and a job runner with `runTrainingJob`'s shape
  * that trains on the chosen engine.
  */
+import { resolve } from 'node:path';
 import { runTrainingJob, type JobOutcome, type RunnerOptions, type TrainingJob } from '../train/runner';
 import {
   chooseEngine,
@@ -14,7 +15,7 @@ import {
   type TorchDevice,
 } from './choice';
 import { tfjsGpuFacts } from './engines';
-import { pytorchLauncher } from './launcher';
+import { preparePyTorchRun, pytorchLauncher } from './launcher';
 import { probeTorch } from './probe';
 import { runWithLauncher } from './run-job';
 
@@ -22,7 +23,10 @@ export const ENGINE_USAGE = `  --engine <name>        ${ENGINE_REQUESTS.join(' |
                          else PyTorch on the CPU when torch imports, else tfjs
   --processes <n>        PyTorch: processes on this machine (torchrun, DistributedDataParallel)
   --device <name>        PyTorch: ${TORCH_DEVICES.join(' | ')} (default: the best one found)
-  --python <path>        PyTorch: the interpreter (default: CNN_STUDIO_PYTHON, python3, python)`;
+  --python <path>        PyTorch: the interpreter (default: CNN_STUDIO_PYTHON, python3, python)
+  --nodes <n> --rdzv-endpoint <host:port> --out <dir>
+                         PyTorch on several machines: write a self-contained run folder to
+                         <dir> and print the torchrun command for each node (node 0 at host)`;
 
 /** parseArgs option specs of the engine flags. */
 export const ENGINE_OPTIONS = {
@@ -30,6 +34,9 @@ export const ENGINE_OPTIONS = {
   processes: { type: 'string' },
   device: { type: 'string' },
   python: { type: 'string' },
+  nodes: { type: 'string' },
+  'rdzv-endpoint': { type: 'string' },
+  out: { type: 'string' },
 } as const;
 
 export interface EngineSelection {
@@ -37,11 +44,21 @@ export interface EngineSelection {
   processes: number;
   device?: TorchDevice;
   python?: string;
+  /** Several machines: prepare `out` and print each node's command instead of training. */
+  nodes?: { count: number; endpoint: string; out: string };
 }
 
 /** Reads the engine flags; `usage(message)` makes the error for a wrong one. */
 export function parseEngineFlags(
-  values: { engine?: string; processes?: string; device?: string; python?: string },
+  values: {
+    engine?: string;
+    processes?: string;
+    device?: string;
+    python?: string;
+    nodes?: string;
+    'rdzv-endpoint'?: string;
+    out?: string;
+  },
   usage: (message: string) => Error,
 ): EngineSelection {
   const requested = (values.engine ?? 'tfjs') as EngineRequest;
@@ -55,9 +72,22 @@ export function parseEngineFlags(
     throw usage(`--processes must be a whole number ≥ 1, got "${values.processes}"`);
   if (requested === 'tfjs' && (device !== undefined || processes > 1 || values.python !== undefined))
     throw usage('--device, --processes and --python are PyTorch settings: add --engine pytorch (or auto)');
+  let nodes: EngineSelection['nodes'];
+  if (values.nodes !== undefined) {
+    const count = Number(values.nodes);
+    const endpoint = values['rdzv-endpoint'];
+    if (!Number.isInteger(count) || count < 2)
+      throw usage(`--nodes must be a whole number ≥ 2, got "${values.nodes}"`);
+    if (requested !== 'pytorch') throw usage('--nodes needs --engine pytorch');
+    if (!endpoint || !/^[^\s:]+:\d+$/.test(endpoint))
+      throw usage('--nodes needs --rdzv-endpoint <host:port> (node 0, reachable from every node)');
+    if (!values.out) throw usage('--nodes needs --out <dir>: the run folder to copy to every node');
+    nodes = { count, endpoint, out: resolve(values.out) };
+  }
   return {
     requested,
     processes,
+    ...(nodes ? { nodes } : {}),
     ...(device ? { device } : {}),
     ...(values.python ? { python: values.python } : {}),
   };
@@ -137,4 +167,34 @@ export async function runJobOnEngine(
   } finally {
     if (forwardStop) clearInterval(forwardStop);
   }
+}
+
+/**
+ * Several machines: writes the self-contained run folder and returns what to print: copy the
+ * folder to every node, then run each node's torchrun command there (node 0 first; its output
+ * is the run's events, its `checkpoint/` and `model/` the results).
+ */
+export async function prepareNodes(
+  job: TrainingJob,
+  dataDir: string,
+  selection: EngineSelection,
+): Promise<string> {
+  const nodes = selection.nodes!;
+  const choice = chooseEngine({
+    requested: 'pytorch',
+    torch: await probeTorch(selection.python ? { python: selection.python } : {}),
+    tfjs: { gpu: null },
+    ...(selection.device ? { device: selection.device } : {}),
+  });
+  const { workDir, nodeCommands } = await preparePyTorchRun(
+    { job: { ...job, checkpointDir: null, resumeFrom: null, finalModelDir: null }, dataDir },
+    { choice, processes: selection.processes, workDir: nodes.out, nodes },
+  );
+  return [
+    `Run folder: ${workDir}`,
+    `Copy it to the same place on every node (e.g. rsync -a ${workDir}/ NODE:${workDir}/), then run there:`,
+    ...nodeCommands.map((command, rank) => `  node ${rank}: cd ${workDir} && ${command}`),
+    `Each node needs Python with torch ≥ 1.13 and numpy; node 0 must be reachable at ${nodes.endpoint}.`,
+    'Node 0 prints the run events as JSON lines; checkpoint/ and model/ appear in its folder.',
+  ].join('\n');
 }

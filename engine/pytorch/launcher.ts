@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { selectBackend } from '../backends/select';
@@ -47,6 +47,11 @@ export interface PyTorchLaunchOptions {
   stopTimeoutMs?: number;
   /** Where the run's PyTorch files go; default `<run folder>/pytorch`, or a temporary folder. */
   workDir?: string;
+  /**
+   * Several machines: the folder is made self-contained (dataset copied in, paths relative,
+   * checkpoints and the final model inside it) so it can be copied to every node.
+   */
+  nodes?: { count: number; endpoint: string };
 }
 
 /** Events as the runner prints them: RunEvents without the engine-side fields. */
@@ -73,6 +78,8 @@ interface Launch {
   summary: Extract<RunEvent, { kind: 'started' }>['summary'];
   /** A folder to remove when the run ends (the CLI's temporary work folder). */
   temporary: string | null;
+  /** With `nodes`: the command to run in the copied folder on each node, by node rank. */
+  nodeCommands: string[];
 }
 
 /** The runner script shipped with the engine: next to this module (source) or in dist/engine/pytorch. */
@@ -248,6 +255,18 @@ function parseLine(line: string): RunnerLine | null {
   }
 }
 
+/**
+ * Writes the run's PyTorch folder and says how to start it, without starting it (several
+ * machines: copy the folder to each node and run its command there).
+ */
+export async function preparePyTorchRun(
+  start: JobStart,
+  options: PyTorchLaunchOptions,
+): Promise<{ workDir: string; nodeCommands: string[] }> {
+  const launch = await prepareLaunch(start, options);
+  return { workDir: launch.cwd, nodeCommands: launch.nodeCommands };
+}
+
 /** Everything before Python starts; throws (ExportError naming a node, no torch, …) to refuse the run. */
 async function prepareLaunch(start: JobStart, options: PyTorchLaunchOptions): Promise<Launch> {
   const { job, dataDir } = start;
@@ -327,7 +346,12 @@ async function prepareLaunch(start: JobStart, options: PyTorchLaunchOptions): Pr
     batchEventIntervalMs: job.batchEventIntervalMs ?? 50,
     device: choice.torchDevice,
     threads: choice.torchDevice === 'cpu' ? Math.max(1, Math.floor(cpus().length / processes)) : null,
-    dataset: { file: await datasetFile(dataset, dataDir, workDir), train, validation, test },
+    dataset: {
+      file: await datasetFile(dataset, dataDir, workDir, options.nodes !== undefined),
+      train,
+      validation,
+      test,
+    },
     checkpointDir: job.checkpointDir ?? null,
     resumeFrom: job.resumeFrom ?? null,
     finalModelDir: job.finalModelDir ?? null,
@@ -339,10 +363,34 @@ async function prepareLaunch(start: JobStart, options: PyTorchLaunchOptions): Pr
     },
     tfjs: { modelJson: join(tfjsDir, MODEL_FILE), weights },
   };
+  if (options.nodes) {
+    // Paths inside the folder, relative to it (the runner resolves them against its folder).
+    const inside = (path: string | null) => (path === null ? null : relative(workDir, path));
+    Object.assign(config, {
+      dataset: {
+        file: 'dataset.bin',
+        train: inside(train),
+        validation: inside(validation),
+        test: inside(test),
+      },
+      checkpointDir: 'checkpoint',
+      resumeFrom: null,
+      finalModelDir: 'model',
+      tfjs: { modelJson: relative(workDir, config.tfjs.modelJson), weights },
+    });
+  }
   const configPath = join(workDir, 'config.json');
   await writeFile(configPath, JSON.stringify(config));
-
   const python = report.executable || report.command;
+  const nodeCommands = options.nodes
+    ? Array.from(
+        { length: options.nodes.count },
+        (_, rank) =>
+          `${python} runner.py torchrun --nnodes=${options.nodes!.count} --node_rank=${rank} --nproc_per_node=${processes} ` +
+          `--rdzv_backend=static --rdzv_endpoint=${options.nodes!.endpoint} runner.py config.json`,
+      )
+    : [];
+
   const args =
     processes > 1
       ? // torchrun, through the runner's fix for torch 1.13 on Python 3.11 (see runner.py)
@@ -363,6 +411,7 @@ async function prepareLaunch(start: JobStart, options: PyTorchLaunchOptions): Pr
     dataset: dataset.info,
     summary: runPlan.analysis.totals,
     temporary,
+    nodeCommands,
   };
 }
 
@@ -371,7 +420,12 @@ async function prepareLaunch(start: JobStart, options: PyTorchLaunchOptions): Pr
  * header's counts and shape; a dataset with no file (the synthetic one) is written into the
  * run's folder.
  */
-async function datasetFile(dataset: Dataset, dataDir: string, workDir: string): Promise<string> {
+async function datasetFile(
+  dataset: Dataset,
+  dataDir: string,
+  workDir: string,
+  copyIn: boolean,
+): Promise<string> {
   const { id } = dataset.info;
   const shipped = shippedCacheDir({ dataDir });
   const candidates = [
@@ -381,7 +435,7 @@ async function datasetFile(dataset: Dataset, dataDir: string, workDir: string): 
   ];
   const { train, test } = dataset;
   const expected = [train.count, test.count, train.height, train.width, train.channels];
-  for (const path of candidates) {
+  for (const path of copyIn ? [] : candidates) {
     const header = await readHeader(path);
     if (header && expected.every((value, i) => header[i] === value)) return path;
   }

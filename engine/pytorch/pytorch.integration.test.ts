@@ -3,7 +3,8 @@
  * stop and resume, two processes, weights back, failures. These fail (never skip) when torch
  * is missing: the test command installs it.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { cp, readdir } from 'node:fs/promises';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,7 @@ import { pytorchLauncher } from './launcher';
 import { liveGroups } from './process-groups';
 import { probeTorch } from './probe';
 import { runWithLauncher } from './run-job';
+import { prepareNodes } from './cli';
 import { createRunManager } from './runs';
 import { inProcessLauncher } from '../train/launchers';
 import { chainGraph } from '../train/test-support';
@@ -301,5 +303,43 @@ describe('PyTorch failures and processes', () => {
     const done = run.events.at(-1) as Extract<RunEvent, { kind: 'done' }>;
     expect(done.result.confusion.flat().reduce((a, b) => a + b, 0)).toBe(80); // the whole test subset
     expect(liveGroups()).toBe(0);
+  });
+});
+
+describe('PyTorch on several machines', () => {
+  it('prints one torchrun command per node; run in copies of the folder, they train to done', async () => {
+    const out = join(dataDir, 'nodes', 'run');
+    const graph = graphWith();
+    const text = await prepareNodes(
+      { runId: 'nodes', graph, training: graph.training, limit: 128 },
+      dataDir,
+      {
+        requested: 'pytorch',
+        processes: 1,
+        nodes: { count: 2, endpoint: '127.0.0.1:29533', out },
+      },
+    );
+    const commands = [...text.matchAll(/node (\d): cd \S+ && (.*)$/gm)].map((match) => match[2]);
+    expect(commands).toHaveLength(2);
+    expect(commands[1]).toMatch(
+      /torchrun --nnodes=2 --node_rank=1 --nproc_per_node=1 .*--rdzv_endpoint=127\.0\.0\.1:29533/,
+    );
+    // "Copy the folder to every node": the second node is a copy elsewhere on this machine.
+    const copy = join(dataDir, 'nodes', 'copy');
+    await cp(out, copy, { recursive: true });
+    const node = (cwd: string, command: string) =>
+      new Promise<string>((resolve, reject) => {
+        const child = spawn('sh', ['-c', command], { cwd });
+        let stdout = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        child.on('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`node exited ${code}`))));
+      });
+    const [first] = await Promise.all([node(out, commands[0]), node(copy, commands[1])]);
+    const events = first
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line));
+    expect(events.at(-1)).toMatchObject({ kind: 'done', stopped: false });
+    expect(await readdir(join(out, 'model'))).toEqual(expect.arrayContaining(['model.json', 'weights.bin']));
   });
 });

@@ -326,6 +326,14 @@ def main(config_path):
     settings, run_id = config['training'], config['runId']
     folder = os.path.dirname(os.path.abspath(config_path))
     sys.path.insert(0, folder)
+
+    def here(path):
+        """Paths in config.json are absolute, or relative to its folder (a folder copied to other nodes)."""
+        return path if not path or os.path.isabs(path) else os.path.join(folder, path)
+    for key in ('checkpointDir', 'resumeFrom', 'finalModelDir'):
+        config[key] = here(config.get(key))
+    config['dataset'] = {key: here(value) for key, value in config['dataset'].items()}
+    config['tfjs']['modelJson'] = here(config['tfjs']['modelJson'])
     from model import build_model  # the generated model.py next to this config
 
     device = torch.device(config['device'] if config['device'] != 'cuda' or WORLD == 1 else f"cuda:{int(os.environ.get('LOCAL_RANK', '0'))}")
