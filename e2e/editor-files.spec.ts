@@ -44,7 +44,10 @@ test('a broken file is refused with its reason and the current model stays', asy
   await expect(page.getByTestId('summary-params-total')).toHaveText('61706');
 });
 
-test('saving over a file that is not a model asks first, and keeps it when told no', async ({ page, dataDir }) => {
+test('saving over a file that is not a model asks first, and keeps it when told no', async ({
+  page,
+  dataDir,
+}) => {
   const editor = new EditorPage(page);
   await editor.loadPreset('lenet');
   const foreign = join(dataDir, 'settings.json');
@@ -67,7 +70,10 @@ test('saving over a file that is not a model asks first, and keeps it when told 
   await page.getByTestId('file-dialog-submit').click();
   await expect(page.getByTestId('file-dialog-save')).toBeHidden();
   expect(asked).toHaveLength(2);
-  expect(JSON.parse(readFileSync(foreign, 'utf8'))).toMatchObject({ format: 'cnn-studio-graph', name: 'LeNet' });
+  expect(JSON.parse(readFileSync(foreign, 'utf8'))).toMatchObject({
+    format: 'cnn-studio-graph',
+    name: 'LeNet',
+  });
 });
 
 test('a layer dropped on a link is inserted into it', async ({ page }) => {
@@ -96,5 +102,7 @@ test('autosaved work is offered back on start and comes back unsaved', async ({ 
 test('edits are autosaved to the engine within a few seconds', async ({ page, engine }) => {
   const editor = new EditorPage(page);
   await editor.loadPreset('bn-lenet');
-  await expect.poll(async () => (await engine.loadRecovery())?.name, { timeout: 15_000 }).toBe('LeNet with batch norm');
+  await expect
+    .poll(async () => (await engine.loadRecovery())?.name, { timeout: 15_000 })
+    .toBe('LeNet with batch norm');
 });

@@ -22,7 +22,11 @@ test('open the app, load a preset, save the project and reopen it', async ({ pag
   await expect(page.getByTestId('dirty-marker')).toHaveCount(0);
 
   // On the engine's disk, in the one graph format.
-  const saved = JSON.parse(await readFile(path, 'utf8')) as { format: string; name: string; nodes: unknown[] };
+  const saved = JSON.parse(await readFile(path, 'utf8')) as {
+    format: string;
+    name: string;
+    nodes: unknown[];
+  };
   expect(saved.format).toBe('cnn-studio-graph');
   expect(saved.nodes.length).toBeGreaterThan(5);
   expect((await engine.recentProjects()).map((f) => f.path)).toEqual([path]);
@@ -44,7 +48,10 @@ test('a bad project file names its problem and the open project stays', async ({
   await expect(page.getByTestId('summary-params-total')).toHaveText('61706');
 
   await mkdir(join(dataDir, 'projects'), { recursive: true });
-  await writeFile(join(dataDir, 'projects', 'broken.cnn.json'), '{"format": "cnn-studio-graph", "version": 1, "nodes": 7}');
+  await writeFile(
+    join(dataDir, 'projects', 'broken.cnn.json'),
+    '{"format": "cnn-studio-graph", "version": 1, "nodes": 7}',
+  );
   await page.getByTestId('file-open').click();
   await page.getByTestId('file-item-broken').click();
   const toast = page.getByTestId('toast-error');
@@ -53,7 +60,10 @@ test('a bad project file names its problem and the open project stays', async ({
   await expect(page.getByTestId('summary-params-total')).toHaveText('61706');
 });
 
-test('the token leaves the address bar for a cookie; the socket refuses a wrong token and a foreign origin', async ({ page, app }) => {
+test('the token leaves the address bar for a cookie; the socket refuses a wrong token and a foreign origin', async ({
+  page,
+  app,
+}) => {
   expect(page.url()).not.toContain('token'); // traded for an HttpOnly cookie on the first load
   expect(await page.evaluate(() => document.cookie)).toBe(''); // which the page's scripts cannot read
   const attempts = () =>
