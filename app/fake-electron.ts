@@ -60,6 +60,8 @@ export class FakeUtilityProcess extends EventEmitter {
 export function createFakeElectron(options: { userData: string; hasLock?: boolean }) {
   const record = {
     privilegedSchemes: [] as unknown[],
+    /** Chromium switches main.ts appended (app.commandLine.appendSwitch). */
+    switches: [] as string[],
     protocolHandlers: new Map<string, (request: { url: string }) => Promise<Response>>(),
     windows: [] as FakeBrowserWindow[],
     forks: [] as FakeUtilityProcess[],
@@ -127,6 +129,7 @@ export function createFakeElectron(options: { userData: string; hasLock?: boolea
     quit: () => {
       record.quitCalls++;
     },
+    commandLine: { appendSwitch: (name: string) => record.switches.push(name) },
   });
 
   const ipcMain = Object.assign(new EventEmitter(), {

@@ -63,6 +63,12 @@ describe('Electron main process', () => {
     second.ready();
   });
 
+  it('turns on WebGPU before ready where Linux hides it (training in the window)', () => {
+    const { record, ready } = loadMain();
+    expect(record.switches).toEqual(process.platform === 'linux' ? ['enable-unsafe-webgpu'] : []);
+    ready();
+  });
+
   it('opens one secure window on app://renderer, forks the engine, and sets the menu', async () => {
     const { window, record } = await startedApp();
     expect(window.loadedUrl).toBe('app://renderer/index.html');

@@ -19,7 +19,7 @@ import { buildMenuTemplate } from './menu';
 import { projectPathsFromArgv } from './project-files';
 import { openRecentFilesStore, type RecentFilesStore } from './recent-files-store';
 import { createRendererRequestHandler } from './renderer-protocol';
-import { appScheme, isSafeExternalUrl } from './security';
+import { appScheme, chromiumSwitches, isSafeExternalUrl } from './security';
 import { guardSession, guardWebContents } from './web-guards';
 
 const distDir = path.join(__dirname, '..');
@@ -39,6 +39,9 @@ const openExternal = (url: string): void => {
 protocol.registerSchemesAsPrivileged([
   { scheme: appScheme, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
 ]);
+
+// Also before `ready`: WebGPU for training in the window where the platform hides it.
+for (const name of chromiumSwitches(process.platform)) app.commandLine.appendSwitch(name);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();

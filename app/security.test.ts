@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   appIndexUrl,
+  chromiumSwitches,
   contentSecurityPolicy,
   decideNavigation,
   decidePermission,
@@ -119,4 +120,13 @@ describe('permissions', () => {
       expect(decidePermission(permission, 'app://renderer/index.html')).toBe(false);
     },
   );
+});
+
+describe('chromium switches', () => {
+  it('turns on WebGPU on Linux only, and nothing that weakens the sandbox', () => {
+    expect(chromiumSwitches('linux')).toEqual(['enable-unsafe-webgpu']);
+    expect(chromiumSwitches('darwin')).toEqual([]);
+    expect(chromiumSwitches('win32')).toEqual([]);
+    for (const name of chromiumSwitches('linux')) expect(name).not.toMatch(/sandbox|web-security|isolation/);
+  });
 });

@@ -35,6 +35,16 @@ export const contentSecurityPolicy = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * Chromium switches the app needs on `platform`: Linux Chromium ships WebGPU behind
+ * `enable-unsafe-webgpu` (macOS and Windows have it on), and a run can train on the
+ * window's WebGPU. It changes no web-security setting: sandbox, context isolation and the
+ * CSP stay as they are (the training worker is a same-origin module script: `worker-src 'self'`).
+ */
+export function chromiumSwitches(platform: NodeJS.Platform): string[] {
+  return platform === 'linux' ? ['enable-unsafe-webgpu'] : [];
+}
+
 /** Headers added to every response served to the renderer. */
 export function securityHeaders(): Record<string, string> {
   return {
