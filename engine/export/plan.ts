@@ -8,6 +8,7 @@ import type { GraphDocument, GraphNode, Shape } from '../graph/document';
 import { GraphInvalidError } from '../graph/errors';
 import type { GraphAnalysis } from '../graph/types';
 import { UnexportableLayerError, type ExportLayer, type NodeExportRules } from '../nodes/interchange';
+import { outputIsProbabilities as outputProbabilities } from '../nodes/output-kind';
 import { resolveParams } from '../nodes/params';
 import { getNodeType } from '../nodes/registry';
 import type { NodeParamsMap, NodeTypeDefinition, NodeTypeId } from '../nodes/types';
@@ -116,11 +117,7 @@ export function planExport(document: GraphDocument): ExportPlan {
       isChain = false;
     previous = layer.name;
   }
-  const outputNode = byId.get(analysis.outputNodeId!)!;
-  const outputDefinition = getNodeType(outputNode.type)!;
-  const outputIsProbabilities =
-    !outputNode.bypassed &&
-    (outputDefinition.appliesSoftmax?.(resolveParams(outputDefinition, outputNode.params) as never) ?? false);
+  const outputIsProbabilities = outputProbabilities(byId.get(analysis.outputNodeId!));
   return {
     document,
     analysis,

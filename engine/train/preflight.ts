@@ -8,6 +8,7 @@ import { GraphInvalidError } from '../graph/errors';
 import type { GraphDocument, Shape, TrainingSettings } from '../graph/document';
 import type { GraphAnalysis } from '../graph/types';
 import type { DatasetInfo } from '../protocol/api';
+import { outputIsProbabilities } from '../nodes/output-kind';
 import { TrainingError } from './failures';
 import { memoryRefusal, type MemoryEstimate } from './memory';
 
@@ -74,16 +75,11 @@ export function checkRunnable(graph: GraphDocument, dataset: DatasetInfo): RunPl
     );
   }
   const outputNode = graph.nodes.find((node) => node.id === analysis.outputNodeId);
-  const outputIsProbabilities =
-    outputNode !== undefined &&
-    !outputNode.bypassed &&
-    ((outputNode.type === 'dense' && outputNode.params.activation === 'softmax') ||
-      (outputNode.type === 'activation' && outputNode.params.fn === 'softmax'));
   return {
     analysis,
     inputShape,
     classCount,
-    outputIsProbabilities,
+    outputIsProbabilities: outputIsProbabilities(outputNode),
     paramCount: analysis.totals.trainable + analysis.totals.nonTrainable,
   };
 }
