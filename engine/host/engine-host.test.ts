@@ -7,6 +7,7 @@ import { createClient, serveApi, type EngineClient } from '../protocol/rpc';
 import { createMemoryTransportPair } from '../protocol/transports/memory';
 import { createEngineHost, type EngineHost } from './engine-host';
 import type { RunManagerLike, RunManagerModule } from './engine-modules';
+import { solid, writePng } from '../datasets/test-support/fixtures';
 
 let dataDir: string;
 let host: EngineHost;
@@ -87,6 +88,25 @@ describe('engine host over the memory transport', () => {
     await expect(client.getDatasetSamples('synthetic', 1001)).rejects.toThrow(
       'sample count must be a whole number from 1 to 1000, got 1001',
     );
+  });
+
+  it('shows samples of a dataset imported without test images from its training images', async () => {
+    connect();
+    const folder = join(dataDir, 'shapes');
+    for (const [className, colour] of [
+      ['red', [255, 0, 0]],
+      ['blue', [0, 0, 255]],
+    ] as const) {
+      await mkdir(join(folder, 'train', className), { recursive: true });
+      for (let i = 0; i < 2; i++)
+        writePng(join(folder, 'train', className, `${i}.png`), 4, 4, solid(4, 4, [...colour]));
+    }
+    await mkdir(join(folder, 'test'));
+    const info = await client.importDataset({ kind: 'folder', path: folder, name: 'shapes' });
+    expect(info.testSize).toBe(0);
+    const samples = await client.getDatasetSamples(info.id, 4);
+    expect(samples).toHaveLength(4);
+    expect(new Set(samples.map((sample) => sample.label))).toEqual(new Set([0, 1]));
   });
 
   it('delegates runs to the run manager and forwards its events; getInfo learns the backend', async () => {

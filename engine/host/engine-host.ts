@@ -158,7 +158,10 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
         );
       }
       const dataset = await openDataset(datasetId);
-      return (await datasetsModule()).sampleImages(dataset.test, count);
+      // Test images when there are any (what Evaluate and Try an image show); a dataset
+      // imported without a test set still shows what it holds.
+      const source = dataset.test.count > 0 ? dataset.test : dataset.train;
+      return (await datasetsModule()).sampleImages(source, count);
     },
     async importDataset(request) {
       if (typeof request.path !== 'string' || !['idx', 'folder', 'csv'].includes(request.kind)) {
