@@ -1,9 +1,10 @@
 /**
  * File › Open Recent, kept in the app's user-data folder as a JSON list of paths.
- * Written atomically (temp file, then rename) so a crash never leaves half a list.
+ * Written with the engine's one atomic write (fsynced temp file, then rename), so a crash
+ * never leaves half a list nor a stray temp file the engine would not recognise.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../engine/host/atomic-file';
 import { addRecentFile, parseRecentFiles } from './project-files';
 
 export interface RecentFilesStore {
@@ -26,10 +27,7 @@ export async function openRecentFilesStore(
   const save = async (next: string[]): Promise<void> => {
     list = next;
     onChange(list);
-    await mkdir(path.dirname(file), { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
-    await writeFile(temp, JSON.stringify(list, null, 2));
-    await rename(temp, file);
+    await writeFileAtomic(file, JSON.stringify(list, null, 2));
   };
 
   return {
