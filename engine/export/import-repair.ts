@@ -166,5 +166,7 @@ function readable(spec: ParamSpec, value: unknown): boolean {
       return typeof value === 'string' || finite(value);
     case 'intPair':
       return Array.isArray(value) && value.every(finite);
+    case 'size':
+      return finite(value) || (Array.isArray(value) && value.length === 2 && value.every(finite));
   }
 }

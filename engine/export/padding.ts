@@ -4,6 +4,8 @@
  * (k - 1)·d + 1 - n, 0)` pixels, the smaller half before and the larger after.
  */
 import type { Padding } from '../graph/document';
+import { sizePair } from '../nodes/shape-utils';
+import type { WindowSize } from '../nodes/types';
 
 export interface ExplicitPadding {
   top: number;
@@ -19,18 +21,21 @@ function samePad(size: number, kernel: number, stride: number, dilation: number)
   return [before, total - before];
 }
 
-/** The pixels a padding setting adds on each side of an `[h, w]` input. */
+/** The pixels a padding setting adds on each side of an `[h, w]` input (sizes per axis or square). */
 export function explicitPadding(
   padding: Padding,
   input: readonly [number, number],
-  kernel: number,
-  stride: number,
-  dilation = 1,
+  kernel: WindowSize,
+  stride: WindowSize,
+  dilation: WindowSize = 1,
 ): ExplicitPadding {
   if (typeof padding === 'number') return { top: padding, bottom: padding, left: padding, right: padding };
   if (padding === 'valid') return { top: 0, bottom: 0, left: 0, right: 0 };
-  const [top, bottom] = samePad(input[0], kernel, stride, dilation);
-  const [left, right] = samePad(input[1], kernel, stride, dilation);
+  const [kh, kw] = sizePair(kernel);
+  const [sh, sw] = sizePair(stride);
+  const [dh, dw] = sizePair(dilation);
+  const [top, bottom] = samePad(input[0], kh, sh, dh);
+  const [left, right] = samePad(input[1], kw, sw, dw);
   return { top, bottom, left, right };
 }
 
@@ -46,20 +51,26 @@ export function symmetricAmount(pad: ExplicitPadding): number | null {
 export function torchPadding(
   padding: Padding,
   input: readonly [number, number],
-  kernel: number,
-  stride: number,
-  dilation: number,
+  kernel: WindowSize,
+  stride: WindowSize,
+  dilation: WindowSize,
   fill: 'zero' | '-inf',
 ): { amount: number; padModule: string | null } {
   const pad = explicitPadding(padding, input, kernel, stride, dilation);
   const amount = symmetricAmount(pad);
-  if (amount !== null && (fill === 'zero' || amount <= Math.floor(kernel / 2)))
+  if (amount !== null && (fill === 'zero' || amount <= Math.floor(Math.min(...sizePair(kernel)) / 2)))
     return { amount, padModule: null };
   const sides = `(${pad.left}, ${pad.right}, ${pad.top}, ${pad.bottom})`;
   return {
     amount: 0,
     padModule: fill === 'zero' ? `nn.ZeroPad2d(${sides})` : `nn.ConstantPad2d(${sides}, float('-inf'))`,
   };
+}
+
+/** A size, stride or dilation as a Python argument: `3`, or `(1, 7)` when not square. */
+export function pySize(size: WindowSize): string {
+  const [h, w] = sizePair(size);
+  return h === w ? `${h}` : `(${h}, ${w})`;
 }
 
 /** A padding as a Keras helper argument: pixels, or 'same' / 'valid'. */

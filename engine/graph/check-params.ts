@@ -61,6 +61,13 @@ function paramProblem(spec: ParamSpec, value: ParamValue): string | null {
       if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_PADDING_PIXELS)
         return null;
       return `must be "same", "valid" or a whole number of pixels from 0 to ${MAX_PADDING_PIXELS}`;
+    case 'size': {
+      if (!Array.isArray(value)) return numberProblem(value, true, spec.min, spec.max);
+      const each = rangeText(true, spec.min, spec.max);
+      const ok =
+        value.length === 2 && value.every((item) => numberProblem(item, true, spec.min, spec.max) === null);
+      return ok ? null : `must be ${each}, or a [height, width] pair of them`;
+    }
     case 'intPair': {
       const each = rangeText(true, spec.min, spec.max);
       if (!Array.isArray(value) || value.length !== 2) return `must be a pair of ${each}`;

@@ -142,6 +142,15 @@ function paramArbitrary(spec: ParamSpec): fc.Arbitrary<unknown> {
         { weight: 8, arbitrary: fc.oneof(fc.constantFrom('same', 'valid'), fc.integer({ min: 0, max: 2 })) },
         { weight: 1, arbitrary: fc.constantFrom(-1, 65, 2 ** 60, 'full') },
       );
+    case 'size': {
+      const min = spec.min ?? 1;
+      const one = fc.integer({ min, max: Math.min(spec.max ?? min + 3, min + 3) });
+      return fc.oneof(
+        { weight: 6, arbitrary: one },
+        { weight: 2, arbitrary: fc.tuple(one, one) },
+        { weight: 1, arbitrary: fc.constantFrom(min - 1, [min], [min, min, min], 2 ** 60) },
+      );
+    }
     case 'intPair': {
       const min = spec.min ?? 1;
       const one = fc.integer({ min, max: min + 3 });

@@ -207,5 +207,7 @@ function expectedJsonType(spec: ParamSpec, value: unknown): string | null {
         : `a number of pixels or "same"/"valid"`;
     case 'intPair':
       return Array.isArray(value) ? null : 'a list of two numbers';
+    case 'size':
+      return typeof value === 'number' || Array.isArray(value) ? null : 'a number or a list of two numbers';
   }
 }

@@ -6,8 +6,8 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { Padding } from '../graph/document';
 import { fusedActivationLayer, tfjsActivationLayer } from './activation';
 import { registerCustomLayers } from './custom-layers';
-import { effectiveKernel } from './shape-utils';
-import type { CompileContext, FusedActivation } from './types';
+import { effectiveKernel, sizePair } from './shape-utils';
+import type { CompileContext, FusedActivation, WindowSize } from './types';
 
 /** How a tfjs window layer realizes a padding: explicit pixels added first, then tfjs padding. */
 export interface PaddingPlan {
@@ -18,19 +18,23 @@ export interface PaddingPlan {
 
 /**
  * Plans numeric (PyTorch) padding for a convolution. tfjs 'same' stands in only where it is
- * provably identical: stride 1 and p = (k_eff − 1) / 2 (symmetric padding). For stride 2,
- * tfjs 'same' pads asymmetrically, so numeric padding is always explicit there.
+ * provably identical: stride 1 and p = (k_eff − 1) / 2 along both axes (symmetric padding).
+ * For stride 2, tfjs 'same' pads asymmetrically, so numeric padding is always explicit there.
  */
 export function convPaddingPlan(
   padding: Padding,
-  kernelSize: number,
-  strides: number,
-  dilation: number,
+  kernelSize: WindowSize,
+  strides: WindowSize,
+  dilation: WindowSize,
 ): PaddingPlan {
   if (padding === 'same' || padding === 'valid') return { prePad: 0, tfPadding: padding };
   if (padding === 0) return { prePad: 0, tfPadding: 'valid' };
-  const k = effectiveKernel(kernelSize, dilation);
-  if (strides === 1 && k % 2 === 1 && padding === (k - 1) / 2) return { prePad: 0, tfPadding: 'same' };
+  const [kh, kw] = sizePair(kernelSize);
+  const [dh, dw] = sizePair(dilation);
+  const extents = [effectiveKernel(kh, dh), effectiveKernel(kw, dw)];
+  const strideOne = sizePair(strides).every((s) => s === 1);
+  if (strideOne && extents.every((k) => k % 2 === 1 && padding === (k - 1) / 2))
+    return { prePad: 0, tfPadding: 'same' };
   return { prePad: padding, tfPadding: 'valid' };
 }
 

@@ -1,5 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
-import { kerasPaddingArg, torchPadding } from '../export/padding';
+import { kerasPaddingArg, pySize, torchPadding } from '../export/padding';
 import { pyLiteral } from '../export/python';
 import {
   FUSED_ACTIVATIONS,
@@ -9,8 +9,17 @@ import {
   torchFusedActivation,
 } from './activation';
 import { applyUnfusedActivation, convPaddingPlan, zeroPad } from './compile-utils';
-import { kerasSquare, kerasWindowPadding } from './interchange';
-import { paddingTag, singleImageInput, windowOutput } from './shape-utils';
+import { kerasSize, kerasWindowPadding } from './interchange';
+import {
+  effectiveKernel,
+  formatWindow,
+  paddingTag,
+  singleImageInput,
+  sizeIs,
+  sizePair,
+  sizeTag,
+  windowOutput,
+} from './shape-utils';
 import { ShapeError, type NodeTypeDefinition } from './types';
 
 type Tf = typeof tfjs;
@@ -74,7 +83,7 @@ export const conv2d: NodeTypeDefinition<'conv2d'> = {
   type: 'conv2d',
   label: 'Conv 2D',
   category: 'Convolution',
-  doc: 'Slides learned k×k filters over the image; output channels = filters.',
+  doc: 'Slides learned k×k (or h×w) filters over the image; output channels = filters.',
   inputs: [{ name: 'in' }],
   outputs: [{ name: 'out' }],
   params: [
@@ -87,8 +96,24 @@ export const conv2d: NodeTypeDefinition<'conv2d'> = {
       min: 1,
       max: 8192,
     },
-    { kind: 'int', name: 'kernelSize', label: 'Kernel size', default: 3, min: 1, max: 64 },
-    { kind: 'int', name: 'strides', label: 'Stride', default: 1, min: 1, max: 64 },
+    {
+      kind: 'size',
+      name: 'kernelSize',
+      label: 'Kernel size',
+      doc: 'k, or height × width (e.g. 1×7).',
+      default: 3,
+      min: 1,
+      max: 64,
+    },
+    {
+      kind: 'size',
+      name: 'strides',
+      label: 'Stride',
+      doc: 's, or height × width.',
+      default: 1,
+      min: 1,
+      max: 64,
+    },
     {
       kind: 'padding',
       name: 'padding',
@@ -97,10 +122,10 @@ export const conv2d: NodeTypeDefinition<'conv2d'> = {
       default: 1,
     },
     {
-      kind: 'int',
+      kind: 'size',
       name: 'dilation',
       label: 'Dilation',
-      doc: 'Spacing between kernel taps.',
+      doc: 'Spacing between kernel taps; d, or height × width.',
       default: 1,
       min: 1,
       max: 32,
@@ -109,33 +134,31 @@ export const conv2d: NodeTypeDefinition<'conv2d'> = {
     { kind: 'bool', name: 'useBias', label: 'Bias', default: true },
   ],
   summarize(p) {
-    const parts = [`${p.kernelSize}×${p.kernelSize}`, `${p.filters}`];
-    if (p.strides !== 1) parts.push(`s${p.strides}`);
+    const parts = [formatWindow(p.kernelSize), `${p.filters}`];
+    if (!sizeIs(p.strides, 1)) parts.push(`s${sizeTag(p.strides)}`);
     const pad = paddingTag(p.padding);
     if (pad) parts.push(pad);
-    if (p.dilation !== 1) parts.push(`d${p.dilation}`);
+    if (!sizeIs(p.dilation, 1)) parts.push(`d${sizeTag(p.dilation)}`);
     if (p.activation !== 'none') parts.push(p.activation);
     return parts.join(' · ');
   },
   inferShape(p, inputs) {
     const input = singleImageInput('Conv 2D', inputs);
-    if (p.strides > 1 && p.dilation > 1) {
+    if (!sizeIs(p.strides, 1) && !sizeIs(p.dilation, 1)) {
       throw new ShapeError(
-        `Conv 2D: TensorFlow.js cannot combine stride ${p.strides} with dilation ${p.dilation}; set one of them to 1`,
+        `Conv 2D: TensorFlow.js cannot combine stride ${sizeTag(p.strides)} with dilation ${sizeTag(p.dilation)}; set one of them to 1`,
       );
     }
     const [oh, ow] = windowOutput('Conv 2D', input, p.kernelSize, p.strides, p.padding, p.dilation);
     return [oh, ow, p.filters];
   },
   paramCount(p, inputs) {
-    const channelsIn = inputs[0][2];
-    return {
-      trainable: p.kernelSize * p.kernelSize * channelsIn * p.filters + (p.useBias ? p.filters : 0),
-      nonTrainable: 0,
-    };
+    const [kh, kw] = sizePair(p.kernelSize);
+    return { trainable: kh * kw * inputs[0][2] * p.filters + (p.useBias ? p.filters : 0), nonTrainable: 0 };
   },
   macs(p, inputs, output) {
-    return output[0] * output[1] * p.filters * p.kernelSize * p.kernelSize * inputs[0][2];
+    const [kh, kw] = sizePair(p.kernelSize);
+    return output[0] * output[1] * p.filters * kh * kw * inputs[0][2];
   },
   compile(ctx, p, inputs) {
     const plan = convPaddingPlan(p.padding, p.kernelSize, p.strides, p.dilation);
@@ -143,10 +166,10 @@ export const conv2d: NodeTypeDefinition<'conv2d'> = {
     const TrainingConv2D = trainingConvClass(ctx.tf);
     const conv = new TrainingConv2D({
       filters: p.filters,
-      kernelSize: p.kernelSize,
-      strides: p.strides,
+      kernelSize: sizePair(p.kernelSize),
+      strides: sizePair(p.strides),
       padding: plan.tfPadding,
-      dilationRate: p.dilation,
+      dilationRate: sizePair(p.dilation),
       activation: fusedActivationArg(p.activation),
       useBias: p.useBias,
       kernelInitializer: 'glorotUniform',
@@ -160,10 +183,10 @@ export const conv2d: NodeTypeDefinition<'conv2d'> = {
       modules({ params: p, inputShapes }) {
         const [h, w, channelsIn] = inputShapes[0];
         const pad = torchPadding(p.padding, [h, w], p.kernelSize, p.strides, p.dilation, 'zero');
-        const options = [`kernel_size=${p.kernelSize}`];
-        if (p.strides !== 1) options.push(`stride=${p.strides}`);
+        const options = [`kernel_size=${pySize(p.kernelSize)}`];
+        if (!sizeIs(p.strides, 1)) options.push(`stride=${pySize(p.strides)}`);
         if (pad.amount !== 0) options.push(`padding=${pad.amount}`);
-        if (p.dilation !== 1) options.push(`dilation=${p.dilation}`);
+        if (!sizeIs(p.dilation, 1)) options.push(`dilation=${pySize(p.dilation)}`);
         if (!p.useBias) options.push('bias=False');
         return [
           ...(pad.padModule ? [{ code: pad.padModule }] : []),
@@ -178,7 +201,7 @@ export const conv2d: NodeTypeDefinition<'conv2d'> = {
     keras: {
       statement({ name, inputs, params: p }) {
         const act = kerasFusedActivation(p.activation);
-        const call = `${name} = conv(${inputs[0]}, ${p.filters}, ${p.kernelSize}, ${p.strides}, ${kerasPaddingArg(p.padding)}, activation=${act.arg}, dilation=${p.dilation}, use_bias=${pyLiteral(p.useBias)}, name=${pyLiteral(name)})`;
+        const call = `${name} = conv(${inputs[0]}, ${p.filters}, ${pySize(p.kernelSize)}, ${pySize(p.strides)}, ${kerasPaddingArg(p.padding)}, activation=${act.arg}, dilation=${pySize(p.dilation)}, use_bias=${pyLiteral(p.useBias)}, name=${pyLiteral(name)})`;
         return act.after ? `${call}\n${name} = ${act.after}(${name})` : call;
       },
     },
@@ -187,13 +210,16 @@ export const conv2d: NodeTypeDefinition<'conv2d'> = {
     kerasClassNames: ['Conv2D'],
     foldsPadding: 'zero',
     fromKeras({ config: c }, foldedPadding) {
-      const kernelSize = kerasSquare(c.kernel_size, 'kernel size');
-      const strides = kerasSquare(c.strides ?? 1, 'strides');
-      const dilation = kerasSquare(c.dilation_rate ?? 1, 'dilation');
+      const kernelSize = kerasSize(c.kernel_size, 'kernel size');
+      const strides = kerasSize(c.strides ?? 1, 'strides');
+      const dilation = kerasSize(c.dilation_rate ?? 1, 'dilation');
       let padding = kerasWindowPadding(c, foldedPadding);
-      // Stride-1 'same' with an odd kernel pads (k−1)/2 on every side: write it the book's way.
-      const extent = (kernelSize - 1) * dilation + 1;
-      if (padding === 'same' && strides === 1 && extent % 2 === 1) padding = (extent - 1) / 2;
+      // Stride-1 'same' with an odd square extent pads (k−1)/2 on every side: write it the book's way.
+      const [kh, kw] = sizePair(kernelSize);
+      const [dh, dw] = sizePair(dilation);
+      const extent = effectiveKernel(kh, dh);
+      if (padding === 'same' && sizeIs(strides, 1) && extent % 2 === 1 && extent === effectiveKernel(kw, dw))
+        padding = (extent - 1) / 2;
       const { activation, then } = fusedActivationFromKeras(c.activation);
       return {
         params: {

@@ -41,6 +41,26 @@ const cases: HarnessCase[] = [
     params: { filters: 2, kernelSize: 1, strides: 2, padding: 0, useBias: false },
     inputs: [[5, 5, 4]],
   },
+  // Non-square kernels, strides and dilations (pairs are [height, width]).
+  { type: 'conv2d', params: { filters: 3, kernelSize: [1, 3], padding: 'same' }, inputs: [[6, 5, 2]] },
+  { type: 'conv2d', params: { filters: 3, kernelSize: [3, 1], padding: 1 }, inputs: [[6, 5, 2]] },
+  { type: 'conv2d', params: { filters: 2, kernelSize: [1, 7], padding: 'valid' }, inputs: [[4, 9, 1]] },
+  { type: 'conv2d', params: { filters: 2, kernelSize: 3, strides: [2, 1], padding: 1 }, inputs: [[7, 6, 2]] },
+  {
+    type: 'conv2d',
+    params: { filters: 2, kernelSize: [2, 3], strides: [1, 2], padding: 'same' },
+    inputs: [[5, 7, 1]],
+  },
+  {
+    type: 'conv2d',
+    params: { filters: 2, kernelSize: 3, dilation: [2, 1], padding: 'valid' },
+    inputs: [[7, 7, 1]],
+  },
+  {
+    type: 'conv2d',
+    params: { filters: 2, kernelSize: [3, 3], dilation: [1, 1], padding: 1 },
+    inputs: [[5, 5, 1]],
+  },
   ...FUSED_ACTIVATIONS.map((activation) => ({
     type: 'conv2d' as const,
     params: { filters: 2, kernelSize: 3, padding: 1, activation },
@@ -53,6 +73,9 @@ const cases: HarnessCase[] = [
     { type, params: { poolSize: 3, strides: 1, padding: 1 }, inputs: [[5, 5, 2]] },
     { type, params: { poolSize: 2, strides: 2, padding: 'same' }, inputs: [[7, 9, 3]] },
     { type, params: { poolSize: 3, strides: 2, padding: 'valid' }, inputs: [[9, 9, 1]] },
+    { type, params: { poolSize: [1, 2] }, inputs: [[5, 8, 2]] },
+    { type, params: { poolSize: [3, 2], strides: [1, 2], padding: 1 }, inputs: [[6, 7, 2]] },
+    { type, params: { poolSize: 2, strides: [2, 1], padding: 'same' }, inputs: [[5, 5, 1]] },
   ]),
   { type: 'globalAvgPool2d', params: {}, inputs: [[5, 7, 3]] },
   { type: 'batchNorm', params: {}, inputs: [[5, 5, 4]] },

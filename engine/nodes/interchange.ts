@@ -9,6 +9,7 @@
  * exporter file that walks the plan like engine/export/pytorch-model.ts.
  */
 import type { Padding, Params, Shape } from '../graph/document';
+import type { WindowSize } from './types';
 
 /** One layer as an exporter hands it to its definition's rules. */
 export interface ExportLayer<P> {
@@ -124,14 +125,14 @@ export interface NodeImportRules {
   fromKeras(layer: KerasLayer, foldedPadding: number | null): ImportedNode | null;
 }
 
-/** A Keras size / stride / rate that must be the same on both axes, as one number. */
-export function kerasSquare(value: unknown, what: string): number {
-  const values = Array.isArray(value) ? value : [value];
-  if (values.some((v) => v !== values[0]))
-    throw new UnmappableLayerError(`${what} ${JSON.stringify(value)} is not square`);
-  const n = Number(values[0]);
-  if (!Number.isFinite(n)) throw new UnmappableLayerError(`${what} is missing`);
-  return n;
+/** A Keras size / stride / rate (one number or `[h, w]`) as ours: one number when square. */
+export function kerasSize(value: unknown, what: string): WindowSize {
+  const values = (Array.isArray(value) ? value : [value, value]).map(Number);
+  if (values.length !== 2 || !values.every(Number.isFinite))
+    throw new UnmappableLayerError(
+      `${what} ${value === undefined ? 'is missing' : `${JSON.stringify(value)} is not one or two numbers`}`,
+    );
+  return values[0] === values[1] ? values[0] : [values[0], values[1]];
 }
 
 /** A window layer's padding: Keras's 'valid'/'same', or the pixels of a folded padding layer. */

@@ -1,4 +1,4 @@
-import { torchPadding } from '../export/padding';
+import { pySize, torchPadding } from '../export/padding';
 import { negInfPad } from './compile-utils';
 import { definePool } from './pool-common';
 
@@ -12,7 +12,7 @@ export const maxPool2d = definePool({
   torchModules({ params: p, inputShapes }) {
     const [h, w] = inputShapes[0];
     const pad = torchPadding(p.padding, [h, w], p.poolSize, p.strides, 1, '-inf');
-    const pool = `nn.MaxPool2d(kernel_size=${p.poolSize}, stride=${p.strides}${pad.amount ? `, padding=${pad.amount}` : ''})`;
+    const pool = `nn.MaxPool2d(kernel_size=${pySize(p.poolSize)}, stride=${pySize(p.strides)}${pad.amount ? `, padding=${pad.amount}` : ''})`;
     return [...(pad.padModule ? [pad.padModule] : []), pool].map((code) => ({ code }));
   },
   kerasHelper: 'max_pool',

@@ -3,26 +3,49 @@
  * on padding. They differ only in the layer and the padding fill.
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import { kerasPaddingArg } from '../export/padding';
+import { kerasPaddingArg, pySize } from '../export/padding';
 import { pyLiteral } from '../export/python';
 import type { Padding, Shape } from '../graph/document';
-import { kerasSquare, kerasWindowPadding, type ExportLayer, type TorchModule } from './interchange';
-import { formatPadding, paddingTag, singleImageInput, windowOutput } from './shape-utils';
-import { ShapeError, type CompileContext, type NodeTypeDefinition, type ParamSpec } from './types';
+import { kerasSize, kerasWindowPadding, type ExportLayer, type TorchModule } from './interchange';
+import {
+  formatPadding,
+  formatWindow,
+  paddingTag,
+  sameSize,
+  singleImageInput,
+  sizePair,
+  sizeTag,
+  windowOutput,
+} from './shape-utils';
+import {
+  ShapeError,
+  type CompileContext,
+  type NodeTypeDefinition,
+  type ParamSpec,
+  type WindowSize,
+} from './types';
 
 export interface PoolParams {
-  poolSize: number;
-  strides: number;
+  poolSize: WindowSize;
+  strides: WindowSize;
   padding: Padding;
 }
 
 export const POOL_PARAMS: readonly ParamSpec[] = [
-  { kind: 'int', name: 'poolSize', label: 'Pool size', default: 2, min: 1, max: 64 },
   {
-    kind: 'int',
+    kind: 'size',
+    name: 'poolSize',
+    label: 'Pool size',
+    doc: 'k, or height × width.',
+    default: 2,
+    min: 1,
+    max: 64,
+  },
+  {
+    kind: 'size',
     name: 'strides',
     label: 'Stride',
-    doc: 'Defaults to the pool size, as in PyTorch.',
+    doc: 'Defaults to the pool size, as in PyTorch; s, or height × width.',
     default: 2,
     min: 1,
     max: 64,
@@ -38,8 +61,8 @@ export const POOL_PARAMS: readonly ParamSpec[] = [
 
 /** Node-face text, e.g. `3×3 · s2 · p1` (stride shown only when it differs from the pool size). */
 export function summarizePool(p: PoolParams): string {
-  const parts = [`${p.poolSize}×${p.poolSize}`];
-  if (p.strides !== p.poolSize) parts.push(`s${p.strides}`);
+  const parts = [formatWindow(p.poolSize)];
+  if (!sameSize(p.strides, p.poolSize)) parts.push(`s${sizeTag(p.strides)}`);
   const pad = paddingTag(p.padding);
   if (pad) parts.push(pad);
   return parts.join(' · ');
@@ -49,9 +72,10 @@ export function summarizePool(p: PoolParams): string {
 export function inferPoolShape(label: string, p: PoolParams, inputs: readonly Shape[]): Shape {
   const input = singleImageInput(label, inputs);
   // PyTorch's rule: a window made only of padding would have no value to pool.
-  if (typeof p.padding === 'number' && p.padding * 2 > p.poolSize) {
+  const smallest = Math.min(...sizePair(p.poolSize));
+  if (typeof p.padding === 'number' && p.padding * 2 > smallest) {
     throw new ShapeError(
-      `${label}: ${formatPadding(p.padding)} is more than half the pool size ${p.poolSize}; use padding ≤ ${Math.floor(p.poolSize / 2)}`,
+      `${label}: ${formatPadding(p.padding)} is more than half the pool size ${formatWindow(p.poolSize)}; use padding ≤ ${Math.floor(smallest / 2)}`,
     );
   }
   const [oh, ow] = windowOutput(label, input, p.poolSize, p.strides, p.padding);
@@ -78,7 +102,7 @@ export interface PoolSpec<T extends 'maxPool2d' | 'avgPool2d'> {
   /** The tfjs pooling layer. */
   layer(
     tf: CompileContext['tf'],
-    args: { poolSize: number; strides: number; padding: 'valid' | 'same'; name: string },
+    args: { poolSize: [number, number]; strides: [number, number]; padding: 'valid' | 'same'; name: string },
   ): tfjs.layers.Layer;
   /** The PyTorch module(s): padding rules differ between max and average pooling. */
   torchModules(layer: ExportLayer<PoolParams>): TorchModule[];
@@ -107,8 +131,8 @@ export function definePool<T extends 'maxPool2d' | 'avgPool2d'>(spec: PoolSpec<T
     compile(ctx, p, inputs) {
       const padded = spec.pad(ctx, inputs[0], explicitPoolPadding(p.padding));
       const layer = spec.layer(ctx.tf, {
-        poolSize: p.poolSize,
-        strides: p.strides,
+        poolSize: sizePair(p.poolSize),
+        strides: sizePair(p.strides),
         padding: tfPoolPadding(p.padding),
         name: ctx.layerName('pool'),
       });
@@ -118,18 +142,18 @@ export function definePool<T extends 'maxPool2d' | 'avgPool2d'>(spec: PoolSpec<T
       pytorch: { modules: spec.torchModules },
       keras: {
         statement: ({ name, inputs, params: p }) =>
-          `${name} = ${spec.kerasHelper}(${inputs[0]}, ${p.poolSize}, ${p.strides}, ${kerasPaddingArg(p.padding)}, name=${pyLiteral(name)})`,
+          `${name} = ${spec.kerasHelper}(${inputs[0]}, ${pySize(p.poolSize)}, ${pySize(p.strides)}, ${kerasPaddingArg(p.padding)}, name=${pyLiteral(name)})`,
       },
     },
     import: {
       kerasClassNames: spec.kerasClassNames,
       foldsPadding: spec.foldsPadding,
       fromKeras({ config: c }, foldedPadding) {
-        const poolSize = kerasSquare(c.pool_size ?? 2, 'pool size');
+        const poolSize = kerasSize(c.pool_size ?? 2, 'pool size');
         return {
           params: {
             poolSize,
-            strides: kerasSquare(c.strides ?? poolSize, 'strides'),
+            strides: kerasSize(c.strides ?? poolSize, 'strides'),
             padding: kerasWindowPadding(c, foldedPadding),
           },
         };

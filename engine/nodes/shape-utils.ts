@@ -3,7 +3,37 @@
  * the output size of a sliding window (convolution or pooling).
  */
 import type { Padding, Shape } from '../graph/document';
-import { ShapeError } from './types';
+import { ShapeError, type WindowSize } from './types';
+
+/** A window size as `[height, width]`. */
+export function sizePair(size: WindowSize): [number, number] {
+  return typeof size === 'number' ? [size, size] : [size[0], size[1]];
+}
+
+/** True when the size is `n` along both axes. */
+export function sizeIs(size: WindowSize, n: number): boolean {
+  const [h, w] = sizePair(size);
+  return h === n && w === n;
+}
+
+/** True when two sizes are equal along both axes (`2` equals `[2, 2]`). */
+export function sameSize(a: WindowSize, b: WindowSize): boolean {
+  const [ah, aw] = sizePair(a);
+  const [bh, bw] = sizePair(b);
+  return ah === bh && aw === bw;
+}
+
+/** A size for the node face: `3` when square, `1×7` otherwise. */
+export function sizeTag(size: WindowSize): string {
+  const [h, w] = sizePair(size);
+  return h === w ? `${h}` : `${h}×${w}`;
+}
+
+/** A window for the node face: `3×3`, `1×7`. */
+export function formatWindow(size: WindowSize): string {
+  const [h, w] = sizePair(size);
+  return `${h}×${w}`;
+}
 
 /** `[28, 28, 1]`: how shapes are quoted in messages. */
 export function formatShape(shape: Shape): string {
@@ -82,18 +112,20 @@ export function formatPadding(padding: Padding): string {
 export function windowOutput(
   label: string,
   input: readonly [number, number, number],
-  kernelSize: number,
-  strides: number,
+  kernelSize: WindowSize,
+  strides: WindowSize,
   padding: Padding,
-  dilation = 1,
+  dilation: WindowSize = 1,
 ): [number, number] {
   const [h, w] = input;
-  const oh = windowOutputSize(h, kernelSize, strides, padding, dilation);
-  const ow = windowOutputSize(w, kernelSize, strides, padding, dilation);
+  const [kh, kw] = sizePair(kernelSize);
+  const [sh, sw] = sizePair(strides);
+  const [dh, dw] = sizePair(dilation);
+  const oh = windowOutputSize(h, kh, sh, padding, dh);
+  const ow = windowOutputSize(w, kw, sw, padding, dw);
   if (oh <= 0 || ow <= 0) {
-    const k = effectiveKernel(kernelSize, dilation);
     throw new ShapeError(
-      `${label}: a ${k}×${k} window with ${formatPadding(padding)} does not fit a ${h}×${w} input ` +
+      `${label}: a ${effectiveKernel(kh, dh)}×${effectiveKernel(kw, dw)} window with ${formatPadding(padding)} does not fit a ${h}×${w} input ` +
         `(output would be ${oh}×${ow}); use a smaller kernel, more padding, or a larger input`,
       'spatial-too-small',
     );

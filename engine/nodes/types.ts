@@ -13,6 +13,13 @@ import type { NodeExportRules, NodeImportRules } from './interchange';
 
 export type { ActivationName, FusedActivation } from './activation';
 
+/**
+ * A window size, stride or dilation: one number for both axes, or `[height, width]` for a
+ * non-square one (Inception v3's 1×7 and 7×1 convolutions). Documents written before pairs
+ * existed hold numbers and mean the same.
+ */
+export type WindowSize = number | readonly [number, number];
+
 /** Every node type id the engine knows. Files and presets use exactly these. */
 export type NodeTypeId =
   | 'input'
@@ -43,17 +50,17 @@ export interface NodeParamsMap {
   input: { height: number; width: number; channels: number };
   conv2d: {
     filters: number;
-    kernelSize: number;
-    strides: number;
+    kernelSize: WindowSize;
+    strides: WindowSize;
     padding: Padding;
-    dilation: number;
+    dilation: WindowSize;
     activation: FusedActivation;
     useBias: boolean;
   };
   /** `strides` defaults to `poolSize`, as in PyTorch. */
-  maxPool2d: { poolSize: number; strides: number; padding: Padding };
+  maxPool2d: { poolSize: WindowSize; strides: WindowSize; padding: Padding };
   /** Numeric padding counts the zeros in the average (PyTorch's count_include_pad). */
-  avgPool2d: { poolSize: number; strides: number; padding: Padding };
+  avgPool2d: { poolSize: WindowSize; strides: WindowSize; padding: Padding };
   /** Averages each channel over the whole image: [h, w, c] → [1, 1, c]; follow with flatten. */
   globalAvgPool2d: Record<string, never>;
   /** PyTorch-style momentum 0.1 is tfjs momentum 0.9; we store tfjs's meaning. */
@@ -108,6 +115,8 @@ export type ParamSpec =
     }
   | { kind: 'bool'; name: string; label: string; doc?: string; default: boolean }
   | { kind: 'choice'; name: string; label: string; doc?: string; default: string; options: readonly string[] }
+  /** A {@link WindowSize}: a whole number in range, or a `[height, width]` pair of them. */
+  | { kind: 'size'; name: string; label: string; doc?: string; default: number; min?: number; max?: number }
   /** `valid`, `same`, or pixels per side (an int ≥ 0). */
   | { kind: 'padding'; name: string; label: string; doc?: string; default: Padding }
   /** Two ints, e.g. an Inception branch's (reduce, out) channels. */

@@ -132,7 +132,7 @@ export function ParamField({ spec, value, issue, onCommit }: Props) {
         <input
           id={id}
           data-testid={id}
-          inputMode={spec.kind === 'int' ? 'numeric' : 'decimal'}
+          inputMode={spec.kind === 'int' ? 'numeric' : spec.kind === 'size' ? 'text' : 'decimal'}
           value={draft}
           placeholder={value === undefined ? 'mixed' : undefined}
           aria-invalid={Boolean(error)}

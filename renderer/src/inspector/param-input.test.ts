@@ -37,6 +37,17 @@ describe('inspector field parsing', () => {
     expect(parseParam(c2, ['96', 'x'])).toMatchObject({ ok: false, error: expect.stringMatching(/second/) });
   });
 
+  it('reads a window size as one number or height × width, a square pair as one number', () => {
+    const kernel = spec('conv2d', 'kernelSize');
+    expect(parseParam(kernel, '3')).toEqual({ ok: true, value: 3 });
+    expect(parseParam(kernel, '1×7')).toEqual({ ok: true, value: [1, 7] });
+    expect(parseParam(kernel, '7 x 1')).toEqual({ ok: true, value: [7, 1] });
+    expect(parseParam(kernel, '1, 7')).toEqual({ ok: true, value: [1, 7] });
+    expect(parseParam(kernel, '3×3')).toEqual({ ok: true, value: 3 });
+    expect(parseParam(kernel, '1×0')).toMatchObject({ ok: false, error: expect.stringMatching(/width must be ≥ 1/) });
+    expect(parseParam(kernel, '1×2×3')).toMatchObject({ ok: false, error: expect.stringMatching(/height × width/) });
+  });
+
   it('only offers choices from the schema', () => {
     const activation = spec('dense', 'activation');
     expect(parseParam(activation, 'relu')).toEqual({ ok: true, value: 'relu' });

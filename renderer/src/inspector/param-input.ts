@@ -53,6 +53,22 @@ export function parsePadding(label: string, text: string): ParseResult {
   return n.ok ? n : fail(`${label} must be "same", "valid" or a whole number of pixels ≥ 0, got "${text}"`);
 }
 
+/**
+ * Parses a window size: one whole number (`"3"`), or height and width (`"1×7"`, `"1x7"`,
+ * `"1, 7"`); a pair of equal numbers is stored as one number.
+ */
+export function parseSize(spec: Extract<ParamSpec, { kind: 'size' }>, text: string): ParseResult {
+  const parts = text.trim().split(/\s*[×xX,]\s*|\s+/);
+  if (parts.length === 1) return parseInt32(spec.label, parts[0], spec.min, spec.max);
+  if (parts.length !== 2) return fail(`${spec.label} must be one whole number or height × width, got "${text}"`);
+  const height = parseInt32(`${spec.label} height`, parts[0], spec.min, spec.max);
+  if (!height.ok) return height;
+  const width = parseInt32(`${spec.label} width`, parts[1], spec.min, spec.max);
+  if (!width.ok) return width;
+  const [h, w] = [height.value as number, width.value as number];
+  return { ok: true, value: h === w ? h : [h, w] };
+}
+
 /** Parses the text of one field (for an intPair: the two texts) into a param value. */
 export function parseParam(spec: ParamSpec, text: string | readonly [string, string]): ParseResult {
   switch (spec.kind) {
@@ -62,6 +78,8 @@ export function parseParam(spec: ParamSpec, text: string | readonly [string, str
       return parseFloat64(spec, text as string);
     case 'padding':
       return parsePadding(spec.label, text as string);
+    case 'size':
+      return parseSize(spec, text as string);
     case 'bool':
       return text === 'true' || text === 'false' ? { ok: true, value: text === 'true' } : fail(`${spec.label} must be on or off`);
     case 'choice':
