@@ -23,7 +23,7 @@ import { cropPadding, openDataset, type Dataset } from '../datasets/index';
 import { planExport } from '../export/plan';
 import { pytorchModelSource } from '../export/pytorch-model';
 import type { BackendInfo, EpochMetrics, RunEvent, RunResult } from '../protocol/api';
-import { explainFailure } from '../train/failures';
+import { divergenceError, explainFailure } from '../train/failures';
 import type { JobCommand, JobLauncher, JobMessage, JobStart } from '../train/job-messages';
 import { MODEL_FILE, writeModelFiles } from '../train/model-files';
 import { checkRunnable } from '../train/preflight';
@@ -65,7 +65,12 @@ type RunnerLine =
       torch: string;
     }
   | { kind: 'done'; stopped: boolean; result: RunResult }
-  | { kind: 'failed'; message: string }
+  | {
+      kind: 'failed';
+      message: string;
+      /** A loss that became NaN or ±Infinity (`loss` as text: JSON has no NaN). */
+      diverged?: { loss: string; epoch: number; batch: number; learningRate: number };
+    }
   | { kind: 'batch' | 'epoch' | 'paused' | 'resumed'; [field: string]: unknown };
 
 interface Launch {
@@ -179,7 +184,14 @@ export function pytorchLauncher(options: PyTorchLaunchOptions = {}): JobLauncher
             });
             break;
           case 'failed':
-            fail(`PyTorch: ${parsed.message}`);
+            fail(
+              parsed.diverged
+                ? divergenceError(Number(parsed.diverged.loss.replace('inf', 'Infinity')), {
+                    ...parsed.diverged,
+                    optimizer: start.job.training.optimizer,
+                  }).message
+                : `PyTorch: ${parsed.message}`,
+            );
             break;
           default: {
             const forwarded = { ...parsed, runId } as RunEvent;

@@ -276,6 +276,14 @@ describe('PyTorch failures and processes', () => {
     expect(liveGroups()).toBe(0);
   });
 
+  it('a diverging loss fails in the engine’s words, naming the learning rate', async () => {
+    const run = train(job('diverged', graphWith({ optimizer: 'sgd', learningRate: 1e38 }), { limit: 128 }));
+    const outcome = await run.outcome;
+    expect(outcome.status === 'failed' && outcome.message).toMatch(
+      /^loss became (NaN|Infinity) at epoch 1 batch \d+ — the learning rate 1e\+38 is probably too high; try 0\.1$/,
+    );
+  });
+
   it('out of memory names a batch size that fits', async () => {
     process.env.CNN_STUDIO_PYTORCH_FAULT = 'oom>16';
     try {

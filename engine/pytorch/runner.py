@@ -292,6 +292,14 @@ def evaluate(model, images, labels, chosen, inputs, config, device):
     return {'loss': loss_sum / max(1, count), 'accuracy': correct / max(1, count), 'confusion': matrix}
 
 
+class Diverged(FloatingPointError):
+    """The loss is not a finite number; the engine words the message (engine/train/failures.ts)."""
+
+    def __init__(self, loss, epoch, batch, learning_rate):
+        super().__init__(f'loss became {loss} at epoch {epoch} batch {batch}')
+        self.where = {'loss': str(loss), 'epoch': epoch, 'batch': batch, 'learningRate': learning_rate}
+
+
 class OutOfMemory(Exception):
     """Training ran out of device memory; the message names a batch size that fits."""
 
@@ -444,7 +452,7 @@ def main(config_path):
             optimizer.step()
             value, hits = loss.item(), (out.argmax(1) == y).sum().item()
             if not math.isfinite(value):
-                raise FloatingPointError(f'loss became {value} at epoch {epoch + 1} batch {batch + 1}')
+                raise Diverged(value, epoch + 1, batch + 1, lr)
             loss_sum, correct, seen = loss_sum + value * len(part), correct + hits, seen + len(part)
             now = time.perf_counter()
             elapsed = now - epoch_start - paused
@@ -516,5 +524,5 @@ elif __name__ == '__main__':
     except Exception as error:  # noqa: BLE001 — every failure becomes a `failed` event
         traceback.print_exc(file=sys.stderr)
         last_line = str(error) if isinstance(error, OutOfMemory) else traceback.format_exception_only(type(error), error)[-1].strip()
-        emit({'kind': 'failed', 'message': last_line})
+        emit({'kind': 'failed', 'message': last_line, **({'diverged': error.where} if isinstance(error, Diverged) else {})})
         sys.exit(1)
