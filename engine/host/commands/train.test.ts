@@ -75,8 +75,11 @@ describe('cnn-studio train', () => {
       'epochs',
       'backend',
       'imagesPerSecond',
+      'engine',
+      'device',
+      'processes',
     ]);
-    expect(last).toMatchObject({ event: 'done', epochs: 1 });
+    expect(last).toMatchObject({ event: 'done', epochs: 1, engine: 'tfjs', processes: 1 });
     expect(typeof last.backend).toBe('string');
   });
 

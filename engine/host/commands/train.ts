@@ -7,7 +7,7 @@
  *
  * With --json, one JSON object per line (`{"event": "<kind>", …}`); a resumed run starts with
  * `{"event":"resuming","from","epoch","overridden":{"<setting>":{"checkpoint","given"}}}`; the last line is exactly
- * `{"event":"done","testAccuracy","testLoss","trainAccuracy","trainLoss","epochs","backend","imagesPerSecond"}`
+ * `{"event":"done","testAccuracy","testLoss","trainAccuracy","trainLoss","epochs","backend","imagesPerSecond","engine","device","processes"}`
  * (test figures null when the dataset has no test images), or `{"event":"failed","message"}`. Exit codes: 0 trained (or stopped by Ctrl-C), 1 training
  * failed, 2 wrong arguments.
  */
