@@ -7,6 +7,13 @@ import { ACTIVATION_NAMES, defaultAlpha } from './activation';
 import type { NodeTypeDefinition } from './types';
 
 /**
+ * The most pixels numeric padding may add on each side: the largest window (kernel or pool
+ * size 64). More only pads with zeros no window reaches usefully, and an unbounded value
+ * (2^60 passed validation) made training fail with a raw tfjs error.
+ */
+export const MAX_PADDING_PIXELS = 64;
+
+/**
  * Defaults that depend on other params, by type: pool strides default to the pool size
  * (PyTorch), and an ELU's alpha defaults to 1 where a leaky ReLU's is 0.01 (engine/nodes/activation.ts).
  */

@@ -6,12 +6,7 @@ import { resolveParamsFor } from './param-defaults';
 import { getNodeType } from './registry';
 import type { NodeTypeDefinition } from './types';
 
-/**
- * The most pixels numeric padding may add on each side: the largest window (kernel or pool
- * size 64). More only pads with zeros no window reaches usefully, and an unbounded value
- * (2^60 passed validation) made training fail with a raw tfjs error.
- */
-export const MAX_PADDING_PIXELS = 64;
+export { MAX_PADDING_PIXELS } from './param-defaults';
 
 /**
  * A new node's params: every spec default (pool strides = pool size).

@@ -8,11 +8,16 @@ import { conv2d } from './conv2d';
 import { dense } from './dense';
 import { dropout } from './dropout';
 import { flatten } from './flatten';
+import { cropping2d, zeroPadding2d } from './edge-padding';
 import { globalAvgPool2d } from './global-avg-pool2d';
+import { globalMaxPool2d } from './global-max-pool2d';
 import { input } from './input';
 import { maxPool2d } from './max-pool2d';
+import { multiply } from './multiply';
 import { resize } from './resize';
+import { spatialDropout2d } from './spatial-dropout2d';
 import type { NodeTypeDefinition } from './types';
+import { upSampling2d } from './up-sampling2d';
 
 export const primitiveNodeTypes: readonly NodeTypeDefinition[] = [
   input,
@@ -20,12 +25,18 @@ export const primitiveNodeTypes: readonly NodeTypeDefinition[] = [
   maxPool2d,
   avgPool2d,
   globalAvgPool2d,
+  globalMaxPool2d,
   batchNorm,
   activation,
   dense,
   dropout,
+  spatialDropout2d,
   flatten,
   concat,
   add,
+  multiply,
   resize,
+  upSampling2d,
+  zeroPadding2d,
+  cropping2d,
 ];

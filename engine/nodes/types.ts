@@ -27,14 +27,20 @@ export type NodeTypeId =
   | 'maxPool2d'
   | 'avgPool2d'
   | 'globalAvgPool2d'
+  | 'globalMaxPool2d'
   | 'batchNorm'
   | 'activation'
   | 'dense'
   | 'dropout'
+  | 'spatialDropout2d'
   | 'flatten'
   | 'concat'
   | 'add'
+  | 'multiply'
   | 'resize'
+  | 'upSampling2d'
+  | 'zeroPadding2d'
+  | 'cropping2d'
   | 'vggBlock'
   | 'ninBlock'
   | 'inception'
@@ -63,17 +69,29 @@ export interface NodeParamsMap {
   avgPool2d: { poolSize: WindowSize; strides: WindowSize; padding: Padding };
   /** Averages each channel over the whole image: [h, w, c] → [1, 1, c]; follow with flatten. */
   globalAvgPool2d: Record<string, never>;
+  /** The largest value of each channel: [h, w, c] → [1, 1, c]; follow with flatten. */
+  globalMaxPool2d: Record<string, never>;
   /** PyTorch-style momentum 0.1 is tfjs momentum 0.9; we store tfjs's meaning. */
   batchNorm: { momentum: number; epsilon: number };
   /** `alpha` is the negative slope of leakyRelu and the scale of elu. */
   activation: { fn: ActivationName; alpha: number };
   dense: { units: number; activation: FusedActivation; useBias: boolean };
   dropout: { rate: number };
+  /** Drops whole channels (one draw per example and channel). */
+  spatialDropout2d: { rate: number };
   flatten: Record<string, never>;
   concat: Record<string, never>;
   add: Record<string, never>;
+  /** Element-wise product; size-1 axes stretch (a [1, 1, c] gate times an [h, w, c] image). */
+  multiply: Record<string, never>;
   /** Bilinear resize of an image tensor to a fixed size. */
   resize: { height: number; width: number };
+  /** Enlarges by whole factors per axis. */
+  upSampling2d: { size: WindowSize; interpolation: 'nearest' | 'bilinear' };
+  /** Zeros added on each side, in pixels. */
+  zeroPadding2d: { top: number; bottom: number; left: number; right: number };
+  /** Pixels cut from each side. */
+  cropping2d: { top: number; bottom: number; left: number; right: number };
   /** numConvs × [conv(filters, 3, p1) relu] then maxpool(2, 2). */
   vggBlock: { numConvs: number; filters: number };
   /** conv(filters, k, s, p) relu, conv(filters, 1) relu, conv(filters, 1) relu. */
