@@ -77,6 +77,14 @@ test('the dialogs: presets, help, export, open, save', async ({ page }) => {
   await expectAccessible(page, 'file-dialog-save', byTestId('file-dialog-save'));
 });
 
+test('an opened block: its inside and the breadcrumb back', async ({ page }) => {
+  const editor = new EditorPage(page);
+  await editor.loadPreset('googlenet');
+  await editor.node('inception1').getByTestId('open-block').click();
+  await expect(page.getByTestId('inner-node-concat')).toBeVisible();
+  await expectAccessible(page, 'open-block', byTestId('block-canvas'));
+});
+
 test('the recovery dialog', async ({ page, engine }) => {
   await engine.saveRecovery(await engine.getPreset('lenet'));
   await page.reload();

@@ -8,7 +8,7 @@ import { commandForKey, type ShellKind } from '../../shared/commands';
 import type { Commands } from './commands';
 import { useUi } from './ui/ui-store';
 
-function isTyping(target: EventTarget | null): boolean {
+export function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
   return Boolean(el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName)));
 }

@@ -27,12 +27,14 @@ import { buildFlowEdges, buildFlowNodes, type EditorFlowNode } from './flow-mode
 import { GroupFrame, GROUP_PREFIX, type GroupFlowNode } from './GroupFrame';
 import { edgeUnderPoint } from './edge-hit';
 import { PALETTE_MIME } from '../palette/Palette';
+import { getNodeType } from '../../../engine/nodes/registry';
+import { BlockCanvas } from './BlockCanvas';
+import { readableFit } from './fit';
 
 const nodeTypes = { layer: LayerNode, groupFrame: GroupFrame };
 const edgeTypes = { shape: ShapeEdge };
 export const GRID: [number, number] = [16, 16];
-/** Fit the graph, but never blow a small graph up beyond a comfortable size. */
-export const FIT_OPTIONS = { padding: 0.12, duration: 200, maxZoom: 1.1 };
+export { FIT_OPTIONS } from './fit';
 /** Roughly half a collapsed node, so a dropped node lands centred on the pointer. */
 const DROP_OFFSET: XY = { x: 80, y: 36 };
 
@@ -60,7 +62,7 @@ export function Canvas({ snap }: { snap: boolean }) {
   useEffect(() => {
     if (fitRequest === 0) return;
     // Wait a frame or two so freshly added nodes are measured before fitting.
-    const timer = setTimeout(() => readableFit(flow), 80);
+    const timer = setTimeout(() => readableFit(flow, document.querySelector('.canvas')), 80);
     return () => clearTimeout(timer);
   }, [fitRequest, flow]);
 
@@ -176,8 +178,14 @@ export function Canvas({ snap }: { snap: boolean }) {
     [flow, openAddMenu],
   );
 
+  const onNodeDoubleClick = useCallback((_event: MouseEvent, node: EditorFlowNode) => {
+    // Double-clicking a block opens it, as entering a group does in node editors.
+    if (node.type === 'layer' && getNodeType(node.data.node.type)?.expand) useUi.getState().openBlock(node.id);
+  }, []);
+
   const empty = doc.nodes.length === 0;
   return (
+    <>
     <div className="canvas" onDragOver={onDragOver} onDrop={onDrop} onDoubleClick={onDoubleClick} data-testid="canvas">
       <ReactFlow<EditorFlowNode, ShapeFlowEdge>
         nodes={nodes}
@@ -188,6 +196,7 @@ export function Canvas({ snap }: { snap: boolean }) {
         onEdgesChange={onEdgesChange}
         onSelectionChange={onSelectionChange}
         onNodeDragStop={onNodeDragStop}
+        onNodeDoubleClick={onNodeDoubleClick}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
         onReconnectStart={onReconnectStart}
@@ -220,31 +229,9 @@ export function Canvas({ snap }: { snap: boolean }) {
         </div>
       )}
     </div>
+    <BlockCanvas />
+    </>
   );
-}
-
-/** The zoom below which node text is too small to read. */
-const READABLE_ZOOM = 0.6;
-
-/**
- * Fits a freshly loaded graph; a long one that would only fit at an unreadable size is
- * shown from its start (the input) at a readable zoom instead — the minimap shows the rest.
- */
-function readableFit(flow: ReturnType<typeof useReactFlow<EditorFlowNode, ShapeFlowEdge>>): void {
-  const nodes = flow.getNodes().filter((n) => !n.hidden);
-  const pane = document.querySelector('.canvas')?.getBoundingClientRect();
-  if (nodes.length === 0 || !pane) return;
-  const bounds = flow.getNodesBounds(nodes);
-  const fitZoom = Math.min(pane.width / (bounds.width * 1.15), pane.height / (bounds.height * 1.15));
-  if (fitZoom >= READABLE_ZOOM) {
-    void flow.fitView(FIT_OPTIONS);
-    return;
-  }
-  const zoom = 0.85;
-  const tall = bounds.height * pane.width > bounds.width * pane.height;
-  const x = tall ? pane.width / 2 - (bounds.x + bounds.width / 2) * zoom : 40 - bounds.x * zoom;
-  const y = tall ? 30 - bounds.y * zoom : pane.height / 2 - (bounds.y + bounds.height / 2) * zoom;
-  void flow.setViewport({ x, y, zoom }, { duration: 200 });
 }
 
 /** Position changes that move a frame's layers along with the frame being dragged. */

@@ -11,6 +11,7 @@ import { formatCompact, formatCount, formatShape } from '../../../engine/graph/f
 import { getNodeType } from '../../../engine/nodes/registry';
 import { resolveParams } from '../../../engine/nodes/params';
 import { editorActions } from '../store/editor-store';
+import { useUi } from '../ui/ui-store';
 import { innerLayers, innerListHeight } from './block-layers';
 import type { NodeError } from './flow-model';
 import { NodeFixes } from './NodeFixes';
@@ -82,6 +83,21 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
             }}
           >
             {node.expanded ? '▾' : '▸'}
+          </button>
+        )}
+        {expandable && (
+          <button
+            type="button"
+            className="layer-open nodrag"
+            data-testid="open-block"
+            aria-label={`Open ${node.label ?? node.id} as a graph`}
+            title="Open the block as a graph (or double-click it)"
+            onClick={(e) => {
+              e.stopPropagation();
+              useUi.getState().openBlock(node.id);
+            }}
+          >
+            Open
           </button>
         )}
       </div>

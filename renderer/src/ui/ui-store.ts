@@ -1,6 +1,6 @@
 /**
  * Transient UI state that is not part of the document: toasts, the open dialog, the
- * search-to-add menu and the bottom dock's tab.
+ * search-to-add menu, the bottom dock's tab and the block opened as a graph.
  */
 import { create } from 'zustand';
 import type { XY } from '../../../engine/graph/document';
@@ -29,11 +29,15 @@ interface UiState {
   dialog: DialogName;
   addMenu: AddMenuState | null;
   dockTab: DockTab;
+  /** The block node (by id) whose inside the canvas shows instead of the model, if any. */
+  openBlockId: string | null;
   toast(message: string, kind?: Toast['kind']): void;
   dismissToast(id: number): void;
   openDialog(dialog: DialogName): void;
   openAddMenu(menu: AddMenuState | null): void;
   setDockTab(tab: DockTab): void;
+  /** Opens a block's inside as a graph (`null` goes back to the model). */
+  openBlock(nodeId: string | null): void;
 }
 
 let nextToastId = 1;
@@ -44,6 +48,7 @@ export const useUi = create<UiState>((set, get) => ({
   dialog: null,
   addMenu: null,
   dockTab: 'summary',
+  openBlockId: null,
   toast(message, kind = 'info') {
     const id = nextToastId++;
     set({ toasts: [...get().toasts.slice(-3), { id, kind, message }] });
@@ -60,5 +65,8 @@ export const useUi = create<UiState>((set, get) => ({
   },
   setDockTab(dockTab) {
     set({ dockTab });
+  },
+  openBlock(openBlockId) {
+    set({ openBlockId });
   },
 }));
