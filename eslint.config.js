@@ -43,6 +43,8 @@ const trainingCore = [
     'gradients',
     'tf-types',
     'train-job',
+    'memory',
+    'training-error',
   ].map((name) => `engine/train/${name}.ts`),
   // The training-kernel check runs before training in both hosts.
   'engine/backends/kernel-check.ts',
@@ -177,7 +179,10 @@ export default tseslint.config(
           paths: [{ name: 'electron', message: 'shared/ runs anywhere: no Electron.' }],
           patterns: [
             { group: nodeBuiltins, message: 'shared/ runs anywhere: no Node built-ins.' },
-            { group: ['react', 'react-dom', '@xyflow/*', '**/renderer/**', '**/app/**', '**/engine/**'], message: 'shared/ stands alone: app/ and renderer/ import it, not the other way round.' },
+            {
+              group: ['react', 'react-dom', '@xyflow/*', '**/renderer/**', '**/app/**', '**/engine/**'],
+              message: 'shared/ stands alone: app/ and renderer/ import it, not the other way round.',
+            },
           ],
         },
       ],
@@ -224,7 +229,9 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'The renderer reaches Electron only through the preload bridge.' }],
+          paths: [
+            { name: 'electron', message: 'The renderer reaches Electron only through the preload bridge.' },
+          ],
           patterns: [
             { group: nodeBuiltins, message: 'The window training worker runs in a browser: no Node.' },
             {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../graph/analyze';
 import { explainFailure } from './failures';
-import { estimateStepMemory, formatBytes, memoryBudget, memoryRefusal } from './memory';
+import { estimateStepMemory, formatBytes, memoryRefusal } from './memory';
+import { memoryBudget } from './memory-budget';
 import { tinyCnn } from './test-support';
 
 const MB = 2 ** 20;

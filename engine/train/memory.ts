@@ -1,13 +1,12 @@
 /**
  * How much memory a training step needs: activations × batch for the forward and backward
  * pass, plus weights, gradients and optimizer state — estimated from the graph analysis
- * before anything is allocated, against a budget (`CNN_STUDIO_MEMORY_LIMIT_MB`, or a share
- * of the machine's memory). The same figures explain a real out-of-memory error.
+ * before anything is allocated, against a budget the host passes in (`memory-budget.ts` reads
+ * it in Node; the module itself runs anywhere). The same figures explain a real
+ * out-of-memory error.
  */
-import { totalmem } from 'node:os';
 import type { TrainingSettings } from '../graph/document';
 import type { GraphAnalysis } from '../graph/types';
-import { TrainingError } from './training-error';
 
 const BYTES_PER_FLOAT = 4;
 
@@ -31,33 +30,14 @@ export interface MemoryBudget {
   source: string;
 }
 
-/** The environment variable that sets the memory budget in megabytes. */
+/** The environment variable that sets the memory budget in megabytes (read by `memory-budget.ts`). */
 export const MEMORY_LIMIT_ENV = 'CNN_STUDIO_MEMORY_LIMIT_MB';
-/** Share of the machine's (or the container's) memory a run may plan to use by default. */
-const DEFAULT_MEMORY_SHARE = 0.7;
 /**
  * Activation bytes a step holds per image, as a multiple of the graph's output sizes: the
  * forward outputs kept for the backward pass, their gradients, and the backend's temporaries
  * (pre-activation copies, pooling masks). An estimate, deliberately on the safe side.
  */
 const ACTIVATION_FACTOR = 3;
-
-/** The memory budget: `CNN_STUDIO_MEMORY_LIMIT_MB`, else 70% of total (or cgroup-limited) memory. */
-export function memoryBudget(env: NodeJS.ProcessEnv = process.env): MemoryBudget {
-  const given = env[MEMORY_LIMIT_ENV];
-  if (given !== undefined && given.trim() !== '') {
-    const megabytes = Number(given);
-    if (!(Number.isFinite(megabytes) && megabytes > 0))
-      throw new TrainingError(`${MEMORY_LIMIT_ENV} must be a number of megabytes above 0, got "${given}"`);
-    return { bytes: megabytes * 2 ** 20, source: `${MEMORY_LIMIT_ENV}=${given}` };
-  }
-  const constrained = process.constrainedMemory?.() ?? 0;
-  const total = constrained > 0 ? Math.min(totalmem(), constrained) : totalmem();
-  return {
-    bytes: total * DEFAULT_MEMORY_SHARE,
-    source: `${DEFAULT_MEMORY_SHARE * 100}% of this machine's ${formatBytes(total)}`,
-  };
-}
 
 /** Optimizer state tensors per weight: momentum, Adam's two moments, RMSProp's square and momentum. */
 function optimizerSlots(settings: Pick<TrainingSettings, 'optimizer' | 'momentum'>): number {
@@ -80,7 +60,7 @@ function optimizerSlots(settings: Pick<TrainingSettings, 'optimizer' | 'momentum
 export function estimateStepMemory(
   analysis: Pick<GraphAnalysis, 'totals'>,
   settings: Pick<TrainingSettings, 'batchSize' | 'optimizer' | 'momentum'>,
-  budget: MemoryBudget = memoryBudget(),
+  budget: MemoryBudget,
 ): MemoryEstimate {
   const { totals } = analysis;
   const perExampleBytes = totals.activationBytes * ACTIVATION_FACTOR;

@@ -30,6 +30,7 @@ import { workerLauncher } from './launchers';
 import { MODEL_FILE } from './model-files';
 import { loadPredictor, type Predictor } from './predictor';
 import { estimateStepMemory } from './memory';
+import { memoryBudget } from './memory-budget';
 import { checkMemory, checkRunnable, checkSettings } from './preflight';
 import { describeOverrides, resumeSettings } from './resume';
 import { deleteRunFiles, loadRunRecords, newRunId, runPaths, saveRunRecord } from './run-store';
@@ -252,7 +253,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       // a step that would not fit in memory.
       checkSettings(training);
       const plan = checkRunnable(graph, await datasetInfo(training.dataset));
-      checkMemory(estimateStepMemory(plan.analysis, training));
+      checkMemory(estimateStepMemory(plan.analysis, training, memoryBudget()));
       const launcher = await chooseLauncher(request, resumed);
       let record: RunRecord;
       if (resumed) {

@@ -15,6 +15,7 @@ import { RunControl } from './control';
 import { explainFailure, TrainingError } from './failures';
 import { createOptimizer, type TrainingOptimizer } from './optimizer';
 import { estimateStepMemory, type MemoryEstimate } from './memory';
+import { memoryBudget } from './memory-budget';
 import { checkMemory, checkRunnable, checkSettings } from './preflight';
 import { createRandom, withRandom } from './seeded-random';
 import { MODEL_DIR_RULES, writeModelFiles } from './model-files';
@@ -70,7 +71,7 @@ export async function runTrainingJob(job: TrainingJob, options: RunnerOptions): 
     const dataset = await openDataset(settings.dataset, { dataDir: options.dataDir });
     const plan = checkRunnable(job.graph, dataset.info);
     paramCount = plan.paramCount;
-    memory = estimateStepMemory(plan.analysis, settings);
+    memory = estimateStepMemory(plan.analysis, settings, memoryBudget());
     checkMemory(memory);
     const { tf, info: backend } = await selectBackend({
       ...(job.backend ? { force: job.backend } : {}),
