@@ -3,7 +3,7 @@
  * is dragged and reach the store once, when the drag ends (one undo step, no re-analysis).
  * Links are checked by the store, and a refused link says why in a toast.
  */
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type DragEvent, type MouseEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent } from 'react';
 import {
   Background,
   BackgroundVariant,
@@ -30,8 +30,11 @@ import { PALETTE_MIME } from '../palette/Palette';
 import { getNodeType } from '../../../engine/nodes/registry';
 import { BlockCanvas } from './BlockCanvas';
 import { readableFit } from './fit';
+import { canvasDiff } from './diff-marks';
+import { RemovedNode } from './RemovedNode';
+import { DiffLegend } from './DiffLegend';
 
-const nodeTypes = { layer: LayerNode, groupFrame: GroupFrame };
+const nodeTypes = { layer: LayerNode, groupFrame: GroupFrame, removed: RemovedNode };
 const edgeTypes = { shape: ShapeEdge };
 export const GRID: [number, number] = [16, 16];
 export { FIT_OPTIONS } from './fit';
@@ -53,11 +56,15 @@ export function Canvas({ snap }: { snap: boolean }) {
   const [nodes, setNodes] = useState<EditorFlowNode[]>([]);
   const [edges, setEdges] = useState<ShapeFlowEdge[]>([]);
   const reconnecting = useRef<string | null>(null);
+  const diffBase = useUi((s) => s.diffBase);
+  const diff = useMemo(() => (diffBase ? canvasDiff(diffBase.graph, doc) : null), [diffBase, doc]);
+  const diffRef = useRef(diff);
 
   useLayoutEffect(() => {
-    setNodes((previous) => buildFlowNodes(doc, analysis, selection, previous));
+    diffRef.current = diff;
+    setNodes((previous) => buildFlowNodes(doc, analysis, selection, previous, diff));
     setEdges(buildFlowEdges(doc, analysis, selection));
-  }, [doc, analysis, selection]);
+  }, [doc, analysis, selection, diff]);
 
   useEffect(() => {
     if (fitRequest === 0) return;
@@ -73,7 +80,7 @@ export function Canvas({ snap }: { snap: boolean }) {
       // Frames wrap their layers' measured sizes, so re-fit them once sizes are known.
       if (!changes.some((c) => c.type === 'dimensions') || !next.some((n) => n.type === 'groupFrame')) return next;
       const { doc, analysis, selection } = editorStore.getState();
-      return buildFlowNodes(doc, analysis, selection, next);
+      return buildFlowNodes(doc, analysis, selection, next, diffRef.current);
     });
   }, []);
 
@@ -219,6 +226,7 @@ export function Canvas({ snap }: { snap: boolean }) {
         <MiniMap pannable zoomable nodeStrokeWidth={3} nodeColor={minimapColor} className="minimap" />
         <Controls showInteractive={false} position="bottom-left" />
       </ReactFlow>
+      {diffBase && <DiffLegend base={diffBase} />}
       {empty && (
         <div className="canvas-empty">
           <h2>Start a model</h2>
@@ -253,6 +261,7 @@ function frameFollowers(changes: NodeChange<EditorFlowNode>[], current: EditorFl
 
 function minimapColor(node: EditorFlowNode): string {
   if (node.type === 'groupFrame') return 'rgba(47, 107, 255, 0.12)';
+  if (node.type === 'removed') return 'rgba(217, 45, 32, 0.25)';
   if (node.data.error) return node.data.error.incomplete ? '#f5b041' : '#e5484d';
   return '#8b95a5';
 }

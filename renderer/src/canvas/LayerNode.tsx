@@ -14,6 +14,7 @@ import { editorActions } from '../store/editor-store';
 import { useUi } from '../ui/ui-store';
 import { innerLayers, innerListHeight } from './block-layers';
 import type { NodeError } from './flow-model';
+import { sameMark, type NodeDiffMark } from './diff-marks';
 import { NodeFixes } from './NodeFixes';
 
 export interface LayerNodeData extends Record<string, unknown> {
@@ -22,6 +23,8 @@ export interface LayerNodeData extends Record<string, unknown> {
   /** The error shown on the node, if any. */
   error: NodeError | undefined;
   vertical: boolean;
+  /** Set while the canvas shows an architecture diff and this layer is new or changed. */
+  diff?: NodeDiffMark;
 }
 
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
@@ -38,7 +41,7 @@ export function summarizeNode(node: GraphNode): string {
 }
 
 function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
-  const { node, info, error, vertical } = data;
+  const { node, info, error, vertical, diff } = data;
   const def = getNodeType(node.type);
   const total = info ? info.params.trainable + info.params.nonTrainable : 0;
   const expandable = Boolean(def?.expand);
@@ -47,6 +50,7 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
   if (error) classes.push(error.incomplete ? 'incomplete' : 'invalid');
   if (node.bypassed) classes.push('bypassed');
   if (selected) classes.push('selected');
+  if (diff) classes.push(`diff-${diff.kind}`);
   return (
     <div
       className={classes.join(' ')}
@@ -54,6 +58,7 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
       data-invalid={error ? 'true' : undefined}
       data-bypassed={node.bypassed ? 'true' : undefined}
       data-expanded={node.expanded ? 'true' : undefined}
+      data-diff={diff?.kind}
       title={def?.doc}
     >
       {def?.inputs.map((port, i) => (
@@ -112,6 +117,12 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
           {total > 0 ? formatCompact(total) : ''}
         </span>
       </div>
+      {diff && (
+        <div className={`layer-diff ${diff.kind}`} data-testid="node-diff">
+          <span className={`diff-badge ${diff.kind}`}>{diff.kind === 'added' ? 'new' : 'changed'}</span>
+          {diff.detail && <span className="layer-diff-detail">{diff.detail}</span>}
+        </div>
+      )}
       {inner.length > 0 && (
         <ol className="inner-layers" data-testid="node-inner">
           {inner.map((layer) => (
@@ -156,6 +167,7 @@ function sameFace(a: NodeProps<LayerFlowNode>, b: NodeProps<LayerFlowNode>): boo
     x.node.label === y.node.label &&
     x.node.bypassed === y.node.bypassed &&
     x.node.expanded === y.node.expanded &&
+    sameMark(x.diff, y.diff) &&
     formatShape(x.info?.outputShape) === formatShape(y.info?.outputShape) &&
     formatShape(x.info?.inputShapes[0]) === formatShape(y.info?.inputShapes[0]) &&
     x.info?.params.trainable === y.info?.params.trainable &&

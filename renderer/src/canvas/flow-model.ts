@@ -12,8 +12,15 @@ import type { ShapeFlowEdge } from './ShapeEdge';
 import { GROUP_PREFIX, type GroupFlowNode } from './GroupFrame';
 import { readGroups, type EditorGroup } from '../store/groups';
 import { DEFAULT_NODE_SIZE } from './layout';
+import { sameMark, type NodeDiffMark, type RemovedFlowNode } from './diff-marks';
 
-export type EditorFlowNode = LayerFlowNode | GroupFlowNode;
+export type EditorFlowNode = LayerFlowNode | GroupFlowNode | RemovedFlowNode;
+
+/** The architecture diff drawn on the canvas: marks on layers, ghosts of removed ones. */
+export interface CanvasDiff {
+  marks: ReadonlyMap<string, NodeDiffMark>;
+  ghosts: readonly RemovedFlowNode[];
+}
 
 /** Space between a group's frame and its layers (top leaves room for the header). */
 const FRAME_PAD = { side: 16, top: 40, bottom: 16 };
@@ -61,6 +68,7 @@ export function buildFlowNodes(
   analysis: GraphAnalysis,
   selection: Selection,
   previous: readonly EditorFlowNode[],
+  diff: CanvasDiff | null = null,
 ): EditorFlowNode[] {
   const before = new Map(previous.map((n) => [n.id, n]));
   const errors = errorsByNode(analysis);
@@ -74,6 +82,7 @@ export function buildFlowNodes(
     const error = errors.get(node.id);
     const isSelected = selected.has(node.id);
     const isHidden = hidden.has(node.id);
+    const mark = diff?.marks.get(node.id);
     if (
       old &&
       old.data.node === node &&
@@ -81,7 +90,8 @@ export function buildFlowNodes(
       old.data.error?.message === error?.message &&
       old.data.vertical === vertical &&
       Boolean(old.selected) === isSelected &&
-      Boolean(old.hidden) === isHidden
+      Boolean(old.hidden) === isHidden &&
+      sameMark(old.data.diff, mark)
     )
       return old;
     return {
@@ -91,7 +101,7 @@ export function buildFlowNodes(
       position: node.position,
       selected: isSelected,
       hidden: isHidden,
-      data: { node, info, error, vertical },
+      data: { node, info, error, vertical, diff: mark },
     };
   });
   const byId = new Map(layers.map((n) => [n.id, n]));
@@ -124,7 +134,7 @@ export function buildFlowNodes(
       zIndex: -1,
     };
   });
-  return [...frames, ...layers];
+  return [...frames, ...(diff?.ghosts ?? []), ...layers];
 }
 
 /** The member whose output leaves the group (else the last one in execution order). */

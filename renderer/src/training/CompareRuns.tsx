@@ -1,11 +1,12 @@
 /**
  * Several runs' epoch curves overlaid (test accuracy and train loss), one colour per run,
- * for the runs ticked in the list.
+ * for the runs ticked in the list, beside what differs between their architectures.
  */
 import { useCallback, useMemo } from 'react';
 import { compareData } from './series';
 import { getSeries, useTraining } from './training-store';
 import { UPlotChart, type SeriesSpec } from './UPlotChart';
+import { ArchitectureDiff, runLabel } from '../ui/ArchitectureDiff';
 
 const PALETTE = ['#2f6bff', '#dc6803', '#12805c', '#c11574', '#7a5af8', '#0e9384', '#d92d20', '#475467'];
 
@@ -19,7 +20,7 @@ export function CompareRuns() {
   const series: SeriesSpec[] = useMemo(
     () =>
       chosen.map((r, i) => ({
-        label: `${r.name} · ${r.id.slice(-6)}`,
+        label: runLabel(r),
         stroke: PALETTE[i % PALETTE.length],
         width: 2,
         points: true,
@@ -42,22 +43,25 @@ export function CompareRuns() {
     );
   }
   return (
-    <div className="chart-row" data-testid="compare-view">
-      <UPlotChart
-        testId="chart-compare-accuracy"
-        title="Test accuracy per epoch"
-        series={series}
-        getData={getAccuracy}
-        yRange={[0, 1]}
-        xMin={1}
-      />
-      <UPlotChart
-        testId="chart-compare-loss"
-        title="Train loss per epoch"
-        series={series}
-        getData={getLoss}
-        xMin={1}
-      />
+    <div className="compare-with-diff">
+      <div className="chart-row" data-testid="compare-view">
+        <UPlotChart
+          testId="chart-compare-accuracy"
+          title="Test accuracy per epoch"
+          series={series}
+          getData={getAccuracy}
+          yRange={[0, 1]}
+          xMin={1}
+        />
+        <UPlotChart
+          testId="chart-compare-loss"
+          title="Train loss per epoch"
+          series={series}
+          getData={getLoss}
+          xMin={1}
+        />
+      </div>
+      <ArchitectureDiff runs={chosen} />
     </div>
   );
 }

@@ -1,9 +1,10 @@
 /**
  * Transient UI state that is not part of the document: toasts, the open dialog, the
- * search-to-add menu, the bottom dock's tab and the block opened as a graph.
+ * search-to-add menu, the bottom dock's tab, the block opened as a graph and the run the
+ * canvas marks its differences from.
  */
 import { create } from 'zustand';
-import type { XY } from '../../../engine/graph/document';
+import type { GraphDocument, XY } from '../../../engine/graph/document';
 
 export interface Toast {
   id: number;
@@ -21,6 +22,14 @@ export interface AddMenuState {
   from?: { nodeId: string; port: string; side: 'source' | 'target' };
 }
 
+/** A run's graph the canvas compares the edited graph with (architecture diff). */
+export interface DiffBase {
+  runId: string;
+  /** How the legend names it, e.g. `LeNet · 3f9a2c`. */
+  label: string;
+  graph: GraphDocument;
+}
+
 export type DialogName = 'open' | 'save' | 'help' | 'presets' | 'recovery' | null;
 export type DockTab = 'summary' | 'training';
 
@@ -31,6 +40,8 @@ interface UiState {
   dockTab: DockTab;
   /** The block node (by id) whose inside the canvas shows instead of the model, if any. */
   openBlockId: string | null;
+  /** When set, the canvas marks what was added, removed and changed since this graph. */
+  diffBase: DiffBase | null;
   toast(message: string, kind?: Toast['kind']): void;
   dismissToast(id: number): void;
   openDialog(dialog: DialogName): void;
@@ -38,6 +49,7 @@ interface UiState {
   setDockTab(tab: DockTab): void;
   /** Opens a block's inside as a graph (`null` goes back to the model). */
   openBlock(nodeId: string | null): void;
+  setDiffBase(base: DiffBase | null): void;
 }
 
 let nextToastId = 1;
@@ -49,6 +61,7 @@ export const useUi = create<UiState>((set, get) => ({
   addMenu: null,
   dockTab: 'summary',
   openBlockId: null,
+  diffBase: null,
   toast(message, kind = 'info') {
     const id = nextToastId++;
     set({ toasts: [...get().toasts.slice(-3), { id, kind, message }] });
@@ -68,5 +81,8 @@ export const useUi = create<UiState>((set, get) => ({
   },
   openBlock(openBlockId) {
     set({ openBlockId });
+  },
+  setDiffBase(diffBase) {
+    set({ diffBase });
   },
 }));
