@@ -120,6 +120,7 @@ class Chain {
 const ID_PREFIX: Record<NodeTypeId, string> = {
   input: 'input',
   conv2d: 'conv',
+  depthwiseConv2d: 'dwconv',
   maxPool2d: 'maxpool',
   avgPool2d: 'avgpool',
   globalAvgPool2d: 'gap',
@@ -143,6 +144,7 @@ const ID_PREFIX: Record<NodeTypeId, string> = {
   residual: 'residual',
   denseBlock: 'denseblock',
   transition: 'transition',
+  squeezeExcitation: 'se',
 };
 
 function lenet(): Chain {

@@ -20,7 +20,8 @@ import {
   type Subgraph,
 } from './types';
 
-export type BlockTypeId = 'vggBlock' | 'ninBlock' | 'inception' | 'residual' | 'denseBlock' | 'transition';
+export type BlockTypeId =
+  'vggBlock' | 'ninBlock' | 'inception' | 'residual' | 'denseBlock' | 'transition' | 'squeezeExcitation';
 
 /** What a block file declares; the rest of its definition is derived. */
 export interface BlockSpec<T extends BlockTypeId> {

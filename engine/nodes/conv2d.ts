@@ -1,26 +1,19 @@
 import type * as tfjs from '@tensorflow/tfjs';
-import { kerasPaddingArg, pySize, torchPadding } from '../export/padding';
+import { kerasPaddingArg, pySize } from '../export/padding';
 import { pyLiteral } from '../export/python';
+import { fusedActivationArg, kerasFusedActivation, torchFusedActivation } from './activation';
+import { applyUnfusedActivation } from './compile-utils';
 import {
-  FUSED_ACTIVATIONS,
-  fusedActivationArg,
-  fusedActivationFromKeras,
-  kerasFusedActivation,
-  torchFusedActivation,
-} from './activation';
-import { applyUnfusedActivation, convPaddingPlan, zeroPad } from './compile-utils';
-import { kerasSize, kerasWindowPadding } from './interchange';
-import {
-  effectiveKernel,
-  formatWindow,
-  paddingTag,
-  singleImageInput,
-  sizeIs,
-  sizePair,
-  sizeTag,
-  windowOutput,
-} from './shape-utils';
-import { ShapeError, type NodeTypeDefinition } from './types';
+  convSpatial,
+  convWindowFromKeras,
+  convWindowParams,
+  kernelArea,
+  padForConv,
+  summarizeConv,
+  torchConvWindow,
+} from './conv-common';
+import { sizePair } from './shape-utils';
+import type { NodeTypeDefinition } from './types';
 
 type Tf = typeof tfjs;
 type Conv2DLayer = ReturnType<Tf['layers']['conv2d']>;
@@ -96,79 +89,26 @@ export const conv2d: NodeTypeDefinition<'conv2d'> = {
       min: 1,
       max: 8192,
     },
-    {
-      kind: 'size',
-      name: 'kernelSize',
-      label: 'Kernel size',
-      doc: 'k, or height × width (e.g. 1×7).',
-      default: 3,
-      min: 1,
-      max: 64,
-    },
-    {
-      kind: 'size',
-      name: 'strides',
-      label: 'Stride',
-      doc: 's, or height × width.',
-      default: 1,
-      min: 1,
-      max: 64,
-    },
-    {
-      kind: 'padding',
-      name: 'padding',
-      label: 'Padding',
-      doc: "Pixels added on each side (PyTorch style), or 'same' / 'valid'.",
-      default: 1,
-    },
-    {
-      kind: 'size',
-      name: 'dilation',
-      label: 'Dilation',
-      doc: 'Spacing between kernel taps; d, or height × width.',
-      default: 1,
-      min: 1,
-      max: 32,
-    },
-    { kind: 'choice', name: 'activation', label: 'Activation', default: 'relu', options: FUSED_ACTIVATIONS },
-    { kind: 'bool', name: 'useBias', label: 'Bias', default: true },
+    ...convWindowParams('relu'),
   ],
-  summarize(p) {
-    const parts = [formatWindow(p.kernelSize), `${p.filters}`];
-    if (!sizeIs(p.strides, 1)) parts.push(`s${sizeTag(p.strides)}`);
-    const pad = paddingTag(p.padding);
-    if (pad) parts.push(pad);
-    if (!sizeIs(p.dilation, 1)) parts.push(`d${sizeTag(p.dilation)}`);
-    if (p.activation !== 'none') parts.push(p.activation);
-    return parts.join(' · ');
-  },
+  summarize: (p) => summarizeConv(p, `${p.filters}`),
   inferShape(p, inputs) {
-    const input = singleImageInput('Conv 2D', inputs);
-    if (!sizeIs(p.strides, 1) && !sizeIs(p.dilation, 1)) {
-      throw new ShapeError(
-        `Conv 2D: TensorFlow.js cannot combine stride ${sizeTag(p.strides)} with dilation ${sizeTag(p.dilation)}; set one of them to 1`,
-      );
-    }
-    const [oh, ow] = windowOutput('Conv 2D', input, p.kernelSize, p.strides, p.padding, p.dilation);
+    const [oh, ow] = convSpatial('Conv 2D', p, inputs).spatial;
     return [oh, ow, p.filters];
   },
-  paramCount(p, inputs) {
-    const [kh, kw] = sizePair(p.kernelSize);
-    return { trainable: kh * kw * inputs[0][2] * p.filters + (p.useBias ? p.filters : 0), nonTrainable: 0 };
-  },
-  macs(p, inputs, output) {
-    const [kh, kw] = sizePair(p.kernelSize);
-    return output[0] * output[1] * p.filters * kh * kw * inputs[0][2];
-  },
+  paramCount: (p, inputs) => ({
+    trainable: kernelArea(p) * inputs[0][2] * p.filters + (p.useBias ? p.filters : 0),
+    nonTrainable: 0,
+  }),
+  macs: (p, inputs, output) => output[0] * output[1] * p.filters * kernelArea(p) * inputs[0][2],
   compile(ctx, p, inputs) {
-    const plan = convPaddingPlan(p.padding, p.kernelSize, p.strides, p.dilation);
-    const padded = zeroPad(ctx, inputs[0], plan.prePad);
+    const { padded, tfPadding } = padForConv(ctx, inputs[0], p);
     const TrainingConv2D = trainingConvClass(ctx.tf);
     const conv = new TrainingConv2D({
       filters: p.filters,
       kernelSize: sizePair(p.kernelSize),
       strides: sizePair(p.strides),
-      padding: plan.tfPadding,
+      padding: tfPadding,
       dilationRate: sizePair(p.dilation),
       activation: fusedActivationArg(p.activation),
       useBias: p.useBias,
@@ -181,17 +121,11 @@ export const conv2d: NodeTypeDefinition<'conv2d'> = {
   export: {
     pytorch: {
       modules({ params: p, inputShapes }) {
-        const [h, w, channelsIn] = inputShapes[0];
-        const pad = torchPadding(p.padding, [h, w], p.kernelSize, p.strides, p.dilation, 'zero');
-        const options = [`kernel_size=${pySize(p.kernelSize)}`];
-        if (!sizeIs(p.strides, 1)) options.push(`stride=${pySize(p.strides)}`);
-        if (pad.amount !== 0) options.push(`padding=${pad.amount}`);
-        if (!sizeIs(p.dilation, 1)) options.push(`dilation=${pySize(p.dilation)}`);
-        if (!p.useBias) options.push('bias=False');
+        const { padModule, options } = torchConvWindow(p, inputShapes[0]);
         return [
-          ...(pad.padModule ? [{ code: pad.padModule }] : []),
+          ...(padModule ? [{ code: padModule }] : []),
           {
-            code: `nn.Conv2d(${channelsIn}, ${p.filters}, ${options.join(', ')})`,
+            code: `nn.Conv2d(${inputShapes[0][2]}, ${p.filters}, ${options.join(', ')})`,
             weights: [{ tfjsSuffix: 'conv', kind: 'conv' }],
           },
           ...torchFusedActivation(p.activation).map((code) => ({ code })),
@@ -210,29 +144,8 @@ export const conv2d: NodeTypeDefinition<'conv2d'> = {
     kerasClassNames: ['Conv2D'],
     foldsPadding: 'zero',
     fromKeras({ config: c }, foldedPadding) {
-      const kernelSize = kerasSize(c.kernel_size, 'kernel size');
-      const strides = kerasSize(c.strides ?? 1, 'strides');
-      const dilation = kerasSize(c.dilation_rate ?? 1, 'dilation');
-      let padding = kerasWindowPadding(c, foldedPadding);
-      // Stride-1 'same' with an odd square extent pads (k−1)/2 on every side: write it the book's way.
-      const [kh, kw] = sizePair(kernelSize);
-      const [dh, dw] = sizePair(dilation);
-      const extent = effectiveKernel(kh, dh);
-      if (padding === 'same' && sizeIs(strides, 1) && extent % 2 === 1 && extent === effectiveKernel(kw, dw))
-        padding = (extent - 1) / 2;
-      const { activation, then } = fusedActivationFromKeras(c.activation);
-      return {
-        params: {
-          filters: Number(c.filters),
-          kernelSize,
-          strides,
-          padding,
-          dilation,
-          activation,
-          useBias: c.use_bias !== false,
-        },
-        then,
-      };
+      const { params, then } = convWindowFromKeras(c, foldedPadding);
+      return { params: { filters: Number(c.filters), ...params }, then };
     },
   },
 };

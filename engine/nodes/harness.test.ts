@@ -66,6 +66,22 @@ const cases: HarnessCase[] = [
     params: { filters: 2, kernelSize: 3, padding: 1, activation },
     inputs: [[5, 5, 1]],
   })),
+  { type: 'depthwiseConv2d', params: {}, inputs: [[6, 5, 3]] },
+  {
+    type: 'depthwiseConv2d',
+    params: { depthMultiplier: 2, strides: 2, padding: 'same' },
+    inputs: [[7, 6, 3]],
+  },
+  {
+    type: 'depthwiseConv2d',
+    params: { kernelSize: [1, 3], strides: [2, 1], padding: 1, useBias: false },
+    inputs: [[7, 6, 2]],
+  },
+  {
+    type: 'depthwiseConv2d',
+    params: { kernelSize: 5, padding: 2, activation: 'relu6' },
+    inputs: [[7, 7, 2]],
+  },
   ...(['maxPool2d', 'avgPool2d'] as const).flatMap((type) => [
     { type, params: { poolSize: 2 }, inputs: [[8, 6, 3]] },
     { type, params: { poolSize: 2 }, inputs: [[7, 9, 3]] },
@@ -170,6 +186,12 @@ const cases: HarnessCase[] = [
   { type: 'denseBlock', params: { numConvs: 1, growthRate: 2 }, inputs: [[5, 5, 1]] },
   { type: 'transition', params: { filters: 3 }, inputs: [[6, 6, 5]] },
   { type: 'transition', params: { filters: 2 }, inputs: [[7, 7, 4]] },
+  { type: 'squeezeExcitation', params: { channels: 6, squeezeChannels: 2 }, inputs: [[5, 4, 6]] },
+  {
+    type: 'squeezeExcitation',
+    params: { channels: 3, squeezeChannels: 1, gate: 'hardSigmoid' },
+    inputs: [[3, 3, 3]],
+  },
 ];
 
 function definition(type: NodeTypeId): NodeTypeDefinition {

@@ -6,6 +6,7 @@ import { batchNorm } from './batch-norm';
 import { concat } from './concat';
 import { conv2d } from './conv2d';
 import { dense } from './dense';
+import { depthwiseConv2d } from './depthwise-conv2d';
 import { dropout } from './dropout';
 import { flatten } from './flatten';
 import { cropping2d, zeroPadding2d } from './edge-padding';
@@ -22,6 +23,7 @@ import { upSampling2d } from './up-sampling2d';
 export const primitiveNodeTypes: readonly NodeTypeDefinition[] = [
   input,
   conv2d,
+  depthwiseConv2d,
   maxPool2d,
   avgPool2d,
   globalAvgPool2d,

@@ -19,6 +19,8 @@ const allTypeIds = {
   concat: 1,
   add: 1,
   multiply: 1,
+  squeezeExcitation: 1,
+  depthwiseConv2d: 1,
   resize: 1,
   upSampling2d: 1,
   zeroPadding2d: 1,

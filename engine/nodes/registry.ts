@@ -10,6 +10,7 @@ import { inception } from './inception';
 import { ninBlock } from './nin-block';
 import { primitiveNodeTypes } from './primitives';
 import { residual } from './residual';
+import { squeezeExcitation } from './squeeze-excitation';
 import { transition } from './transition';
 import type { NodeTypeDefinition, NodeTypeId } from './types';
 import { vggBlock } from './vgg-block';
@@ -23,6 +24,7 @@ export const nodeTypes: readonly NodeTypeDefinition[] = [
   residual,
   denseBlock,
   transition,
+  squeezeExcitation,
 ];
 
 const byId = new Map<string, NodeTypeDefinition>(nodeTypes.map((def) => [def.type, def]));

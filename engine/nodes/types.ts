@@ -24,6 +24,7 @@ export type WindowSize = number | readonly [number, number];
 export type NodeTypeId =
   | 'input'
   | 'conv2d'
+  | 'depthwiseConv2d'
   | 'maxPool2d'
   | 'avgPool2d'
   | 'globalAvgPool2d'
@@ -46,7 +47,8 @@ export type NodeTypeId =
   | 'inception'
   | 'residual'
   | 'denseBlock'
-  | 'transition';
+  | 'transition'
+  | 'squeezeExcitation';
 
 /**
  * The params of each node type, by name. Presets, the exporter and the editor rely on
@@ -56,6 +58,16 @@ export interface NodeParamsMap {
   input: { height: number; width: number; channels: number };
   conv2d: {
     filters: number;
+    kernelSize: WindowSize;
+    strides: WindowSize;
+    padding: Padding;
+    dilation: WindowSize;
+    activation: FusedActivation;
+    useBias: boolean;
+  };
+  /** Each input channel convolved with its own `depthMultiplier` filters; channels × multiplier out. */
+  depthwiseConv2d: {
+    depthMultiplier: number;
     kernelSize: WindowSize;
     strides: WindowSize;
     padding: Padding;
@@ -104,6 +116,8 @@ export interface NodeParamsMap {
   denseBlock: { numConvs: number; growthRate: number };
   /** BN relu conv(filters, 1) avgpool(2, 2). */
   transition: { filters: number };
+  /** pool, conv(squeeze, 1) relu, conv(channels, 1), gate; input × gate. */
+  squeezeExcitation: { channels: number; squeezeChannels: number; gate: 'sigmoid' | 'hardSigmoid' };
 }
 
 export type NodeCategory =
