@@ -85,6 +85,33 @@ test('an opened block: its inside and the breadcrumb back', async ({ page }) => 
   await expectAccessible(page, 'open-block', byTestId('block-canvas'));
 });
 
+test('the architecture diff: its panel beside the compared curves and its marks on the canvas', async ({
+  page,
+  engine,
+}) => {
+  test.setTimeout(120_000);
+  const lenet = await engine.getPreset('lenet');
+  const { runId } = await engine.startRun({
+    graph: lenet,
+    training: { ...lenet.training, epochs: 1 },
+    limit: 200,
+  });
+  await expect.poll(async () => (await engine.getRun(runId)).status, { timeout: 90_000 }).toBe('done');
+  await page.reload(); // the runs list is read when the engine connects
+  const editor = new EditorPage(page);
+  await editor.loadPreset('lenet');
+  await editor.select('conv1');
+  await editor.setParam('filters', 8);
+  await page.getByTestId('param-filters').press('Enter');
+  await page.getByTestId('dock-tab-training').click();
+  await page.getByTestId(`run-compare-${runId}`).check();
+  await page.getByTestId('train-view-compare').click();
+  await page.getByTestId('diff-mark').check();
+  await expect(editor.node('conv1')).toHaveAttribute('data-diff', 'changed');
+  await expectAccessible(page, 'architecture-diff', byTestId('arch-diff'));
+  await expectAccessible(page, 'architecture-diff-canvas', byTestId('canvas'));
+});
+
 test('the recovery dialog', async ({ page, engine }) => {
   await engine.saveRecovery(await engine.getPreset('lenet'));
   await page.reload();
