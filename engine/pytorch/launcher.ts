@@ -27,7 +27,7 @@ import { divergenceError, explainFailure } from '../train/failures';
 import type { JobCommand, JobLauncher, JobMessage, JobStart } from '../train/job-messages';
 import { MODEL_FILE, writeModelFiles } from '../train/model-files';
 import { checkRunnable } from '../train/preflight';
-import { subsetData } from '../train/runner';
+import { subsetData } from '../train/train-job';
 import { createRandom, withRandom } from '../train/seeded-random';
 import { chooseEngine, type EngineChoice, type TorchDevice } from './choice';
 import { probeTorch } from './probe';
