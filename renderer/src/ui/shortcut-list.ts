@@ -22,6 +22,7 @@ export interface HelpRow {
 /** Mouse gestures of the canvas, listed after the keys. */
 export const GESTURES: readonly HelpRow[] = [
   { keys: ['Double-click'], description: 'Search to add a layer there' },
+  { keys: ['Double-click a block'], description: 'Open it as a graph (Esc or the breadcrumb goes back)' },
   { keys: ['Shift-drag'], description: 'Box select' },
   { keys: ['Drag a link end'], description: 'Rewire it (drop on empty canvas to delete it)' },
   { keys: ['Drop a layer on a link'], description: 'Insert it into the link' },
