@@ -4,7 +4,7 @@ import { crc32 as zlibCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { buildSynthetic } from './builtin/synthetic';
 import { writeDatasetCache } from './cache-file';
-import { crc32, decodeDatasetCache, DatasetCacheFormatError, encodeDatasetCache } from './cache-format';
+import { crc32, decodeDatasetCache, DatasetCacheError, encodeDatasetCache } from './cache-format';
 import { useTempDir } from './test-support/temp-dir';
 
 const tempDir = useTempDir();
@@ -50,6 +50,6 @@ describe('dataset cache format (runs anywhere)', () => {
     expect(() => decodeDatasetCache('x', flipped)).toThrow(/checksum mismatch/);
     const foreign = bytes.slice();
     foreign[0] = 0x41;
-    expect(() => decodeDatasetCache('x', foreign)).toThrow(DatasetCacheFormatError);
+    expect(() => decodeDatasetCache('x', foreign)).toThrow(DatasetCacheError);
   });
 });

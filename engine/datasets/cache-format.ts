@@ -1,8 +1,20 @@
 /**
- * The binary dataset cache's byte layout, runs-anywhere: the engine streams a dataset to the
- * window's training worker in this format (`GET /datasets/<id>/cache`), and the worker
- * decodes it here. The layout is the one `cache-file.ts` documents and writes; a test holds
- * the two byte-identical (cache-format.test.ts).
+ * The binary dataset cache's byte layout, runs-anywhere: the engine writes it to disk
+ * (`cache-file.ts`, with zlib's native CRC-32) and streams it to the window's training
+ * worker (`GET /datasets/<id>/cache`), which decodes it here with the plain-JS CRC-32.
+ *
+ * Layout (little-endian):
+ * ```
+ *  0  8 bytes  magic "CNNSDSET"
+ *  8  u32      format version (1)
+ * 12  u32      train count        16  u32  test count
+ * 20  u32      height             24  u32  width        28  u32  channels
+ * 32  u32      class count        36  u32  metadata length (UTF-8 JSON bytes)
+ * 40  u32      CRC-32 of everything after the header
+ * 44  u32      reserved (0)
+ * 48  metadata JSON {name, classNames}
+ *     train labels, test labels, train pixels, test pixels
+ * ```
  */
 import type { ImageSet } from './types';
 
@@ -18,14 +30,14 @@ export interface DatasetCacheContents {
   test: ImageSet;
 }
 
-/** Bytes that are not a valid cache: truncated, corrupt, of another version. */
-export class DatasetCacheFormatError extends Error {
+/** A cache that is missing, truncated, corrupt or of another version; `source` says where it came from. */
+export class DatasetCacheError extends Error {
   constructor(
     readonly source: string,
     reason: string,
   ) {
     super(`Dataset cache ${source}: ${reason}`);
-    this.name = 'DatasetCacheFormatError';
+    this.name = 'DatasetCacheError';
   }
 }
 
@@ -57,7 +69,8 @@ export const crc32: Crc32 = (bytes, previous = 0) => {
 export function encodeDatasetCache(data: DatasetCacheContents, checksum: Crc32 = crc32): Uint8Array[] {
   const { train, test } = data;
   if (train.height !== test.height || train.width !== test.width || train.channels !== test.channels) {
-    throw new Error(
+    throw new DatasetCacheError(
+      data.name,
       `Train images are ${train.height}×${train.width}×${train.channels} but test images are ` +
         `${test.height}×${test.width}×${test.channels}; both must have one shape.`,
     );
@@ -76,7 +89,7 @@ export function encodeDatasetCache(data: DatasetCacheContents, checksum: Crc32 =
 }
 
 /**
- * Verifies and decodes cache bytes (throws `DatasetCacheFormatError` naming what is wrong,
+ * Verifies and decodes cache bytes (throws `DatasetCacheError` naming what is wrong,
  * `source` saying where the bytes came from); images and labels are views of `bytes`.
  */
 export function decodeDatasetCache(
@@ -85,7 +98,7 @@ export function decodeDatasetCache(
   checksum: Crc32 = crc32,
 ): DatasetCacheContents {
   const fail = (reason: string): never => {
-    throw new DatasetCacheFormatError(source, reason);
+    throw new DatasetCacheError(source, reason);
   };
   if (bytes.length < HEADER_BYTES) fail(`only ${bytes.length} bytes, shorter than the header`);
   const magic = String.fromCharCode(...bytes.subarray(0, 8));
