@@ -15,7 +15,7 @@ export interface WindowJob {
   dataset: DatasetInfo;
   /** Absolute URL of the engine's `GET /datasets/<id>/cache`. */
   cacheUrl: string;
-  /** The session token, sent as `Authorization: Bearer`. */
+  /** The session token from the page's address, sent as `Authorization: Bearer`; empty when the session cookie carries it. */
   token: string;
   backend: WindowBackendRequest;
   /** Minimum milliseconds between batch events (default 50, as engine runs). */

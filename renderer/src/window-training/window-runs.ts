@@ -10,7 +10,11 @@ import { startWindowRun, type WindowRun } from './window-run';
 const active = new Map<string, WindowRun>();
 let counter = 0;
 
-/** The session token of browser mode (the page's `?token=`), sent with the dataset request. */
+/**
+ * The page's `?token=`, when the address still has one (tests, programs). After the first
+ * load the server trades it for an HttpOnly session cookie and drops it from the address;
+ * the worker's same-origin request then carries the cookie instead.
+ */
 function sessionToken(): string {
   return new URLSearchParams(location.search).get('token') ?? '';
 }
