@@ -157,6 +157,33 @@ describe('training store', () => {
     expect(status('snap')).toBe('running');
   });
 
+  it("resumes a run without sending the panel's limit, so the run keeps its checkpoint's", async () => {
+    const requests: Array<Record<string, unknown>> = [];
+    const { client } = fakeClient();
+    (client as unknown as { startRun: (r: Record<string, unknown>) => Promise<{ runId: string }> }).startRun =
+      async (request) => {
+        requests.push(request);
+        return { runId: 'old' };
+      };
+    useEngine.setState({ status: 'online', client, detail: '' });
+    const lenet = getPreset('lenet');
+    useTraining.setState({
+      runs: [
+        {
+          id: 'old',
+          graph: lenet,
+          training: lenet.training,
+          status: 'stopped',
+          epochs: [],
+        } as unknown as RunRecord,
+      ],
+    });
+    trainingActions.setLimit(500);
+    expect(await trainingActions.start('old')).toBe('old');
+    expect(requests[0].resumeFrom).toBe('old');
+    expect(requests[0]).not.toHaveProperty('limit');
+  });
+
   it('after a reload shows the newest run the engine kept, with its epoch curves', async () => {
     useTraining.setState({ currentRunId: null, runs: [] });
     const epochs = [

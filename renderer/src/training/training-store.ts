@@ -363,7 +363,8 @@ export const trainingActions = {
       const request = {
         graph,
         training,
-        ...(state.limit ? { limit: state.limit } : {}),
+        // A resumed run keeps its checkpoint's limit (the engine treats a given one as an override).
+        ...(state.limit && !resumeFrom ? { limit: state.limit } : {}),
         ...(resumeFrom ? { resumeFrom } : {}),
         // The engine's own engines; a resumed run keeps the one it trained on.
         ...(trainEngine === 'auto' || trainEngine === 'tfjs' || trainEngine === 'pytorch'
