@@ -50,8 +50,6 @@ async function startedApp() {
   return { ...fake, window, contents: window.webContents };
 }
 
-const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('Electron main process', () => {
   it('registers app:// as a secure standard scheme before ready, and quits as a second instance', () => {
     const first = loadMain();
@@ -138,8 +136,7 @@ describe('Electron main process', () => {
     ipcMain.emit(ipcChannels.setDirty, ipcEvent(contents), true);
     record.messageBoxResponse = 2; // Cancel
     window.close();
-    await tick(10);
-    expect(record.messageBoxes).toHaveLength(1);
+    await expect.poll(() => record.messageBoxes.length).toBe(1);
     expect(window.closed).toBe(false);
 
     record.messageBoxResponse = 1; // Don't Save

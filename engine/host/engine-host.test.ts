@@ -118,8 +118,7 @@ describe('engine host over the memory transport', () => {
       training: (await client.getPreset('lenet')).training,
     });
     expect(runId).toBe('run-1');
-    await new Promise((r) => setTimeout(r, 10));
-    expect(events).toEqual(['started:run-1', 'paused:run-1']);
+    await expect.poll(() => events).toEqual(['started:run-1', 'paused:run-1']);
     expect((await client.getInfo()).backend?.name).toBe('cpu');
     expect((await client.getRun('run-1')).id).toBe('run-1');
     await expect(client.getRun('zzz')).rejects.toMatchObject({

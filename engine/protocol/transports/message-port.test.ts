@@ -29,7 +29,8 @@ function electronPort(port: MessagePort): NodePortLike {
   return {
     postMessage: (m) => port.postMessage(m),
     on(type, listener) {
-      const adapter = type === 'message' ? (data: unknown) => listener({ data }) : () => listener({ data: undefined });
+      const adapter =
+        type === 'message' ? (data: unknown) => listener({ data }) : () => listener({ data: undefined });
       wrapped.set(listener, adapter);
       port.on(type, adapter);
     },
@@ -54,18 +55,22 @@ describe('MessagePort transport', () => {
     const logs: string[] = [];
     client.on('log', (e) => logs.push(e.message));
     host.emit('log', { level: 'warn', message: 'through the port' });
-    await new Promise((r) => setTimeout(r, 20));
-    expect(logs).toEqual(['through the port']);
+    await expect.poll(() => logs).toEqual(['through the port']);
   });
 
   it('rejects pending calls when the engine side closes its port', async () => {
     const channel = new MessageChannel();
     channels.push(channel);
     const engineEnd = createMessagePortTransport(electronPort(channel.port2));
-    serveApi(engineEnd, createFakeHost({ stopRun: () => new Promise<void>(() => {}) }));
+    let arrived = false;
+    const stopRun = () => {
+      arrived = true;
+      return new Promise<void>(() => {});
+    };
+    serveApi(engineEnd, createFakeHost({ stopRun }));
     const client = createClient(createMessagePortTransport(electronPort(channel.port1)));
     const call = client.stopRun('r1');
-    await new Promise((r) => setTimeout(r, 20));
+    await expect.poll(() => arrived).toBe(true); // the call is pending on the engine side
     engineEnd.close();
     await expect(call).rejects.toMatchObject({ name: 'EngineDisconnected' });
   });
