@@ -121,6 +121,7 @@ const ID_PREFIX: Record<NodeTypeId, string> = {
   input: 'input',
   conv2d: 'conv',
   depthwiseConv2d: 'dwconv',
+  separableConv2d: 'sepconv',
   maxPool2d: 'maxpool',
   avgPool2d: 'avgpool',
   globalAvgPool2d: 'gap',

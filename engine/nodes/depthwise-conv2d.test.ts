@@ -1,5 +1,5 @@
 /**
- * Depthwise convolution in PyTorch computes what the compiled tfjs layer computes, with the
+ * Depthwise (and separable) convolution in PyTorch computes what the compiled tfjs layer computes, with the
  * tfjs kernel laid out as any conv's is for PyTorch ([kh, kw, in, m] → [m, in, kh, kw]), so
  * the exporters' conv weight conversion carries it; and the exported models build with the
  * engine's shapes and counts.
@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { exportCode } from '../export/index';
 import { runPythonJson, writeFiles } from '../export/test-support/python';
 import { importLayersModel } from '../export/import-keras';
+import { analyzeGraph } from '../graph/analyze';
 import { depthwiseConv2d } from './depthwise-conv2d';
 import { resolveParams } from './params';
 import { buildInTorch, chainGraph } from './test-support/export-check';
@@ -107,6 +108,11 @@ print(json.dumps(errors))`,
             'depthwiseConv2d',
             { depthMultiplier: 2, kernelSize: [1, 3], padding: 'same', activation: 'relu6' },
           ],
+          [
+            'sep',
+            'separableConv2d',
+            { filters: 5, depthMultiplier: 2, strides: 2, padding: 1, activation: 'swish' },
+          ],
           ['gap', 'globalAvgPool2d', {}],
           ['flat', 'flatten', {}],
           ['out', 'dense', { units: 3 }],
@@ -115,6 +121,39 @@ print(json.dumps(errors))`,
     ];
     for (const build of buildInTorch(docs)) expect(build.torch, build.name).toEqual(build.engine);
   }, 120_000);
+
+  it('imports Keras SeparableConv2D with the counts Keras gives it', () => {
+    const { document, unmapped } = importLayersModel({
+      modelTopology: {
+        class_name: 'Sequential',
+        config: {
+          name: 'm',
+          layers: [
+            {
+              class_name: 'SeparableConv2D',
+              config: {
+                name: 'sep',
+                batch_input_shape: [null, 8, 8, 3],
+                filters: 16,
+                kernel_size: [3, 3],
+                padding: 'same',
+                depth_multiplier: 2,
+                activation: 'relu',
+              },
+            },
+          ],
+        },
+      },
+    });
+    expect(unmapped).toEqual([]);
+    const sep = document.nodes.find((node) => node.id === 'sep')!;
+    expect(sep).toMatchObject({
+      type: 'separableConv2d',
+      params: { filters: 16, depthMultiplier: 2, padding: 1 },
+    });
+    // Keras: 3·3·3·2 depthwise + 3·2·16 pointwise + 16 bias.
+    expect(analyzeGraph(document).totals.trainable).toBe(54 + 96 + 16);
+  });
 
   it('refuses dilation, which tfjs-layers’ depthwise layer silently ignores', () => {
     const p = resolveParams(depthwiseConv2d, { dilation: 2 }) as unknown as NodeParamsMap['depthwiseConv2d'];

@@ -82,6 +82,20 @@ const cases: HarnessCase[] = [
     params: { kernelSize: 5, padding: 2, activation: 'relu6' },
     inputs: [[7, 7, 2]],
   },
+  { type: 'separableConv2d', params: { filters: 4 }, inputs: [[6, 5, 3]] },
+  {
+    type: 'separableConv2d',
+    params: {
+      filters: 3,
+      depthMultiplier: 2,
+      kernelSize: [3, 1],
+      strides: 2,
+      padding: 'same',
+      useBias: false,
+      activation: 'relu',
+    },
+    inputs: [[7, 6, 2]],
+  },
   ...(['maxPool2d', 'avgPool2d'] as const).flatMap((type) => [
     { type, params: { poolSize: 2 }, inputs: [[8, 6, 3]] },
     { type, params: { poolSize: 2 }, inputs: [[7, 9, 3]] },

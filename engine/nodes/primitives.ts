@@ -16,6 +16,7 @@ import { input } from './input';
 import { maxPool2d } from './max-pool2d';
 import { multiply } from './multiply';
 import { resize } from './resize';
+import { separableConv2d } from './separable-conv2d';
 import { spatialDropout2d } from './spatial-dropout2d';
 import type { NodeTypeDefinition } from './types';
 import { upSampling2d } from './up-sampling2d';
@@ -24,6 +25,7 @@ export const primitiveNodeTypes: readonly NodeTypeDefinition[] = [
   input,
   conv2d,
   depthwiseConv2d,
+  separableConv2d,
   maxPool2d,
   avgPool2d,
   globalAvgPool2d,

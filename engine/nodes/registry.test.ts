@@ -21,6 +21,7 @@ const allTypeIds = {
   multiply: 1,
   squeezeExcitation: 1,
   depthwiseConv2d: 1,
+  separableConv2d: 1,
   resize: 1,
   upSampling2d: 1,
   zeroPadding2d: 1,

@@ -25,6 +25,7 @@ export type NodeTypeId =
   | 'input'
   | 'conv2d'
   | 'depthwiseConv2d'
+  | 'separableConv2d'
   | 'maxPool2d'
   | 'avgPool2d'
   | 'globalAvgPool2d'
@@ -67,6 +68,17 @@ export interface NodeParamsMap {
   };
   /** Each input channel convolved with its own `depthMultiplier` filters; channels × multiplier out. */
   depthwiseConv2d: {
+    depthMultiplier: number;
+    kernelSize: WindowSize;
+    strides: WindowSize;
+    padding: Padding;
+    dilation: WindowSize;
+    activation: FusedActivation;
+    useBias: boolean;
+  };
+  /** Depthwise conv (no bias, no activation), then a 1×1 conv to `filters` with bias and activation. */
+  separableConv2d: {
+    filters: number;
     depthMultiplier: number;
     kernelSize: WindowSize;
     strides: WindowSize;
