@@ -28,7 +28,10 @@ export function Modal({
             ×
           </button>
         </header>
-        <div className="modal-body">{children}</div>
+        {/* Focusable so a keyboard can scroll a body taller than the window (axe: scrollable-region-focusable). */}
+        <div className="modal-body" tabIndex={0}>
+          {children}
+        </div>
       </div>
     </div>
   );
