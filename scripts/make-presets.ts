@@ -146,6 +146,7 @@ const ID_PREFIX: Record<NodeTypeId, string> = {
   denseBlock: 'denseblock',
   transition: 'transition',
   squeezeExcitation: 'se',
+  bottleneck: 'bottleneck',
 };
 
 function lenet(): Chain {

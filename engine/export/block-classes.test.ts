@@ -56,6 +56,13 @@ function cases(): BlockCase[] {
     blockCase('residual 1x1 stride 1', 'residual', { filters: 3, use1x1: true, strides: 1 }, [5, 5, 2]),
     blockCase('dense block 1 conv', 'denseBlock', { numConvs: 1, growthRate: 2 }, [5, 5, 1]),
     blockCase('transition odd size', 'transition', { filters: 2 }, [7, 7, 4]),
+    blockCase(
+      'bottleneck projection stride 2',
+      'bottleneck',
+      { filters: 2, projection: true, strides: 2 },
+      [7, 6, 3],
+    ),
+    blockCase('bottleneck identity', 'bottleneck', { filters: 2, projection: false, strides: 1 }, [5, 5, 8]),
     blockCase('squeeze-excitation', 'squeezeExcitation', { channels: 6, squeezeChannels: 2 }, [5, 4, 6]),
     blockCase(
       'squeeze-excitation, hard gate',

@@ -21,7 +21,14 @@ import {
 } from './types';
 
 export type BlockTypeId =
-  'vggBlock' | 'ninBlock' | 'inception' | 'residual' | 'denseBlock' | 'transition' | 'squeezeExcitation';
+  | 'vggBlock'
+  | 'ninBlock'
+  | 'inception'
+  | 'residual'
+  | 'denseBlock'
+  | 'transition'
+  | 'bottleneck'
+  | 'squeezeExcitation';
 
 /** What a block file declares; the rest of its definition is derived. */
 export interface BlockSpec<T extends BlockTypeId> {

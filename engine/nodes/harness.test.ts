@@ -200,6 +200,8 @@ const cases: HarnessCase[] = [
   { type: 'denseBlock', params: { numConvs: 1, growthRate: 2 }, inputs: [[5, 5, 1]] },
   { type: 'transition', params: { filters: 3 }, inputs: [[6, 6, 5]] },
   { type: 'transition', params: { filters: 2 }, inputs: [[7, 7, 4]] },
+  { type: 'bottleneck', params: { filters: 2, projection: true, strides: 2 }, inputs: [[7, 6, 3]] },
+  { type: 'bottleneck', params: { filters: 2, projection: false }, inputs: [[5, 5, 8]] },
   { type: 'squeezeExcitation', params: { channels: 6, squeezeChannels: 2 }, inputs: [[5, 4, 6]] },
   {
     type: 'squeezeExcitation',

@@ -20,6 +20,7 @@ const allTypeIds = {
   add: 1,
   multiply: 1,
   squeezeExcitation: 1,
+  bottleneck: 1,
   depthwiseConv2d: 1,
   separableConv2d: 1,
   resize: 1,

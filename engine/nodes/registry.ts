@@ -5,6 +5,7 @@
  * `macs` counts the multiply-adds of convolutions and dense layers (the usual "FLOPs / 2");
  * pooling, normalization and activations count 0.
  */
+import { bottleneck } from './bottleneck';
 import { denseBlock } from './dense-block';
 import { inception } from './inception';
 import { ninBlock } from './nin-block';
@@ -24,6 +25,7 @@ export const nodeTypes: readonly NodeTypeDefinition[] = [
   residual,
   denseBlock,
   transition,
+  bottleneck,
   squeezeExcitation,
 ];
 

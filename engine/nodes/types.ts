@@ -49,7 +49,8 @@ export type NodeTypeId =
   | 'residual'
   | 'denseBlock'
   | 'transition'
-  | 'squeezeExcitation';
+  | 'squeezeExcitation'
+  | 'bottleneck';
 
 /**
  * The params of each node type, by name. Presets, the exporter and the editor rely on
@@ -129,6 +130,8 @@ export interface NodeParamsMap {
   /** BN relu conv(filters, 1) avgpool(2, 2). */
   transition: { filters: number };
   /** pool, conv(squeeze, 1) relu, conv(channels, 1), gate; input × gate. */
+  /** ResNet-50's: conv(f,1,s) BN relu conv(f,3,p1) BN relu conv(4f,1) BN + shortcut (conv(4f,1,s) BN if projection); relu. */
+  bottleneck: { filters: number; projection: boolean; strides: number };
   squeezeExcitation: { channels: number; squeezeChannels: number; gate: 'sigmoid' | 'hardSigmoid' };
 }
 
