@@ -125,7 +125,10 @@ function BlockHeader({
           · {formatCompact(info.macs)} MACs
         </p>
       )}
-      <p className="block-note" title="The inside follows from the block's params: edit them in the inspector.">
+      <p
+        className="block-note"
+        title="The inside follows from the block's params: edit them in the inspector."
+      >
         Read-only view
       </p>
     </header>
