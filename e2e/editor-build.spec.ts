@@ -76,7 +76,9 @@ test('build LeNet by dragging and wiring, reaching 61,706 parameters', async ({ 
   await expect(page.locator('[data-invalid="true"]')).toHaveCount(0);
 });
 
-test('a dragged link dropped on empty canvas offers only layers that fit, and connects them', async ({ page }) => {
+test('a dragged link dropped on empty canvas offers only layers that fit, and connects them', async ({
+  page,
+}) => {
   const editor = new EditorPage(page);
   const input = await editor.addFromPalette('input', 120, 150);
   const flatten = await editor.addFromPalette('flatten', 400, 150);

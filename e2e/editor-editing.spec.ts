@@ -35,7 +35,10 @@ test('undo and redo a sequence of edits', async ({ page }) => {
   await expect(editor.nodeShape(dense)).toHaveText('896');
 });
 
-test('copy and paste a block keeps its params under a new id; garbage pastes nothing', async ({ page, context }) => {
+test('copy and paste a block keeps its params under a new id; garbage pastes nothing', async ({
+  page,
+  context,
+}) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const editor = new EditorPage(page);
   await editor.loadPreset('resnet18');
@@ -95,7 +98,10 @@ test('group a selection (Ctrl+G), collapse it into one box and open it again', a
   const editor = new EditorPage(page);
   await editor.loadPreset('lenet');
   await editor.select('conv2');
-  await editor.node('avgpool2').locator('.layer-title').click({ modifiers: ['Control'] });
+  await editor
+    .node('avgpool2')
+    .locator('.layer-title')
+    .click({ modifiers: ['Control'] });
   await editor.press('Control+g');
   const frame = page.locator('[data-testid="group-group_1"]');
   await expect(frame).toBeVisible();
@@ -128,7 +134,9 @@ test('search to add: double-click the canvas or press /, type, Enter', async ({ 
   await expect(page.getByTestId('help-overlay')).toHaveCount(0);
 });
 
-test('drag a link end onto another layer to rewire it; drop it on empty canvas to remove it', async ({ page }) => {
+test('drag a link end onto another layer to rewire it; drop it on empty canvas to remove it', async ({
+  page,
+}) => {
   const editor = new EditorPage(page);
   const input = await editor.addFromPalette('input', 100, 150);
   const flatten = await editor.addFromPalette('flatten', 420, 80);

@@ -5,7 +5,9 @@
 import { expect, test } from './fixtures';
 import { EditorPage } from './pages/editor-page';
 
-test('Dense before Flatten: the error is shown on the Dense node, and fixing it clears it', async ({ page }) => {
+test('Dense before Flatten: the error is shown on the Dense node, and fixing it clears it', async ({
+  page,
+}) => {
   const editor = new EditorPage(page);
   await editor.loadPreset('lenet');
   // Bypassing Flatten feeds the 5×5×16 image straight into the first Dense layer.
@@ -21,7 +23,9 @@ test('Dense before Flatten: the error is shown on the Dense node, and fixing it 
   await expect(page.getByTestId('summary-valid')).toBeVisible();
 });
 
-test('Add of mismatched tensors: the message names the shapes; fixing the branch clears it', async ({ page }) => {
+test('Add of mismatched tensors: the message names the shapes; fixing the branch clears it', async ({
+  page,
+}) => {
   const editor = new EditorPage(page);
   const input = await editor.addFromPalette('input', 120, 200);
   const conv = await editor.addFromPalette('conv2d', 400, 90);
@@ -44,7 +48,9 @@ test('Add of mismatched tensors: the message names the shapes; fixing the branch
   await expect(editor.nodeShape(add)).toHaveText('28×28×1');
 });
 
-test('bad input in the inspector stays in the field with the reason and never reaches the model', async ({ page }) => {
+test('bad input in the inspector stays in the field with the reason and never reaches the model', async ({
+  page,
+}) => {
   const editor = new EditorPage(page);
   await editor.loadPreset('lenet');
   await editor.select('conv1');

@@ -24,7 +24,9 @@ test('each preset loads with its shapes and totals', async ({ page, engine }) =>
     await expect(page.locator('[data-invalid="true"]')).toHaveCount(0);
     // The input node shows the preset's input size.
     const [h, w, c] = preset.inputShape;
-    await expect(page.locator('[data-testid="node-shape"]', { hasText: `${h}×${w}×${c}` }).first()).toBeVisible();
+    await expect(
+      page.locator('[data-testid="node-shape"]', { hasText: `${h}×${w}×${c}` }).first(),
+    ).toBeVisible();
     await page.screenshot({ path: `${root}test-results/editor/preset-${preset.id}.png` });
   }
   // Loading a preset is one undoable step.

@@ -53,11 +53,18 @@ function mtime(path: string): number {
 }
 
 /** Runs a build step when its output is older than its sources; throws with its output on failure. */
-function buildIfStale(label: string, output: string, sources: string[], command: string, args: string[]): void {
+function buildIfStale(
+  label: string,
+  output: string,
+  sources: string[],
+  command: string,
+  args: string[],
+): void {
   const newestSource = Math.max(...sources.map((s) => newestMtime(join(root, s))));
   if (mtime(join(root, output)) >= newestSource) return;
   const result = spawnSync(command, args, { cwd: root, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`e2e: building ${label} failed:\n${result.stdout}\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`e2e: building ${label} failed:\n${result.stdout}\n${result.stderr}`);
 }
 
 export interface RunningApp {
@@ -68,11 +75,15 @@ export interface RunningApp {
 }
 
 function startServer(dataDir: string): Promise<{ app: RunningApp; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(root, 'bin', 'cnn-studio.mjs'), 'serve', '--port', '0', '--no-open'], {
-    cwd: root,
-    env: { ...process.env, CNN_STUDIO_DATA_DIR: dataDir, CNN_STUDIO_TOKEN: E2E_TOKEN },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(root, 'bin', 'cnn-studio.mjs'), 'serve', '--port', '0', '--no-open'],
+    {
+      cwd: root,
+      env: { ...process.env, CNN_STUDIO_DATA_DIR: dataDir, CNN_STUDIO_TOKEN: E2E_TOKEN },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -121,8 +132,20 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   built: [
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
-      buildIfStale('the engine', 'dist/engine/cli.mjs', ['engine', 'scripts/build-engine.mjs'], process.execPath, ['scripts/build-engine.mjs']);
-      buildIfStale('the editor', 'dist/renderer/index.html', ['renderer', 'shared', 'engine/protocol', 'engine/graph', 'engine/nodes'], 'npx', ['vite', 'build', '--config', 'renderer/vite.config.ts']);
+      buildIfStale(
+        'the engine',
+        'dist/engine/cli.mjs',
+        ['engine', 'scripts/build-engine.mjs'],
+        process.execPath,
+        ['scripts/build-engine.mjs'],
+      );
+      buildIfStale(
+        'the editor',
+        'dist/renderer/index.html',
+        ['renderer', 'shared', 'engine/protocol', 'engine/graph', 'engine/nodes'],
+        'npx',
+        ['vite', 'build', '--config', 'renderer/vite.config.ts'],
+      );
       await use();
     },
     { scope: 'worker', auto: true, timeout: 300_000 },
@@ -139,13 +162,17 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const { app, child } = await startServer(dataDir);
     await use(app);
     await stopServer(child);
-    if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('server-stderr', { body: app.stderr(), contentType: 'text/plain' });
+    if (testInfo.status !== testInfo.expectedStatus)
+      await testInfo.attach('server-stderr', { body: app.stderr(), contentType: 'text/plain' });
   },
 
   appUrl: async ({ app }, use) => use(app.url),
 
   engine: async ({ app }, use) => {
-    const transport = await connectWebSocket(`ws://127.0.0.1:${app.port}/ws?token=${E2E_TOKEN}`, WebSocket as unknown as WebSocketConstructor);
+    const transport = await connectWebSocket(
+      `ws://127.0.0.1:${app.port}/ws?token=${E2E_TOKEN}`,
+      WebSocket as unknown as WebSocketConstructor,
+    );
     const client = createClient(transport);
     await use(client);
     client.close();
@@ -154,11 +181,17 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   page: async ({ page, appUrl }, use) => {
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => message.type() === 'error' && problems.push(`console error: ${message.text()}`));
+    page.on(
+      'console',
+      (message) => message.type() === 'error' && problems.push(`console error: ${message.text()}`),
+    );
     await page.goto(appUrl);
-    await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'online', { timeout: 20_000 });
+    await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'online', {
+      timeout: 20_000,
+    });
     await use(page);
-    if (problems.length > 0) await test.info().attach('browser-errors', { body: problems.join('\n'), contentType: 'text/plain' });
+    if (problems.length > 0)
+      await test.info().attach('browser-errors', { body: problems.join('\n'), contentType: 'text/plain' });
   },
 });
 

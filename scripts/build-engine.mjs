@@ -36,7 +36,9 @@ if (Object.keys(entryPoints).length > 0) {
     external,
     define: { 'process.env.CNN_STUDIO_VERSION': JSON.stringify(pkg.version) },
     // Bundled ESM still meets CommonJS packages that call require().
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
     logLevel: 'warning',
   });
 }

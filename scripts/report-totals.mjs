@@ -22,7 +22,9 @@ if (vitest) {
   failed += vitest.numFailedTests;
   skipped += vitest.numPendingTests + vitest.numTodoTests;
   // A test file that fails to load has no tests to count; count it as a failure.
-  failed += (vitest.testResults ?? []).filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length;
+  failed += (vitest.testResults ?? []).filter(
+    (file) => file.status === 'failed' && file.assertionResults.length === 0,
+  ).length;
 }
 const playwright = read('test-results/e2e.json', 'playwright');
 if (playwright) {

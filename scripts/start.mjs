@@ -12,16 +12,24 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
  * Why Electron cannot run here, or null if it can. Reads the binary's location the way the
  * `electron` package does, without requiring it (that would try to download the binary).
  */
-export function electronUnavailableReason({ root, env = process.env, platform = process.platform, exists = existsSync, read = readFileSync }) {
+export function electronUnavailableReason({
+  root,
+  env = process.env,
+  platform = process.platform,
+  exists = existsSync,
+  read = readFileSync,
+}) {
   const pkg = join(root, 'node_modules', 'electron');
   if (!exists(join(pkg, 'package.json'))) return 'the electron package is not installed';
   const pathFile = join(pkg, 'path.txt');
   const relative = exists(pathFile) ? String(read(pathFile, 'utf8')).trim() : null;
   const distDir = env.ELECTRON_OVERRIDE_DIST_PATH || join(pkg, 'dist');
-  if (!relative && !env.ELECTRON_OVERRIDE_DIST_PATH) return 'the Electron binary was never downloaded (no network access to its host when installing)';
+  if (!relative && !env.ELECTRON_OVERRIDE_DIST_PATH)
+    return 'the Electron binary was never downloaded (no network access to its host when installing)';
   const binary = join(distDir, relative || 'electron');
   if (!exists(binary)) return `the Electron binary is missing (${binary})`;
-  if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return 'there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)';
+  if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY)
+    return 'there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)';
   return null;
 }
 
@@ -60,7 +68,12 @@ function main(args) {
   buildIfMissing('dist/engine/cli.mjs', 'the engine', process.execPath, ['scripts/build-engine.mjs']);
   const reason = electronUnavailableReason({ root });
   if (reason === null) {
-    buildIfMissing('dist/renderer/index.html', 'the editor', 'npx', ['vite', 'build', '--config', 'renderer/vite.config.ts']);
+    buildIfMissing('dist/renderer/index.html', 'the editor', 'npx', [
+      'vite',
+      'build',
+      '--config',
+      'renderer/vite.config.ts',
+    ]);
     buildIfMissing('dist/app/main.cjs', 'the desktop shell', process.execPath, ['scripts/build-app.mjs']);
     runChild(electronBinary(), [root, ...args]);
     return;

@@ -31,6 +31,7 @@ check "build (engine, renderer, app)" npm run build --silent
 check "package (electron-builder --linux dir)" node scripts/package-app.mjs --skip-build
 check "typecheck" npx tsc -p tsconfig.json --noEmit
 check "lint" npx eslint .
+check "format (prettier --check)" npx prettier --check --log-level warn .
 
 echo "== unit and integration tests (vitest)"
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json

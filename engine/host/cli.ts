@@ -5,14 +5,35 @@
 import type { CommandModule } from './commands/command';
 
 const commands: Record<string, { doc: string; load: () => Promise<CommandModule> }> = {
-  summary: { doc: 'print a Keras-style summary of a preset or graph file', load: () => import('./commands/summary') },
+  summary: {
+    doc: 'print a Keras-style summary of a preset or graph file',
+    load: () => import('./commands/summary'),
+  },
   train: { doc: 'train a preset or graph file on a dataset', load: () => import('./commands/train') },
-  datasets: { doc: 'list the datasets, or import one (datasets import PATH)', load: () => import('./commands/datasets') },
-  bench: { doc: 'measure training speed (and PyTorch’s, where installed)', load: () => import('./commands/bench') },
-  serve: { doc: 'start the browser mode: engine host + editor on 127.0.0.1', load: () => import('./commands/serve') },
-  export: { doc: 'export a graph to PyTorch, Keras or TensorFlow.js', load: () => import('./commands/export') },
-  import: { doc: 'import a Keras / TensorFlow.js model.json as a graph', load: () => import('./commands/import') },
-  doctor: { doc: 'list the training engines (tfjs, PyTorch) and GPUs this machine has', load: () => import('../pytorch/doctor') },
+  datasets: {
+    doc: 'list the datasets, or import one (datasets import PATH)',
+    load: () => import('./commands/datasets'),
+  },
+  bench: {
+    doc: 'measure training speed (and PyTorch’s, where installed)',
+    load: () => import('./commands/bench'),
+  },
+  serve: {
+    doc: 'start the browser mode: engine host + editor on 127.0.0.1',
+    load: () => import('./commands/serve'),
+  },
+  export: {
+    doc: 'export a graph to PyTorch, Keras or TensorFlow.js',
+    load: () => import('./commands/export'),
+  },
+  import: {
+    doc: 'import a Keras / TensorFlow.js model.json as a graph',
+    load: () => import('./commands/import'),
+  },
+  doctor: {
+    doc: 'list the training engines (tfjs, PyTorch) and GPUs this machine has',
+    load: () => import('../pytorch/doctor'),
+  },
 };
 
 function usage(): string {

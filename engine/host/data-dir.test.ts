@@ -3,7 +3,9 @@ import { resolveDataDir } from './data-dir';
 
 describe('resolveDataDir', () => {
   it('prefers CNN_STUDIO_DATA_DIR, made absolute', () => {
-    expect(resolveDataDir({ CNN_STUDIO_DATA_DIR: '/srv/cnn', XDG_DATA_HOME: '/x' }, '/home/a')).toBe('/srv/cnn');
+    expect(resolveDataDir({ CNN_STUDIO_DATA_DIR: '/srv/cnn', XDG_DATA_HOME: '/x' }, '/home/a')).toBe(
+      '/srv/cnn',
+    );
     expect(resolveDataDir({ CNN_STUDIO_DATA_DIR: 'rel' }, '/home/a')).toBe(`${process.cwd()}/rel`);
   });
   it('uses XDG_DATA_HOME when absolute, else ~/.local/share', () => {

@@ -23,7 +23,12 @@ beforeAll(async () => {
   host = createEngineHost({
     dataDir,
     // In process: vitest cannot start the bundled worker from source.
-    modules: { runs: async () => ({ createRunManager: (o) => createRunManager({ ...o, launcher: inProcessLauncher(), batchEventIntervalMs: 0 }) }) },
+    modules: {
+      runs: async () => ({
+        createRunManager: (o) =>
+          createRunManager({ ...o, launcher: inProcessLauncher(), batchEventIntervalMs: 0 }),
+      }),
+    },
   });
   const [a, b] = createMemoryTransportPair();
   serveApi(b, host);
@@ -51,7 +56,8 @@ function eventsUntil(runId: () => string, last: RunEvent['kind']): Promise<RunEv
 it('trains over the rpc with events in order, then exports the trained model', async () => {
   let runId = '';
   const finished = eventsUntil(() => runId, 'done');
-  runId = (await client.startRun({ graph: tinyCnn(), training: quickTraining({ epochs: 1 }), limit: 256 })).runId;
+  runId = (await client.startRun({ graph: tinyCnn(), training: quickTraining({ epochs: 1 }), limit: 256 }))
+    .runId;
   const events = await finished;
   const kinds = events.map((e) => e.kind);
   expect(kinds[0]).toBe('started');
@@ -63,13 +69,16 @@ it('trains over the rpc with events in order, then exports the trained model', a
 
   const files = await client.exportModel(tinyCnn(), 'tfjs', runId);
   expect(files[0].path).toBe('model.json');
-  expect((await client.importModel(files[0].content)).document.nodes.map((n) => n.type)).toEqual(tinyCnn().nodes.map((n) => n.type));
+  expect((await client.importModel(files[0].content)).document.nodes.map((n) => n.type)).toEqual(
+    tinyCnn().nodes.map((n) => n.type),
+  );
 }, 90_000);
 
 it('stops a run on request', async () => {
   let runId = '';
   const stopped = eventsUntil(() => runId, 'done');
-  runId = (await client.startRun({ graph: tinyCnn(), training: quickTraining({ epochs: 50 }), limit: 256 })).runId;
+  runId = (await client.startRun({ graph: tinyCnn(), training: quickTraining({ epochs: 50 }), limit: 256 }))
+    .runId;
   await client.stopRun(runId);
   const last = (await stopped).at(-1);
   expect(last).toMatchObject({ kind: 'done', stopped: true });

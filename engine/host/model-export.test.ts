@@ -44,15 +44,13 @@ function branchyGraph(): GraphDocument {
       params: { ...defaultParams(type), ...params },
       position: { x: 0, y: i * 80 },
     })) as GraphDocument['nodes'],
-    edges: chain
-      .slice(1)
-      .map(([id], i) => ({
-        id: `e${i}`,
-        source: chain[i][0],
-        sourcePort: 'out',
-        target: id,
-        targetPort: 'in',
-      })),
+    edges: chain.slice(1).map(([id], i) => ({
+      id: `e${i}`,
+      source: chain[i][0],
+      sourcePort: 'out',
+      target: id,
+      targetPort: 'in',
+    })),
     training: { ...DEFAULT_TRAINING },
     layout: { direction: 'TB' },
     meta: {},

@@ -13,7 +13,8 @@ export function findProjectRoot(from: string = fileURLToPath(import.meta.url)): 
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest)) {
       try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'cnn-studio') return dir;
+        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'cnn-studio')
+          return dir;
       } catch {
         // an unreadable package.json is not ours; keep looking
       }

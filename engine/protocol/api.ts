@@ -134,8 +134,27 @@ export interface RunRecord {
 }
 
 export type RunEvent =
-  | { kind: 'started'; runId: string; backend: BackendInfo; dataset: DatasetInfo; totalBatches: number; epochs: number; summary: GraphAnalysis['totals'] }
-  | { kind: 'batch'; runId: string; epoch: number; batch: number; batchesPerEpoch: number; loss: number; accuracy: number; imagesPerSecond: number; elapsedSeconds: number; etaSeconds: number }
+  | {
+      kind: 'started';
+      runId: string;
+      backend: BackendInfo;
+      dataset: DatasetInfo;
+      totalBatches: number;
+      epochs: number;
+      summary: GraphAnalysis['totals'];
+    }
+  | {
+      kind: 'batch';
+      runId: string;
+      epoch: number;
+      batch: number;
+      batchesPerEpoch: number;
+      loss: number;
+      accuracy: number;
+      imagesPerSecond: number;
+      elapsedSeconds: number;
+      etaSeconds: number;
+    }
   | ({ kind: 'epoch'; runId: string } & EpochMetrics)
   | { kind: 'paused'; runId: string }
   | { kind: 'resumed'; runId: string }

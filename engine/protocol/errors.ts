@@ -48,7 +48,9 @@ export class EngineError extends Error {
 /** Turns anything thrown into its wire form, keeping `issues` (GraphInvalidError) and `data`. */
 export function toWireError(error: unknown): WireError {
   if (error instanceof EngineError) {
-    return error.data === undefined ? { name: error.name, message: error.message } : { name: error.name, message: error.message, data: error.data };
+    return error.data === undefined
+      ? { name: error.name, message: error.message }
+      : { name: error.name, message: error.message, data: error.data };
   }
   if (error instanceof Error) {
     const issues = (error as { issues?: unknown }).issues;

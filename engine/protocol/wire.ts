@@ -49,7 +49,11 @@ export function decodeMessage(raw: unknown, maxBytes = DEFAULT_MAX_MESSAGE_BYTES
   let value: unknown = raw;
   if (typeof raw === 'string') {
     if (raw.length > maxBytes) {
-      return { ok: false, id: sniffId(raw), reason: `message of ${raw.length} bytes is larger than the limit of ${maxBytes} bytes` };
+      return {
+        ok: false,
+        id: sniffId(raw),
+        reason: `message of ${raw.length} bytes is larger than the limit of ${maxBytes} bytes`,
+      };
     }
     try {
       value = JSON.parse(raw);
@@ -66,16 +70,34 @@ export function decodeMessage(raw: unknown, maxBytes = DEFAULT_MAX_MESSAGE_BYTES
     case 'request':
       if (!isId(m.id)) return { ok: false, id: null, reason: 'request needs a non-negative integer id' };
       if (typeof m.method !== 'string') return { ok: false, id, reason: 'request needs a string method' };
-      if (m.params !== undefined && !Array.isArray(m.params)) return { ok: false, id, reason: 'request params must be an array' };
-      return { ok: true, message: { type: 'request', id: m.id, method: m.method, params: (m.params as unknown[] | undefined) ?? [] } };
+      if (m.params !== undefined && !Array.isArray(m.params))
+        return { ok: false, id, reason: 'request params must be an array' };
+      return {
+        ok: true,
+        message: {
+          type: 'request',
+          id: m.id,
+          method: m.method,
+          params: (m.params as unknown[] | undefined) ?? [],
+        },
+      };
     case 'response':
-      if (m.id !== null && !isId(m.id)) return { ok: false, id: null, reason: 'response needs an integer id or null' };
+      if (m.id !== null && !isId(m.id))
+        return { ok: false, id: null, reason: 'response needs an integer id or null' };
       if (m.error !== undefined) {
         const e = m.error as Record<string, unknown> | null;
-        if (typeof e !== 'object' || e === null || typeof e.name !== 'string' || typeof e.message !== 'string') {
+        if (
+          typeof e !== 'object' ||
+          e === null ||
+          typeof e.name !== 'string' ||
+          typeof e.message !== 'string'
+        ) {
           return { ok: false, id, reason: 'response error must be {name, message}' };
         }
-        return { ok: true, message: { type: 'response', id, error: { name: e.name, message: e.message, data: e.data } } };
+        return {
+          ok: true,
+          message: { type: 'response', id, error: { name: e.name, message: e.message, data: e.data } },
+        };
       }
       return { ok: true, message: { type: 'response', id, result: m.result } };
     case 'event':
@@ -85,7 +107,11 @@ export function decodeMessage(raw: unknown, maxBytes = DEFAULT_MAX_MESSAGE_BYTES
       if (!isId(m.id)) return { ok: false, id: null, reason: 'cancel needs an integer id' };
       return { ok: true, message: { type: 'cancel', id: m.id } };
     default:
-      return { ok: false, id, reason: `unknown message type ${typeof m.type === 'string' ? `'${m.type.slice(0, 40)}'` : String(m.type)}` };
+      return {
+        ok: false,
+        id,
+        reason: `unknown message type ${typeof m.type === 'string' ? `'${m.type.slice(0, 40)}'` : String(m.type)}`,
+      };
   }
 }
 

@@ -3,7 +3,16 @@
  * is dragged and reach the store once, when the drag ends (one undo step, no re-analysis).
  * Links are checked by the store, and a refused link says why in a toast.
  */
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type DragEvent,
+  type MouseEvent,
+} from 'react';
 import {
   Background,
   BackgroundVariant,
@@ -42,7 +51,12 @@ export { FIT_OPTIONS } from './fit';
 const DROP_OFFSET: XY = { x: 80, y: 36 };
 
 function toRequest(c: Connection) {
-  return { source: c.source, sourcePort: c.sourceHandle ?? 'out', target: c.target, targetPort: c.targetHandle ?? 'in' };
+  return {
+    source: c.source,
+    sourcePort: c.sourceHandle ?? 'out',
+    target: c.target,
+    targetPort: c.targetHandle ?? 'in',
+  };
 }
 
 export function Canvas({ snap }: { snap: boolean }) {
@@ -76,9 +90,13 @@ export function Canvas({ snap }: { snap: boolean }) {
   const onNodesChange = useCallback((changes: NodeChange<EditorFlowNode>[]) => {
     // Removal goes through the store (undoable); everything else is view state here.
     setNodes((current) => {
-      const next = applyNodeChanges([...changes.filter((c) => c.type !== 'remove'), ...frameFollowers(changes, current)], current);
+      const next = applyNodeChanges(
+        [...changes.filter((c) => c.type !== 'remove'), ...frameFollowers(changes, current)],
+        current,
+      );
       // Frames wrap their layers' measured sizes, so re-fit them once sizes are known.
-      if (!changes.some((c) => c.type === 'dimensions') || !next.some((n) => n.type === 'groupFrame')) return next;
+      if (!changes.some((c) => c.type === 'dimensions') || !next.some((n) => n.type === 'groupFrame'))
+        return next;
       const { doc, analysis, selection } = editorStore.getState();
       return buildFlowNodes(doc, analysis, selection, next, diffRef.current);
     });
@@ -101,15 +119,22 @@ export function Canvas({ snap }: { snap: boolean }) {
       const moved = dragged.length ? dragged : [node];
       // A dragged frame carried its layers along (frameFollowers); they are what moved.
       const memberIds = new Set(moved.flatMap((n) => (n.type === 'groupFrame' ? n.data.group.nodeIds : [])));
-      const layers = flow.getNodes().filter((n) => n.type === 'layer' && (memberIds.has(n.id) || moved.some((m) => m.id === n.id)));
+      const layers = flow
+        .getNodes()
+        .filter((n) => n.type === 'layer' && (memberIds.has(n.id) || moved.some((m) => m.id === n.id)));
       editorActions.placeNodes(new Map(layers.map((n) => [n.id, n.position])));
       if (moved.length !== 1 || node.type !== 'layer') return;
       const internal = flow.getInternalNode(node.id);
       if (!internal) return;
       const w = internal.measured.width ?? 0;
       const h = internal.measured.height ?? 0;
-      const center = { x: internal.internals.positionAbsolute.x + w / 2, y: internal.internals.positionAbsolute.y + h / 2 };
-      const edge = edgeUnderPoint(editorStore.getState().doc, center, node.id, (id) => flow.getInternalNode(id));
+      const center = {
+        x: internal.internals.positionAbsolute.x + w / 2,
+        y: internal.internals.positionAbsolute.y + h / 2,
+      };
+      const edge = edgeUnderPoint(editorStore.getState().doc, center, node.id, (id) =>
+        flow.getInternalNode(id),
+      );
       if (edge && editorActions.insertOnEdge(node.id, edge)) toast('Inserted into the link.');
     },
     [flow, toast],
@@ -131,7 +156,10 @@ export function Canvas({ snap }: { snap: boolean }) {
       const position = flow.screenToFlowPosition(screen);
       openAddMenu({
         screen,
-        position: { x: position.x - (state.fromHandle.type === 'target' ? 2 * DROP_OFFSET.x : 0), y: position.y - DROP_OFFSET.y },
+        position: {
+          x: position.x - (state.fromHandle.type === 'target' ? 2 * DROP_OFFSET.x : 0),
+          y: position.y - DROP_OFFSET.y,
+        },
         from: { nodeId: state.fromNode.id, port: state.fromHandle.id, side: state.fromHandle.type },
       });
     },
@@ -187,63 +215,73 @@ export function Canvas({ snap }: { snap: boolean }) {
 
   const onNodeDoubleClick = useCallback((_event: MouseEvent, node: EditorFlowNode) => {
     // Double-clicking a block opens it, as entering a group does in node editors.
-    if (node.type === 'layer' && getNodeType(node.data.node.type)?.expand) useUi.getState().openBlock(node.id);
+    if (node.type === 'layer' && getNodeType(node.data.node.type)?.expand)
+      useUi.getState().openBlock(node.id);
   }, []);
 
   const empty = doc.nodes.length === 0;
   return (
     <>
-    <div className="canvas" onDragOver={onDragOver} onDrop={onDrop} onDoubleClick={onDoubleClick} data-testid="canvas">
-      <ReactFlow<EditorFlowNode, ShapeFlowEdge>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onSelectionChange={onSelectionChange}
-        onNodeDragStop={onNodeDragStop}
-        onNodeDoubleClick={onNodeDoubleClick}
-        onConnect={onConnect}
-        onConnectEnd={onConnectEnd}
-        onReconnectStart={onReconnectStart}
-        onReconnect={onReconnect}
-        onReconnectEnd={onReconnectEnd}
-        edgesReconnectable
-        deleteKeyCode={null}
-        selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Control', 'Meta', 'Shift']}
-        zoomOnDoubleClick={false}
-        snapToGrid={snap}
-        snapGrid={GRID}
-        minZoom={0.05}
-        maxZoom={2.5}
-        onlyRenderVisibleElements
-        proOptions={{ hideAttribution: true }}
-        defaultViewport={{ x: 40, y: 40, zoom: 1 }}
+      <div
+        className="canvas"
+        onDragOver={onDragOver}
+        onDrop={onDrop}
+        onDoubleClick={onDoubleClick}
+        data-testid="canvas"
       >
-        <Background variant={BackgroundVariant.Dots} gap={GRID[0]} size={1.2} color="#c9ced6" />
-        <MiniMap pannable zoomable nodeStrokeWidth={3} nodeColor={minimapColor} className="minimap" />
-        <Controls showInteractive={false} position="bottom-left" />
-      </ReactFlow>
-      {diffBase && <DiffLegend base={diffBase} />}
-      {empty && (
-        <div className="canvas-empty">
-          <h2>Start a model</h2>
-          <p>
-            Drag a layer from the palette, double-click the canvas (or press <kbd>/</kbd>) to search, or load a
-            preset from the book.
-          </p>
-        </div>
-      )}
-    </div>
-    <BlockCanvas />
+        <ReactFlow<EditorFlowNode, ShapeFlowEdge>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onSelectionChange={onSelectionChange}
+          onNodeDragStop={onNodeDragStop}
+          onNodeDoubleClick={onNodeDoubleClick}
+          onConnect={onConnect}
+          onConnectEnd={onConnectEnd}
+          onReconnectStart={onReconnectStart}
+          onReconnect={onReconnect}
+          onReconnectEnd={onReconnectEnd}
+          edgesReconnectable
+          deleteKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={['Control', 'Meta', 'Shift']}
+          zoomOnDoubleClick={false}
+          snapToGrid={snap}
+          snapGrid={GRID}
+          minZoom={0.05}
+          maxZoom={2.5}
+          onlyRenderVisibleElements
+          proOptions={{ hideAttribution: true }}
+          defaultViewport={{ x: 40, y: 40, zoom: 1 }}
+        >
+          <Background variant={BackgroundVariant.Dots} gap={GRID[0]} size={1.2} color="#c9ced6" />
+          <MiniMap pannable zoomable nodeStrokeWidth={3} nodeColor={minimapColor} className="minimap" />
+          <Controls showInteractive={false} position="bottom-left" />
+        </ReactFlow>
+        {diffBase && <DiffLegend base={diffBase} />}
+        {empty && (
+          <div className="canvas-empty">
+            <h2>Start a model</h2>
+            <p>
+              Drag a layer from the palette, double-click the canvas (or press <kbd>/</kbd>) to search, or
+              load a preset from the book.
+            </p>
+          </div>
+        )}
+      </div>
+      <BlockCanvas />
     </>
   );
 }
 
 /** Position changes that move a frame's layers along with the frame being dragged. */
-function frameFollowers(changes: NodeChange<EditorFlowNode>[], current: EditorFlowNode[]): NodeChange<EditorFlowNode>[] {
+function frameFollowers(
+  changes: NodeChange<EditorFlowNode>[],
+  current: EditorFlowNode[],
+): NodeChange<EditorFlowNode>[] {
   const extra: NodeChange<EditorFlowNode>[] = [];
   for (const change of changes) {
     if (change.type !== 'position' || !change.position || !change.id.startsWith(GROUP_PREFIX)) continue;
@@ -253,7 +291,12 @@ function frameFollowers(changes: NodeChange<EditorFlowNode>[], current: EditorFl
     const dy = change.position.y - frame.position.y;
     for (const id of frame.data.group.nodeIds) {
       const member = current.find((n) => n.id === id);
-      if (member) extra.push({ type: 'position', id, position: { x: member.position.x + dx, y: member.position.y + dy } });
+      if (member)
+        extra.push({
+          type: 'position',
+          id,
+          position: { x: member.position.x + dx, y: member.position.y + dy },
+        });
     }
   }
   return extra;

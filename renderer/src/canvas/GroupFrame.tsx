@@ -36,7 +36,13 @@ function GroupFrameView({ data }: NodeProps<GroupFlowNode>) {
       </button>
       <span className="group-title">{group.label}</span>
       <span className="muted">{group.nodeIds.length} layers</span>
-      <button type="button" className="layer-expand nodrag" data-testid="group-ungroup" title="Ungroup (Ctrl+Shift+G)" onClick={() => editorActions.ungroup(group.id)}>
+      <button
+        type="button"
+        className="layer-expand nodrag"
+        data-testid="group-ungroup"
+        title="Ungroup (Ctrl+Shift+G)"
+        onClick={() => editorActions.ungroup(group.id)}
+      >
         ×
       </button>
     </div>
@@ -49,14 +55,26 @@ function GroupFrameView({ data }: NodeProps<GroupFlowNode>) {
     );
   return (
     <div className="group-box" data-testid={`group-${group.id}`} data-collapsed="true">
-      <Handle type="target" id="in" position={vertical ? Position.Top : Position.Left} className="handle" isConnectable={false} />
+      <Handle
+        type="target"
+        id="in"
+        position={vertical ? Position.Top : Position.Left}
+        className="handle"
+        isConnectable={false}
+      />
       {header}
       <div className="layer-foot">
         <span className="layer-shape" data-testid="node-shape">
           {shape}
         </span>
       </div>
-      <Handle type="source" id="out" position={vertical ? Position.Bottom : Position.Right} className="handle" isConnectable={false} />
+      <Handle
+        type="source"
+        id="out"
+        position={vertical ? Position.Bottom : Position.Right}
+        className="handle"
+        isConnectable={false}
+      />
     </div>
   );
 }

@@ -45,7 +45,8 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
   const def = getNodeType(node.type);
   const total = info ? info.params.trainable + info.params.nonTrainable : 0;
   const expandable = Boolean(def?.expand);
-  const inner = expandable && node.expanded && def ? innerLayers(def, node.params, info?.inputShapes[0] ?? null) : [];
+  const inner =
+    expandable && node.expanded && def ? innerLayers(def, node.params, info?.inputShapes[0] ?? null) : [];
   const classes = ['layer-node', `cat-${(def?.category ?? 'unknown').toLowerCase()}`];
   if (error) classes.push(error.incomplete ? 'incomplete' : 'invalid');
   if (node.bypassed) classes.push('bypassed');
@@ -68,7 +69,11 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
           id={port.name}
           position={vertical ? Position.Top : Position.Left}
           className={port.multiple ? 'handle multi' : 'handle'}
-          style={def.inputs.length > 1 ? { [vertical ? 'left' : 'top']: `${((i + 1) * 100) / (def.inputs.length + 1)}%` } : undefined}
+          style={
+            def.inputs.length > 1
+              ? { [vertical ? 'left' : 'top']: `${((i + 1) * 100) / (def.inputs.length + 1)}%` }
+              : undefined
+          }
           data-testid={`handle-in-${port.name}`}
         />
       ))}
@@ -113,7 +118,11 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
         <span className="layer-shape" data-testid="node-shape">
           {formatShape(info?.outputShape)}
         </span>
-        <span className="layer-count" title={`${formatCount(total)} parameters`} data-testid="node-param-count">
+        <span
+          className="layer-count"
+          title={`${formatCount(total)} parameters`}
+          data-testid="node-param-count"
+        >
           {total > 0 ? formatCompact(total) : ''}
         </span>
       </div>

@@ -22,7 +22,9 @@ export function innerLayers(def: NodeTypeDefinition, params: Params, inputShape:
   if (!def.expand) return [];
   let sub;
   try {
-    sub = (def.expand as (p: Params) => ReturnType<NonNullable<NodeTypeDefinition['expand']>>)(resolveParams(def, params));
+    sub = (def.expand as (p: Params) => ReturnType<NonNullable<NodeTypeDefinition['expand']>>)(
+      resolveParams(def, params),
+    );
   } catch {
     return [];
   }

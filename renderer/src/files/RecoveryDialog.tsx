@@ -6,13 +6,17 @@ import { Modal } from '../ui/Modal';
 
 export function RecoveryDialog({ doc, onDone }: { doc: GraphDocument; onDone(): void }) {
   const discard = () => {
-    void useEngine.getState().client?.clearRecovery().catch(() => undefined);
+    void useEngine
+      .getState()
+      .client?.clearRecovery()
+      .catch(() => undefined);
     onDone();
   };
   return (
     <Modal title="Recover unsaved work?" onClose={onDone} testId="recovery-dialog">
       <p>
-        CNN Studio kept an autosaved copy of <strong>{doc.name}</strong> ({doc.nodes.length} layers) that was never saved.
+        CNN Studio kept an autosaved copy of <strong>{doc.name}</strong> ({doc.nodes.length} layers) that was
+        never saved.
       </p>
       <div className="dialog-actions">
         <button type="button" onClick={discard} data-testid="recovery-discard">

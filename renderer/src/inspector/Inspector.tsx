@@ -31,7 +31,9 @@ export function Inspector() {
 
   return (
     <aside className="inspector" aria-label="Inspector" data-testid="inspector">
-      <div className="panel-title">{single ? (def?.label ?? single.type) : `${nodes.length} layers selected`}</div>
+      <div className="panel-title">
+        {single ? (def?.label ?? single.type) : `${nodes.length} layers selected`}
+      </div>
       {single && (
         <>
           <p className="muted small">{def?.doc}</p>
@@ -123,7 +125,10 @@ function DocumentInfo() {
           id="doc-direction"
           value={doc.layout.direction}
           onChange={(e) =>
-            editorActions.setDocument((d) => ({ ...d, layout: { direction: e.target.value === 'TB' ? 'TB' : 'LR' } }))
+            editorActions.setDocument((d) => ({
+              ...d,
+              layout: { direction: e.target.value === 'TB' ? 'TB' : 'LR' },
+            }))
           }
         >
           <option value="LR">Left to right</option>

@@ -59,7 +59,12 @@ export function ParamField({ spec, value, issue, onCommit }: Props) {
       break;
     case 'choice':
       control = (
-        <select id={id} data-testid={id} value={typeof value === 'string' ? value : ''} onChange={(e) => commitText(e.target.value)}>
+        <select
+          id={id}
+          data-testid={id}
+          value={typeof value === 'string' ? value : ''}
+          onChange={(e) => commitText(e.target.value)}
+        >
           {value === undefined && <option value="">mixed</option>}
           {spec.options.map((o) => (
             <option key={o} value={o}>
@@ -118,7 +123,8 @@ export function ParamField({ spec, value, issue, onCommit }: Props) {
               placeholder={value === undefined ? 'mixed' : undefined}
               aria-invalid={Boolean(error)}
               onChange={(e) => {
-                const next: [string, string] = i === 0 ? [e.target.value, pair[1]] : [pair[0], e.target.value];
+                const next: [string, string] =
+                  i === 0 ? [e.target.value, pair[1]] : [pair[0], e.target.value];
                 setPair(next);
                 commitText(next);
               }}

@@ -11,7 +11,8 @@ export interface CommonParam {
 }
 
 const sameSpec = (a: ParamSpec, b: ParamSpec) =>
-  a.kind === b.kind && (a.kind !== 'choice' || (b.kind === 'choice' && a.options.join() === b.options.join()));
+  a.kind === b.kind &&
+  (a.kind !== 'choice' || (b.kind === 'choice' && a.options.join() === b.options.join()));
 
 const sameValue = (a: ParamValue, b: ParamValue) =>
   Array.isArray(a) && Array.isArray(b) ? a.join() === b.join() : a === b;

@@ -4,13 +4,17 @@ import type { ParamSpec } from '../../../engine/nodes/types';
 import { parseParam } from './param-input';
 import { commonParams } from './common-params';
 
-const spec = (type: string, name: string): ParamSpec => getNodeType(type)!.params.find((p) => p.name === name)!;
+const spec = (type: string, name: string): ParamSpec =>
+  getNodeType(type)!.params.find((p) => p.name === name)!;
 
 describe('inspector field parsing', () => {
   it('accepts whole numbers in range and refuses letters, decimals and out-of-range values with the reason', () => {
     const filters = spec('conv2d', 'filters');
     expect(parseParam(filters, ' 64 ')).toEqual({ ok: true, value: 64 });
-    expect(parseParam(filters, '6a')).toMatchObject({ ok: false, error: expect.stringMatching(/whole number, got "6a"/) });
+    expect(parseParam(filters, '6a')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/whole number, got "6a"/),
+    });
     expect(parseParam(filters, '6.5')).toMatchObject({ ok: false });
     expect(parseParam(filters, '0')).toMatchObject({ ok: false, error: expect.stringMatching(/≥ 1, got 0/) });
     expect(parseParam(filters, '')).toMatchObject({ ok: false, error: expect.stringMatching(/required/) });
@@ -44,8 +48,14 @@ describe('inspector field parsing', () => {
     expect(parseParam(kernel, '7 x 1')).toEqual({ ok: true, value: [7, 1] });
     expect(parseParam(kernel, '1, 7')).toEqual({ ok: true, value: [1, 7] });
     expect(parseParam(kernel, '3×3')).toEqual({ ok: true, value: 3 });
-    expect(parseParam(kernel, '1×0')).toMatchObject({ ok: false, error: expect.stringMatching(/width must be ≥ 1/) });
-    expect(parseParam(kernel, '1×2×3')).toMatchObject({ ok: false, error: expect.stringMatching(/height × width/) });
+    expect(parseParam(kernel, '1×0')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/width must be ≥ 1/),
+    });
+    expect(parseParam(kernel, '1×2×3')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/height × width/),
+    });
   });
 
   it('only offers choices from the schema', () => {
@@ -63,6 +73,10 @@ describe('multi-selection params', () => {
     const same = commonParams([a, b]);
     expect(same.find((p) => p.spec.name === 'filters')?.value).toBeUndefined();
     expect(same.find((p) => p.spec.name === 'kernelSize')?.value).toBe(3);
-    expect(commonParams([a, d]).map((p) => p.spec.name).sort()).toEqual(['activation', 'useBias']);
+    expect(
+      commonParams([a, d])
+        .map((p) => p.spec.name)
+        .sort(),
+    ).toEqual(['activation', 'useBias']);
   });
 });

@@ -60,7 +60,8 @@ export function parsePadding(label: string, text: string): ParseResult {
 export function parseSize(spec: Extract<ParamSpec, { kind: 'size' }>, text: string): ParseResult {
   const parts = text.trim().split(/\s*[×xX,]\s*|\s+/);
   if (parts.length === 1) return parseInt32(spec.label, parts[0], spec.min, spec.max);
-  if (parts.length !== 2) return fail(`${spec.label} must be one whole number or height × width, got "${text}"`);
+  if (parts.length !== 2)
+    return fail(`${spec.label} must be one whole number or height × width, got "${text}"`);
   const height = parseInt32(`${spec.label} height`, parts[0], spec.min, spec.max);
   if (!height.ok) return height;
   const width = parseInt32(`${spec.label} width`, parts[1], spec.min, spec.max);
@@ -81,7 +82,9 @@ export function parseParam(spec: ParamSpec, text: string | readonly [string, str
     case 'size':
       return parseSize(spec, text as string);
     case 'bool':
-      return text === 'true' || text === 'false' ? { ok: true, value: text === 'true' } : fail(`${spec.label} must be on or off`);
+      return text === 'true' || text === 'false'
+        ? { ok: true, value: text === 'true' }
+        : fail(`${spec.label} must be on or off`);
     case 'choice':
       return spec.options.includes(text as string)
         ? { ok: true, value: text as string }

@@ -44,7 +44,13 @@ export function AddNodeMenu() {
   return (
     <>
       <div className="menu-backdrop" onMouseDown={close} />
-      <div className="add-menu" style={{ left, top }} data-testid="add-menu" role="dialog" aria-label="Add a layer">
+      <div
+        className="add-menu"
+        style={{ left, top }}
+        data-testid="add-menu"
+        role="dialog"
+        aria-label="Add a layer"
+      >
         <input
           ref={input}
           className="search"
@@ -81,7 +87,9 @@ export function AddNodeMenu() {
               <span className="muted">{def.category}</span>
             </li>
           ))}
-          {shown.length === 0 && <li className="muted">{menu.from ? 'No layer fits this link.' : 'No match.'}</li>}
+          {shown.length === 0 && (
+            <li className="muted">{menu.from ? 'No layer fits this link.' : 'No match.'}</li>
+          )}
         </ul>
       </div>
     </>

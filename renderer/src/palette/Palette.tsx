@@ -24,7 +24,9 @@ export function Palette() {
 
   const addAtCentre = (type: string) => {
     const pane = document.querySelector('.canvas')?.getBoundingClientRect();
-    const screen = pane ? { x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 } : { x: 400, y: 300 };
+    const screen = pane
+      ? { x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 }
+      : { x: 400, y: 300 };
     const p = flow.screenToFlowPosition(screen);
     editorActions.addNode(type, { x: p.x - 80, y: p.y - 36 });
   };

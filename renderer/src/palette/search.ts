@@ -13,7 +13,13 @@ export function matchesQuery(def: NodeTypeDefinition, query: string): boolean {
 export function rankByQuery(defs: readonly NodeTypeDefinition[], query: string): NodeTypeDefinition[] {
   const q = query.trim().toLowerCase();
   const score = (d: NodeTypeDefinition) =>
-    !q ? 0 : d.label.toLowerCase().startsWith(q) || d.type.toLowerCase().startsWith(q) ? 0 : d.label.toLowerCase().includes(q) ? 1 : 2;
+    !q
+      ? 0
+      : d.label.toLowerCase().startsWith(q) || d.type.toLowerCase().startsWith(q)
+        ? 0
+        : d.label.toLowerCase().includes(q)
+          ? 1
+          : 2;
   return defs.filter((d) => matchesQuery(d, query)).sort((a, b) => score(a) - score(b));
 }
 

@@ -47,7 +47,9 @@ export function PresetGallery() {
     <Modal title="Presets from “Dive into Deep Learning”" onClose={close} testId="preset-gallery" wide>
       {!client && (
         <p className="muted">
-          {status === 'connecting' ? 'Connecting to the engine…' : 'The engine is offline, so presets are not available. The editor still works.'}
+          {status === 'connecting'
+            ? 'Connecting to the engine…'
+            : 'The engine is offline, so presets are not available. The editor still works.'}
         </p>
       )}
       {error && <p className="error-text">Could not list presets: {error}</p>}

@@ -5,7 +5,7 @@
  */
 import type { GraphDocument, GraphEdge, GraphNode, Params, XY } from '../../../engine/graph/document';
 import { isNodeTypeId } from '../../../engine/nodes/registry';
-import { freshId, } from './ids';
+import { freshId } from './ids';
 import { nodeIds } from './graph-edit';
 
 export const CLIPBOARD_FORMAT = 'cnn-studio-clipboard';
@@ -26,7 +26,8 @@ export function copySelection(doc: GraphDocument, ids: Iterable<string>): Clipbo
   };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 function isParams(v: unknown): v is Params {
@@ -41,7 +42,8 @@ function isParams(v: unknown): v is Params {
 }
 
 function readNode(v: unknown): GraphNode | null {
-  if (!isObject(v) || typeof v.id !== 'string' || typeof v.type !== 'string' || !isNodeTypeId(v.type)) return null;
+  if (!isObject(v) || typeof v.id !== 'string' || typeof v.type !== 'string' || !isNodeTypeId(v.type))
+    return null;
   if (!isParams(v.params) || !isObject(v.position)) return null;
   const { x, y } = v.position;
   if (!isFiniteNumber(x) || !isFiniteNumber(y)) return null;
@@ -103,5 +105,8 @@ export function pastePayload(
     const target = rename.get(e.target)!;
     return { ...e, id: freshId(`e_${source}_${target}`, takenEdges), source, target };
   });
-  return { doc: { ...doc, nodes: [...doc.nodes, ...nodes], edges: [...doc.edges, ...edges] }, ids: nodes.map((n) => n.id) };
+  return {
+    doc: { ...doc, nodes: [...doc.nodes, ...nodes], edges: [...doc.edges, ...edges] },
+    ids: nodes.map((n) => n.id),
+  };
 }

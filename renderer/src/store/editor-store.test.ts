@@ -24,7 +24,8 @@ function buildLeNet() {
   chain.forEach(([type, params], i) => {
     const id = a.addNode(type, { x: i * 200, y: 0 });
     for (const [name, value] of Object.entries(params)) a.setParam(name, value, [id]);
-    if (i > 0) expect(a.connect({ source: ids[i - 1], sourcePort: 'out', target: id, targetPort: 'in' })).toBeNull();
+    if (i > 0)
+      expect(a.connect({ source: ids[i - 1], sourcePort: 'out', target: id, targetPort: 'in' })).toBeNull();
     ids.push(id);
   });
   return { store, a, ids };
@@ -58,7 +59,12 @@ describe('editor store', () => {
   it('makes one undo step of a drag and does not re-analyse for a move', () => {
     const { store, a, ids } = buildLeNet();
     const before = store.getState();
-    a.placeNodes(new Map([[ids[1], { x: 500, y: 300 }], [ids[2], { x: 700, y: 300 }]]));
+    a.placeNodes(
+      new Map([
+        [ids[1], { x: 500, y: 300 }],
+        [ids[2], { x: 700, y: 300 }],
+      ]),
+    );
     const after = store.getState();
     expect(after.analysis).toBe(before.analysis);
     expect(after.history.past).toHaveLength(before.history.past.length + 1);
@@ -83,13 +89,21 @@ describe('editor store', () => {
   it('refuses a cycle, an occupied input and incompatible shapes, saying why', () => {
     const { store, a, ids } = buildLeNet();
     const doc = store.getState().doc;
-    expect(a.connect({ source: ids[3], sourcePort: 'out', target: ids[1], targetPort: 'in' })).toMatch(/already connected/);
+    expect(a.connect({ source: ids[3], sourcePort: 'out', target: ids[1], targetPort: 'in' })).toMatch(
+      /already connected/,
+    );
     const loose = a.addNode('conv2d', { x: 0, y: 300 });
-    expect(a.connect({ source: ids[8], sourcePort: 'out', target: loose, targetPort: 'in' })).toMatch(/Incompatible shapes/);
-    expect(a.connect({ source: loose, sourcePort: 'out', target: loose, targetPort: 'in' })).toMatch(/itself/);
+    expect(a.connect({ source: ids[8], sourcePort: 'out', target: loose, targetPort: 'in' })).toMatch(
+      /Incompatible shapes/,
+    );
+    expect(a.connect({ source: loose, sourcePort: 'out', target: loose, targetPort: 'in' })).toMatch(
+      /itself/,
+    );
     const add = a.addNode('add', { x: 0, y: 400 });
     expect(a.connect({ source: ids[2], sourcePort: 'out', target: add, targetPort: 'in' })).toBeNull();
-    expect(a.connect({ source: add, sourcePort: 'out', target: ids[2], targetPort: 'in' })).toMatch(/cycle|already connected/);
+    expect(a.connect({ source: add, sourcePort: 'out', target: ids[2], targetPort: 'in' })).toMatch(
+      /cycle|already connected/,
+    );
     expect(store.getState().doc.edges).toHaveLength(doc.edges.length + 1);
   });
 
@@ -97,10 +111,14 @@ describe('editor store', () => {
     const { store, a, ids } = buildLeNet();
     const extra = a.addNode('dense', { x: 0, y: 300 });
     const edge = store.getState().doc.edges.find((e) => e.source === ids[6])!;
-    expect(a.reconnect(edge.id, { source: ids[6], sourcePort: 'out', target: extra, targetPort: 'in' })).toBeNull();
+    expect(
+      a.reconnect(edge.id, { source: ids[6], sourcePort: 'out', target: extra, targetPort: 'in' }),
+    ).toBeNull();
     expect(store.getState().doc.edges.find((e) => e.id === edge.id)?.target).toBe(extra);
     const conv = a.addNode('conv2d', { x: 0, y: 500 });
-    expect(a.reconnect(edge.id, { source: ids[6], sourcePort: 'out', target: conv, targetPort: 'in' })).toMatch(/Incompatible/);
+    expect(
+      a.reconnect(edge.id, { source: ids[6], sourcePort: 'out', target: conv, targetPort: 'in' }),
+    ).toMatch(/Incompatible/);
   });
 
   it('shows a Dense-before-Flatten error when Flatten is bypassed, and clears it again', () => {
@@ -126,7 +144,9 @@ describe('editor store', () => {
     expect(pasted[0].position).toEqual({ x: 240, y: 40 });
     const newEdges = after.edges.slice(before.edges.length);
     expect(newEdges).toHaveLength(2);
-    expect(newEdges.every((e) => pasted.some((n) => n.id === e.source) && pasted.some((n) => n.id === e.target))).toBe(true);
+    expect(
+      newEdges.every((e) => pasted.some((n) => n.id === e.source) && pasted.some((n) => n.id === e.target)),
+    ).toBe(true);
     expect(store.getState().selection.nodes).toEqual(pasted.map((n) => n.id));
     a.undo();
     expect(store.getState().doc).toBe(before);
@@ -135,7 +155,13 @@ describe('editor store', () => {
   it('ignores garbage on the clipboard and drops unknown node types from a payload', () => {
     const { store, a } = buildLeNet();
     const doc = store.getState().doc;
-    for (const junk of ['', 'hello', '{"format":"other"}', '[1,2]', '{"format":"cnn-studio-clipboard","nodes":"x"}'])
+    for (const junk of [
+      '',
+      'hello',
+      '{"format":"other"}',
+      '[1,2]',
+      '{"format":"cnn-studio-clipboard","nodes":"x"}',
+    ])
       expect(a.paste(junk)).toBe(0);
     expect(store.getState().doc).toBe(doc);
     const mixed = JSON.stringify({
@@ -242,15 +268,19 @@ describe('editor store', () => {
 
   it('offers only the node types that fit a dangling link', () => {
     const { store, ids } = buildLeNet();
-    const fromFlatten = fittingTypes(store.getState().doc, { nodeId: ids[5], port: 'out', side: 'source' }, safeAnalyze).map(
-      (d) => d.type,
-    );
+    const fromFlatten = fittingTypes(
+      store.getState().doc,
+      { nodeId: ids[5], port: 'out', side: 'source' },
+      safeAnalyze,
+    ).map((d) => d.type);
     expect(fromFlatten).toContain('dense');
     expect(fromFlatten).not.toContain('conv2d');
     expect(fromFlatten).not.toContain('input');
-    const fromConv = fittingTypes(store.getState().doc, { nodeId: ids[3], port: 'out', side: 'source' }, safeAnalyze).map(
-      (d) => d.type,
-    );
+    const fromConv = fittingTypes(
+      store.getState().doc,
+      { nodeId: ids[3], port: 'out', side: 'source' },
+      safeAnalyze,
+    ).map((d) => d.type);
     expect(fromConv).toContain('conv2d');
   });
 });

@@ -67,7 +67,9 @@ export function safeAnalyze(doc: GraphDocument): GraphAnalysis {
   } catch (error) {
     return {
       valid: false,
-      issues: [{ severity: 'error', code: 'unknown-type', message: `Analysis failed: ${(error as Error).message}` }],
+      issues: [
+        { severity: 'error', code: 'unknown-type', message: `Analysis failed: ${(error as Error).message}` },
+      ],
       nodes: {},
       order: [],
       inputNodeId: null,
@@ -118,7 +120,10 @@ export function createEditorStore(initial: GraphDocument = emptyDocument()) {
       analysis: next === doc ? get().analysis : safeAnalyze(next),
       history: next === doc || merge ? history : record(history, doc),
       dirty: next !== get().savedDoc,
-      selection: { nodes: sel.nodes.filter((id) => ids.has(id)), edges: sel.edges.filter((id) => edgeIds.has(id)) },
+      selection: {
+        nodes: sel.nodes.filter((id) => ids.has(id)),
+        edges: sel.edges.filter((id) => edgeIds.has(id)),
+      },
     });
   }
 
@@ -164,7 +169,12 @@ export function createEditorStore(initial: GraphDocument = emptyDocument()) {
       change(edit.removeItems(get().doc, nodes, edges));
     },
     select(selection: Partial<Selection>): void {
-      set((s) => ({ selection: { nodes: selection.nodes ?? s.selection.nodes, edges: selection.edges ?? s.selection.edges } }));
+      set((s) => ({
+        selection: {
+          nodes: selection.nodes ?? s.selection.nodes,
+          edges: selection.edges ?? s.selection.edges,
+        },
+      }));
     },
     selectAll(): void {
       const { doc } = get();
@@ -292,7 +302,15 @@ export function createEditorStore(initial: GraphDocument = emptyDocument()) {
       const { doc, ids } = pastePayload(get().doc, payload, offset);
       change(doc, { nodes: ids, edges: [] });
       // Paste again → further down, like every editor.
-      set({ clipboard: { ...payload, nodes: payload.nodes.map((n) => ({ ...n, position: { x: n.position.x + offset.x, y: n.position.y + offset.y } })) } });
+      set({
+        clipboard: {
+          ...payload,
+          nodes: payload.nodes.map((n) => ({
+            ...n,
+            position: { x: n.position.x + offset.x, y: n.position.y + offset.y },
+          })),
+        },
+      });
       return ids.length;
     },
     duplicate(): number {

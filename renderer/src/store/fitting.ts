@@ -39,9 +39,15 @@ export function addLinked(
   const added = addNode(doc, type, position);
   const def = nodeTypes.find((d) => d.type === type)!;
   const request = linkToNew(def, added.id, from);
-  if (!request) return { problem: `${def.label} has no ${from.side === 'source' ? 'input' : 'output'} to link.` };
+  if (!request)
+    return { problem: `${def.label} has no ${from.side === 'source' ? 'input' : 'output'} to link.` };
   // A brand-new target node has no shape issues yet, so the "before" analysis can be skipped.
-  const problem = connectionProblem(added.doc, request, analyze, from.side === 'source' ? new Set() : undefined);
+  const problem = connectionProblem(
+    added.doc,
+    request,
+    analyze,
+    from.side === 'source' ? new Set() : undefined,
+  );
   if (problem) return { problem };
   return { doc: connect(added.doc, request), id: added.id };
 }

@@ -25,11 +25,7 @@ function edgeIds(doc: GraphDocument): Set<string> {
 }
 
 /** Adds a node of `type` with its default params at `position`. */
-export function addNode(
-  doc: GraphDocument,
-  type: string,
-  position: XY,
-): { doc: GraphDocument; id: string } {
+export function addNode(doc: GraphDocument, type: string, position: XY): { doc: GraphDocument; id: string } {
   const def = getNodeType(type);
   if (!def) throw new Error(`Unknown node type "${type}".`);
   const id = freshId(type, nodeIds(doc));
@@ -49,7 +45,9 @@ export function removeItems(
   return {
     ...doc,
     nodes: doc.nodes.filter((n) => !goneNodes.has(n.id)),
-    edges: doc.edges.filter((e) => !goneEdges.has(e.id) && !goneNodes.has(e.source) && !goneNodes.has(e.target)),
+    edges: doc.edges.filter(
+      (e) => !goneEdges.has(e.id) && !goneNodes.has(e.source) && !goneNodes.has(e.target),
+    ),
   };
 }
 
@@ -66,7 +64,12 @@ export function moveNodes(doc: GraphDocument, positions: ReadonlyMap<string, XY>
 }
 
 /** Sets one param on every listed node. */
-export function setParam(doc: GraphDocument, ids: Iterable<string>, name: string, value: ParamValue): GraphDocument {
+export function setParam(
+  doc: GraphDocument,
+  ids: Iterable<string>,
+  name: string,
+  value: ParamValue,
+): GraphDocument {
   const targets = new Set(ids);
   let changed = false;
   const nodes = doc.nodes.map((n) => {
@@ -146,7 +149,13 @@ export function connectionProblem(
     return `The input of ${nodeName(doc, target.id)} is already connected (from ${nodeName(doc, incoming[0].source)}). Drag that link's end to rewire it, or delete it first.`;
   if (reaches(doc, target.id, source.id))
     return `That link would make a cycle: ${nodeName(doc, target.id)} already feeds ${nodeName(doc, source.id)}.`;
-  const had = targetIssuesBefore ?? new Set(analyze(doc).issues.filter((i) => i.nodeId === target.id).map((i) => i.message));
+  const had =
+    targetIssuesBefore ??
+    new Set(
+      analyze(doc)
+        .issues.filter((i) => i.nodeId === target.id)
+        .map((i) => i.message),
+    );
   const after = analyze(connect(doc, request));
   const shapeIssue = after.issues.find(
     (i) => i.severity === 'error' && i.nodeId === target.id && SHAPE_CODES.has(i.code) && !had.has(i.message),

@@ -28,7 +28,12 @@ export function readGroups(doc: GraphDocument): EditorGroup[] {
     if (typeof id !== 'string' || !Array.isArray(nodeIds)) continue;
     const members = nodeIds.filter((n): n is string => typeof n === 'string' && existing.has(n));
     if (members.length === 0) continue;
-    groups.push({ id, label: typeof label === 'string' ? label : id, nodeIds: members, ...(collapsed === true ? { collapsed: true } : {}) });
+    groups.push({
+      id,
+      label: typeof label === 'string' ? label : id,
+      nodeIds: members,
+      ...(collapsed === true ? { collapsed: true } : {}),
+    });
   }
   return groups;
 }
@@ -41,7 +46,11 @@ function writeGroups(doc: GraphDocument, groups: EditorGroup[]): GraphDocument {
 }
 
 /** Groups the nodes (taking them out of any other group); null for fewer than two nodes. */
-export function groupNodes(doc: GraphDocument, ids: readonly string[], label?: string): { doc: GraphDocument; id: string } | null {
+export function groupNodes(
+  doc: GraphDocument,
+  ids: readonly string[],
+  label?: string,
+): { doc: GraphDocument; id: string } | null {
   const existing = new Set(doc.nodes.map((n) => n.id));
   const members = [...new Set(ids)].filter((id) => existing.has(id));
   if (members.length < 2) return null;
@@ -75,5 +84,8 @@ export function setGroupCollapsed(doc: GraphDocument, groupId: string, collapsed
 
 export function renameGroup(doc: GraphDocument, groupId: string, label: string): GraphDocument {
   const groups = readGroups(doc);
-  return writeGroups(doc, groups.map((g) => (g.id === groupId ? { ...g, label } : g)));
+  return writeGroups(
+    doc,
+    groups.map((g) => (g.id === groupId ? { ...g, label } : g)),
+  );
 }

@@ -7,7 +7,12 @@ export function Toasts() {
   return (
     <div className="toasts" aria-live="polite">
       {toasts.map((t) => (
-        <div key={t.id} className={`toast ${t.kind}`} data-testid={`toast-${t.kind}`} onClick={() => dismiss(t.id)}>
+        <div
+          key={t.id}
+          className={`toast ${t.kind}`}
+          data-testid={`toast-${t.kind}`}
+          onClick={() => dismiss(t.id)}
+        >
           {t.message}
         </div>
       ))}
