@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { captureOutput } from './test-support';
 import { pngClaiming, solid, writePng } from '../../datasets/test-support/fixtures';
 import { tinyCnn } from '../../train/test-support';
 import { run } from './datasets';
@@ -18,23 +19,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** The command's output, with stdout as one string (a line each). */
 async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const log = vi
-    .spyOn(console, 'log')
-    .mockImplementation((line: unknown) => void (out += `${String(line)}\n`));
-  const error = vi
-    .spyOn(console, 'error')
-    .mockImplementation((line: unknown) => void (err += `${String(line)}\n`));
-  const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    return { code: await fn(), out, err };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    write.mockRestore();
-  }
+  const { code, out, err } = await captureOutput(fn);
+  return { code, out: out.map((line) => `${line}\n`).join(''), err };
 }
 
 /** Two classes of 8×8 grey squares, bright and dark, five each. */

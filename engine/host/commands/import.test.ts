@@ -1,28 +1,16 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { captureOutput } from './test-support';
 import { analyzeGraph } from '../../graph/analyze';
 import { loadGraphDocument } from '../../graph/load';
 import { run } from './import';
 
 /** Runs the command, capturing what it prints. */
 async function importCommand(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi
-    .spyOn(console, 'log')
-    .mockImplementation((...parts: unknown[]) => void out.push(parts.join(' ')));
-  const error = vi
-    .spyOn(console, 'error')
-    .mockImplementation((...parts: unknown[]) => void err.push(parts.join(' ')));
-  try {
-    const code = await run(args);
-    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
+  const { code, out, err } = await captureOutput(() => run(args));
+  return { code, stdout: out.join('\n'), stderr: err.replace(/\n$/, '') };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'import-'));

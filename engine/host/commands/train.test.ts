@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { captureOutput } from './test-support';
 import { tinyCnn } from '../../train/test-support';
 import { run } from './train';
 import { run as runDatasets } from './datasets';
@@ -20,25 +21,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string[]; err: string }> {
-  const out: string[] = [];
-  let err = '';
-  const log = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void out.push(String(line)));
-  const error = vi
-    .spyOn(console, 'error')
-    .mockImplementation((line: unknown) => void (err += `${String(line)}\n`));
-  const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => {
-    err += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await fn(), out, err };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    write.mockRestore();
-  }
-}
+const capture = captureOutput;
 
 describe('cnn-studio train', () => {
   it('--json prints events and ends with exactly the result line', async () => {
