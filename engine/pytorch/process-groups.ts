@@ -26,11 +26,11 @@ export function trackGroup(child: ChildProcess): void {
   child.once('exit', () => live.delete(child));
   if (installed) return;
   installed = true;
-  process.on('exit', () => endAll('SIGTERM'));
+  process.on('exit', () => endLiveGroups('SIGTERM'));
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     const onSignal = () => {
       if (process.listenerCount(signal) > 1) return; // someone else decides what this signal means
-      endAll('SIGTERM');
+      endLiveGroups('SIGTERM');
       process.off(signal, onSignal);
       process.kill(process.pid, signal); // the default action: end this process too
     };
@@ -43,6 +43,7 @@ export function liveGroups(): number {
   return live.size;
 }
 
-function endAll(signal: NodeJS.Signals): void {
+/** Sends `signal` to every tracked group (at exit; tests ending a run that hung). */
+export function endLiveGroups(signal: NodeJS.Signals): void {
   for (const child of live) signalGroup(child, signal);
 }
