@@ -7,17 +7,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../graph/analyze';
-import {
-  DEFAULT_TRAINING,
-  GRAPH_FORMAT,
-  GRAPH_VERSION,
-  type GraphDocument,
-  type Params,
-} from '../graph/document';
+import type { GraphDocument } from '../graph/document';
 import { UnmappableLayerError } from '../nodes/interchange';
 import { nodeTypes, registerNodeType } from '../nodes/registry';
 import { singleInput } from '../nodes/shape-utils';
 import type { NodeTypeDefinition } from '../nodes/types';
+import { chainGraph } from '../nodes/test-support/export-check';
 import { importLayersModel } from './import-keras';
 import { exportCode } from './index';
 import { requireTorch, runPythonJson, writeFiles } from './test-support/python';
@@ -69,29 +64,16 @@ const clip = {
 } as unknown as NodeTypeDefinition;
 
 function graphWithClip(): GraphDocument {
-  const chain: Array<[string, string, Params]> = [
-    ['image', 'input', { height: 6, width: 6, channels: 2 }],
-    ['conv', 'conv2d', { filters: 3, kernelSize: 3, padding: 1 }],
-    ['limit', 'clip', { limit: 0.5 }],
-    ['flat', 'flatten', {}],
-    ['logits', 'dense', { units: 4 }],
-  ];
-  return {
-    format: GRAPH_FORMAT,
-    version: GRAPH_VERSION,
-    name: 'clipped',
-    nodes: chain.map(([id, type, params]) => ({ id, type, params, position: { x: 0, y: 0 } })),
-    edges: chain.slice(1).map(([id], i) => ({
-      id: `e${i}`,
-      source: chain[i][0],
-      sourcePort: 'out',
-      target: id,
-      targetPort: 'in',
-    })),
-    training: DEFAULT_TRAINING,
-    layout: { direction: 'TB' },
-    meta: {},
-  };
+  return chainGraph(
+    'clipped',
+    [6, 6, 2],
+    [
+      ['conv', 'conv2d', { filters: 3, kernelSize: 3, padding: 1 }],
+      ['limit', 'clip', { limit: 0.5 }],
+      ['flat', 'flatten', {}],
+      ['logits', 'dense', { units: 4 }],
+    ],
+  );
 }
 
 /** The same network as a tfjs layers model.json (Sequential) with the new layer class in it. */
