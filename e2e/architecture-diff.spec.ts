@@ -88,7 +88,8 @@ test('two runs and a run against the edited graph: listed beside the curves and 
   await panel.getByTestId('diff-to').selectOption(second);
   await panel.getByTestId('diff-open-target').click();
   await expect(page.getByTestId('toast-info').last()).toContainText('Opened the graph of run');
-  await page.keyboard.press('f');
+  // The toolbar's Fit, not the F key: focus is still in the panel's select, where keys are typing.
+  await page.getByTestId('fit-view').click();
   await editor.waitForSteadyView();
   await expect(editor.node('dense2')).toBeVisible();
   await expect(editor.node('conv1')).toHaveAttribute('data-diff', 'changed');
