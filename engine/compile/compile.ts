@@ -20,6 +20,14 @@ export { registerCustomLayers } from '../nodes/custom-layers';
  */
 export const LAYERS_PER_PART = 500;
 
+export interface CompileOptions {
+  /**
+   * Filled with the node id that made each tfjs layer, by layer name (what sets a node's
+   * imported weights on its own layers: engine/export/imported-weights.ts).
+   */
+  layerOwners?: Map<string, string>;
+}
+
 /**
  * Builds the functional model of `doc`: one input (the input node), one output (the last
  * node's raw output — class scores/logits, with no softmax unless the graph has one).
@@ -34,7 +42,11 @@ export const LAYERS_PER_PART = 500;
  * const model = compileGraph(tf, getPreset('lenet'));
  * model.outputs[0].shape; // [null, 10]
  */
-export function compileGraph(tf: typeof tfjs, doc: GraphDocument): tfjs.LayersModel {
+export function compileGraph(
+  tf: typeof tfjs,
+  doc: GraphDocument,
+  options: CompileOptions = {},
+): tfjs.LayersModel {
   const analysis = analyzeGraph(doc);
   const { inputNodeId, outputNodeId } = analysis;
   if (!analysis.valid || inputNodeId === null || outputNodeId === null) {
@@ -50,7 +62,15 @@ export function compileGraph(tf: typeof tfjs, doc: GraphDocument): tfjs.LayersMo
     // Edges into a node, in document order: the input order of a multi port (concat, add).
     const edges = incoming.get(id) ?? [];
     const inputs = edges.map((edge) => parts.tensor(edge.source));
-    const output = compileNode(tf, nodesById.get(id)!, inputs, namer.forNode(id));
+    const nodeLayerName = namer.forNode(id);
+    const layerName = options.layerOwners
+      ? (suffix: string) => {
+          const name = nodeLayerName(suffix);
+          options.layerOwners!.set(name, id);
+          return name;
+        }
+      : nodeLayerName;
+    const output = compileNode(tf, nodesById.get(id)!, inputs, layerName);
     parts.add(id, output, edges, Math.max(1, namer.count - layersBefore));
     if (id === inputNodeId) parts.startWithInput(output);
     if (parts.full && index < analysis.order.length - 1) parts.close();
