@@ -1,11 +1,25 @@
 /**
- * Keras / TensorFlow.js `model.json` (a layers topology) → an editable graph.
+ * Keras / TensorFlow.js layers models → an editable graph.
  *
- * Layer types that map to ours become nodes; a padding layer in front of a `valid`
- * convolution or pooling folds into that layer's numeric padding, as CNN Studio compiles
- * it; everything else is listed in `unmapped` with its name and class, and the graph is
- * wired through it where it has one input, so the rest stays editable. A model.json that
- * CNN Studio wrote carries its graph document, which is restored exactly.
+ * Reads every layers format in use: Keras `model.to_json()` (Keras 2.0's Sequential with a
+ * bare layer list, `Model` and `Functional` of Keras 2.x, Keras 3's `__keras_tensor__`
+ * inbound nodes and dtype-policy objects), the `config` of a `.keras` / `.h5` file, and
+ * TensorFlow.js `model.json` (tfjs-layers 0.x, whose `modelTopology` is the Sequential
+ * itself, to the converter 4.x's `model_config` with camel-case `batchInputShape`).
+ *
+ * - Nested models (a Functional or Sequential used as a layer, as Keras 3 and Teachable
+ *   Machine write them) are flattened; each is kept as a group in `meta.importGroups`.
+ * - A model with several outputs is imported whole and marked (`meta.importOutputs`);
+ *   `options.output` keeps the one head to train.
+ * - `channels_first` models are converted to channels-last (the change is noted).
+ * - An input whose height and width the file leaves unknown (`None`) takes
+ *   `options.inputSize`, or the import stops with {@link InputSizeNeededError}.
+ * - A padding layer in front of a `valid` convolution or pooling folds into that layer's
+ *   numeric padding, as CNN Studio compiles it.
+ * - Layer types with no node are listed in `unmapped` and wired through where they have
+ *   one input, so the rest stays editable.
+ *
+ * A model.json that CNN Studio wrote carries its graph document, which is restored exactly.
  */
 import {
   DEFAULT_TRAINING,
@@ -25,7 +39,7 @@ import {
 import { defaultParams } from '../nodes/params';
 import { allNodeTypes } from '../nodes/registry';
 
-/** The model.json could not be read as a layers model. */
+/** The file could not be read as a layers model; the message names the layer and field. */
 export class ModelImportError extends Error {
   constructor(message: string) {
     super(message);
@@ -33,24 +47,86 @@ export class ModelImportError extends Error {
   }
 }
 
+/** An input's height and width are unknown in the file: the person must give them. */
+export class InputSizeNeededError extends ModelImportError {
+  constructor(
+    /** The input layer's name. */
+    readonly input: string,
+    /** The shape the file gives, `null` for unknown sizes, e.g. `[null, null, 3]`. */
+    readonly shape: ReadonlyArray<number | null>,
+  ) {
+    super(
+      `input "${input}" has no fixed height and width (${describeShape(shape)}): give the image size to import it with (e.g. 224, or 224x224)`,
+    );
+    this.name = 'InputSizeNeededError';
+  }
+}
+
+export interface ImportOptions {
+  /** The graph's name when the file names none. */
+  name?: string;
+  /** Height and width for an input whose size the file leaves unknown. */
+  inputSize?: readonly [number, number];
+  /** Of a model with several outputs, the output layer to keep (the head to train). */
+  output?: string;
+}
+
+/** One tensor the file's weights manifest lists. */
+export interface ManifestWeight {
+  name: string;
+  shape: number[];
+  dtype?: string;
+  quantization?: unknown;
+}
+
+/** One group of the weights manifest: its shard files and the tensors they hold in order. */
+export interface ManifestGroup {
+  paths: string[];
+  weights: ManifestWeight[];
+}
+
+/** A nested model kept as a group: its name, class and the graph nodes made from its layers. */
+export interface ImportGroup {
+  name: string;
+  className: string;
+  nodeIds: string[];
+}
+
+/** Key under the document's `meta` listing the nested models the graph was flattened from. */
+export const IMPORT_GROUPS_META_KEY = 'importGroups';
+/** Key under the document's `meta` marking a model with several outputs (its output nodes). */
+export const IMPORT_OUTPUTS_META_KEY = 'importOutputs';
+/** Key under the document's `meta` where notes on what the import converted are kept. */
+export const IMPORT_NOTES_META_KEY = 'importRepairs';
+/**
+ * Key under the document's `meta` listing the Flatten nodes that flatten what Keras flattened
+ * channels-first: a Dense after one takes its imported kernel rows reordered.
+ */
+export const CHANNELS_FIRST_FLATTEN_META_KEY = 'channelsFirstFlatten';
+
 export interface ImportResult {
   document: GraphDocument;
-  /** One line per layer that has no CNN Studio node, e.g. `lstm_1 (LSTM)`. */
+  /** One line per layer that has no CNN Studio node, e.g. `lstm_1 (LSTM): no CNN Studio node for LSTM`. */
   unmapped: string[];
+  /** The node made from each Keras layer (by layer name), for handing the file's weights to nodes. */
+  nodeOfLayer: Map<string, string>;
+  /** The tfjs weights manifest, or null (Keras JSON, an `.h5` config). */
+  weightsManifest: ManifestGroup[] | null;
+  /** Names of the output layers when the model has several (the heads to choose from), else []. */
+  outputs: string[];
 }
 
 /** Key under `userDefinedMetadata` where CNN Studio stores the graph it exported. */
 export const GRAPH_METADATA_KEY = 'cnnStudioGraph';
 
-interface KerasLayer extends KerasLayerConfig {
-  /** Names of the layers feeding it, in order. */
-  inbound: string[];
-}
-
 type Json = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function describeShape(shape: ReadonlyArray<number | null>): string {
+  return `[${shape.map((n) => (n === null ? 'None' : n)).join(', ')}]`;
+}
 
 function parseJson(input: string | unknown): Json {
   let value = input;
@@ -65,10 +141,250 @@ function parseJson(input: string | unknown): Json {
   return value;
 }
 
-/** Reads the inbound layer names of one functional-model layer (Keras 2 and Keras 3 forms). */
-function inboundNames(layer: Json): string[] {
+/**
+ * Python tuples and TensorShapes as some Keras versions serialize them
+ * (`{"class_name": "__tuple__", "items": [3, 3]}`) become plain arrays, at any depth.
+ */
+function unwrapTuples(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrapTuples);
+  if (!isObject(value)) return value;
+  if ((value.class_name === '__tuple__' || value.class_name === 'TensorShape') && Array.isArray(value.items))
+    return value.items.map(unwrapTuples);
+  const out: Json = {};
+  for (const [key, item] of Object.entries(value)) out[key] = unwrapTuples(item);
+  return out;
+}
+
+const MODEL_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
+
+/** A layer after flattening: inbound names refer to other flattened layers. */
+interface FlatLayer extends KerasLayerConfig {
+  inbound: string[];
+  /** The name the file gives the layer (before any renaming to keep names unique). */
+  fileName: string;
+}
+
+interface Flattened {
+  outputs: string[];
+}
+
+/** Flattens (nested) models into one list of layers, recording each nested model as a group. */
+class Flattener {
+  readonly layers: FlatLayer[] = [];
+  readonly groups: Array<{ name: string; className: string; layers: string[] }> = [];
+  readonly inputs: string[] = [];
+  private readonly taken = new Set<string>();
+  /** The nested models being flattened, innermost last. */
+  private readonly openGroups: Array<{ name: string; className: string; layers: string[] }> = [];
+
+  /** The innermost nested model being flattened (its name prefixes clashing layer names). */
+  private get group(): string | null {
+    return this.openGroups.at(-1)?.name ?? null;
+  }
+
+  private add(layer: FlatLayer, group: string | null): string {
+    let name = layer.name;
+    // A nameless layer keeps no name here: the import check names it and says so.
+    if (name !== '' && this.taken.has(name)) {
+      const base = group ? `${group}_${name}` : name;
+      name = base;
+      for (let n = 2; this.taken.has(name); n++) name = `${base}_${n}`;
+    }
+    this.taken.add(name);
+    this.layers.push({ ...layer, name });
+    for (const open of this.openGroups) open.layers.push(name);
+    return name;
+  }
+
+  /** A model (top level, or nested with `bound` naming what feeds its inputs). */
+  model(raw: Json, where: string, bound: string[] | null): Flattened {
+    const className = String(raw.class_name ?? '');
+    const config = raw.config;
+    if (className === 'Sequential' || Array.isArray(config)) return this.sequential(raw, where, bound);
+    if (!isObject(config) || !Array.isArray(config.layers))
+      throw new ModelImportError(`${where}: the model has no layer list (config.layers of "${className}")`);
+    return this.functional(raw, where, bound);
+  }
+
+  private nested(raw: Json, name: string, bound: string[] | null): Flattened {
+    const group = { name, className: String(raw.class_name), layers: [] as string[] };
+    this.groups.push(group);
+    this.openGroups.push(group);
+    try {
+      return this.model(raw, `nested model "${name}"`, bound);
+    } finally {
+      this.openGroups.pop();
+    }
+  }
+
+  private readLayer(
+    raw: unknown,
+    index: number,
+    where: string,
+  ): { name: string; className: string; config: Json } {
+    if (!isObject(raw)) throw new ModelImportError(`${where}: layer ${index + 1} is not an object`);
+    const className = raw.class_name;
+    const config = raw.config ?? {};
+    const name = (isObject(config) ? config.name : undefined) ?? raw.name;
+    const label = typeof name === 'string' && name !== '' ? `"${name}"` : `${index + 1}`;
+    if (typeof className !== 'string' || className === '')
+      throw new ModelImportError(`${where}: layer ${label}: class_name is missing`);
+    if (!isObject(config))
+      throw new ModelImportError(`${where}: layer ${label} (${className}): config is not an object`);
+    return { name: typeof name === 'string' && name !== '' ? name : '', className, config };
+  }
+
+  private sequential(raw: Json, where: string, bound: string[] | null): Flattened {
+    const config = raw.config;
+    const list = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
+    if (!Array.isArray(list)) throw new ModelImportError(`${where}: the Sequential model has no layer list`);
+    const group = this.group;
+    let previous: string | null = bound ? bound[0] : null;
+    list.forEach((entry, index) => {
+      const { name, className, config: layerConfig } = this.readLayer(entry, index, where);
+      if (className === 'InputLayer') {
+        if (previous !== null) return; // a nested model's input is what feeds it
+        previous = this.add(
+          { name: name || 'input', fileName: name, className, config: layerConfig, inbound: [] },
+          group,
+        );
+        this.inputs.push(previous);
+        return;
+      }
+      if (previous === null && !MODEL_CLASSES.has(className)) {
+        // A Sequential without an InputLayer keeps its input shape on the first layer.
+        const shape = inputShapeOf(layerConfig);
+        if (shape === null)
+          throw new ModelImportError(
+            `${where}: the first layer "${name}" (${className}) has no input shape (batch_input_shape)`,
+          );
+        previous = this.add(
+          {
+            name: `${name || 'model'}_input`,
+            fileName: '',
+            className: 'InputLayer',
+            config: { batch_input_shape: shape, data_format: layerConfig.data_format },
+            inbound: [],
+          },
+          group,
+        );
+        this.inputs.push(previous);
+      }
+      if (MODEL_CLASSES.has(className)) {
+        const inner = this.nested(
+          entry as Json,
+          name || `model_${index + 1}`,
+          previous === null ? null : [previous],
+        );
+        if (inner.outputs.length !== 1)
+          throw new ModelImportError(
+            `${where}: nested model "${name}" has ${inner.outputs.length} outputs; a Sequential needs one`,
+          );
+        previous = inner.outputs[0];
+        return;
+      }
+      previous = this.add(
+        {
+          name,
+          fileName: name,
+          className,
+          config: layerConfig,
+          inbound: [previous!],
+        },
+        group,
+      );
+    });
+    if (previous === null) throw new ModelImportError(`${where}: the Sequential model has no layers`);
+    return { outputs: [previous] };
+  }
+
+  private functional(raw: Json, where: string, bound: string[] | null): Flattened {
+    const config = raw.config as Json;
+    const list = config.layers as unknown[];
+    const group = this.group;
+    const inputNames = layerRefs(config.input_layers);
+    /** What stands for each file layer's output: the flattened layer's name. */
+    const alias = new Map<string, string>();
+    if (bound) {
+      if (bound.length !== inputNames.length)
+        throw new ModelImportError(
+          `${where}: fed ${bound.length} input(s) but has ${inputNames.length} (config.input_layers)`,
+        );
+      inputNames.forEach((input, i) => alias.set(input, bound[i]));
+    }
+    const known = new Set(
+      list.map((entry, index) => this.readLayer(entry, index, where).name).filter((name) => name !== ''),
+    );
+    list.forEach((entry, index) => {
+      const { name, className, config: layerConfig } = this.readLayer(entry, index, where);
+      if (name === '')
+        throw new ModelImportError(`${where}: layer ${index + 1} (${className}): name is missing`);
+      if (className === 'InputLayer' && bound) return; // bound above
+      const sources = inboundNames(entry as Json, name, where).map((source) => {
+        if (!known.has(source))
+          throw new ModelImportError(
+            `${where}: layer "${name}": inbound_nodes names "${source}", which is not a layer of this model`,
+          );
+        const resolved = alias.get(source);
+        if (resolved === undefined)
+          throw new ModelImportError(
+            `${where}: layer "${name}": inbound_nodes names "${source}", which comes after it in the layer list`,
+          );
+        return resolved;
+      });
+      if (MODEL_CLASSES.has(className)) {
+        const inner = this.nested(entry as Json, name, sources.length > 0 ? sources : null);
+        if (inner.outputs.length !== 1)
+          throw new ModelImportError(
+            `${where}: nested model "${name}" has ${inner.outputs.length} outputs; CNN Studio takes nested models with one`,
+          );
+        alias.set(name, inner.outputs[0]);
+        return;
+      }
+      const flat = this.add(
+        { name, fileName: name, className, config: layerConfig, inbound: sources },
+        group,
+      );
+      if (className === 'InputLayer') this.inputs.push(flat);
+      alias.set(name, flat);
+    });
+    const outputNames = layerRefs(config.output_layers);
+    const outputs = outputNames.map((output) => {
+      const resolved = alias.get(output);
+      if (resolved === undefined)
+        throw new ModelImportError(
+          `${where}: output_layers names "${output}", which is not a layer of this model`,
+        );
+      return resolved;
+    });
+    if (outputs.length === 0) {
+      // No output_layers: the layers nothing consumes.
+      const consumed = new Set(this.layers.flatMap((layer) => layer.inbound));
+      for (const name of alias.values())
+        if (!consumed.has(name) && !outputs.includes(name)) outputs.push(name);
+    }
+    return { outputs };
+  }
+}
+
+/** Layer names of `input_layers` / `output_layers`: `[["a", 0, 0], …]`, or Keras 3's flat `["a", 0, 0]`. */
+function layerRefs(value: unknown): string[] {
+  if (!Array.isArray(value) || value.length === 0) return [];
+  if (typeof value[0] === 'string') return [value[0]];
+  return value.map((entry) => (Array.isArray(entry) ? String(entry[0]) : String(entry)));
+}
+
+/** The inbound layer names of one functional-model layer (Keras 2 lists and Keras 3 `args`). */
+function inboundNames(layer: Json, name: string, where: string): string[] {
   const nodes = layer.inbound_nodes;
-  if (!Array.isArray(nodes) || nodes.length === 0) return [];
+  if (nodes === undefined || nodes === null) return [];
+  if (!Array.isArray(nodes))
+    throw new ModelImportError(`${where}: layer "${name}": inbound_nodes is not a list`);
+  if (nodes.length === 0) return [];
+  if (nodes.length > 1)
+    throw new ModelImportError(
+      `${where}: layer "${name}" is called ${nodes.length} times (a shared layer); CNN Studio layers are called once`,
+    );
   const first = nodes[0];
   if (Array.isArray(first))
     return first.map((entry) => (Array.isArray(entry) ? String(entry[0]) : String(entry)));
@@ -82,48 +398,16 @@ function inboundNames(layer: Json): string[] {
     visit(first.args);
     return names;
   }
-  return [];
+  throw new ModelImportError(`${where}: layer "${name}": inbound_nodes[0] is neither a list nor {args}`);
 }
 
-function readLayers(topology: Json): KerasLayer[] {
-  const className = String(topology.class_name ?? '');
-  const config = topology.config;
-  const list = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
-  if (!Array.isArray(list))
-    throw new ModelImportError(`the model topology has no layer list (class_name "${className}")`);
-  const layers = list.map((raw, index): KerasLayer => {
-    if (!isObject(raw)) throw new ModelImportError(`layer ${index} is not an object`);
-    const layerConfig = isObject(raw.config) ? raw.config : {};
-    return {
-      name: String(layerConfig.name ?? raw.name ?? `layer_${index}`),
-      className: String(raw.class_name ?? ''),
-      config: layerConfig,
-      inbound: inboundNames(raw),
-    };
-  });
-  if (className === 'Sequential') {
-    // A Sequential model is a chain; its input shape sits on the first layer.
-    const chained = layers.map((layer, index) => ({
-      ...layer,
-      inbound: index === 0 ? [] : [layers[index - 1].name],
-    }));
-    const first = chained[0];
-    if (first && first.className !== 'InputLayer') {
-      const shape = first.config.batch_input_shape ?? first.config.batch_shape;
-      if (!Array.isArray(shape))
-        throw new ModelImportError(`the first layer "${first.name}" has no input shape`);
-      const input: KerasLayer = {
-        name: `${first.name}_input`,
-        className: 'InputLayer',
-        config: { batch_input_shape: shape },
-        inbound: [],
-      };
-      first.inbound = [input.name];
-      return [input, ...chained];
-    }
-    return chained;
-  }
-  return layers;
+/** The batch input shape a layer config declares, in any of the spellings Keras and tfjs use. */
+function inputShapeOf(config: Json): unknown[] | null {
+  const batch = config.batch_input_shape ?? config.batch_shape ?? config.batchInputShape;
+  if (Array.isArray(batch)) return batch;
+  const shape = config.input_shape ?? config.inputShape;
+  if (Array.isArray(shape)) return [null, ...shape];
+  return null;
 }
 
 /** The node type that reads each Keras class name, from the definitions' import rules. */
@@ -140,7 +424,7 @@ function importRulesByClassName(): Map<string, { type: string; rules: NodeImport
 }
 
 /** Symmetric pixels of a ZeroPadding2D / NegInfPadding2D config, or null. */
-function paddingPixels(layer: KerasLayer): number | null {
+function paddingPixels(layer: FlatLayer): number | null {
   const raw = layer.config.padding;
   if (typeof raw === 'number') return raw;
   if (Array.isArray(raw)) {
@@ -154,24 +438,162 @@ function paddingPixels(layer: KerasLayer): number | null {
 const PAD_LAYER_FILL: Record<string, 'zero' | '-inf'> = { ZeroPadding2D: 'zero', NegInfPadding2D: '-inf' };
 
 /**
- * Imports a layers-model JSON (tfjs `model.json` or Keras `model.to_json()`).
+ * Sets each input layer's `batch_input_shape` to a channels-last image shape with known
+ * sizes: converted from channels-first, unknown sizes from `inputSize`.
  *
- * @throws ModelImportError when the text is not a layers model at all.
+ * @throws InputSizeNeededError for unknown sizes and no `inputSize`.
  */
-export function importLayersModel(input: string | unknown, name = 'Imported model'): ImportResult {
-  const json = parseJson(input);
-  const metadata = isObject(json.userDefinedMetadata)
-    ? json.userDefinedMetadata[GRAPH_METADATA_KEY]
-    : undefined;
-  if (metadata !== undefined) return { document: loadGraphDocument(metadata), unmapped: [] };
+function settleInputShape(
+  layer: FlatLayer,
+  channelsFirst: boolean,
+  options: ImportOptions,
+  notes: string[],
+): void {
+  const shape = inputShapeOf(layer.config);
+  if (shape === null)
+    throw new ModelImportError(`input "${layer.name}": batch_input_shape (or batch_shape) is missing`);
+  if (shape.length !== 4) return; // not an image: the input node says so
+  const dims = shape.slice(1).map((n) => (n === null || n === undefined ? null : Number(n)));
+  if (dims.some((n) => n !== null && (!Number.isInteger(n) || n < 1)))
+    throw new ModelImportError(
+      `input "${layer.name}": batch_input_shape ${JSON.stringify(shape)} is not a list of sizes`,
+    );
+  const c = channelsFirst ? dims[0] : dims[2];
+  let [h, w] = channelsFirst ? [dims[1], dims[2]] : [dims[0], dims[1]];
+  if (channelsFirst)
+    notes.push(
+      `input ${layer.name}: channels_first ${describeShape(dims)} converted to channels-last ${describeShape([h, w, c])}`,
+    );
+  if (c === null)
+    throw new ModelImportError(
+      `input "${layer.name}": the number of channels is unknown (${describeShape(dims)})`,
+    );
+  if (h === null || w === null) {
+    if (!options.inputSize) throw new InputSizeNeededError(layer.name, [h, w, c]);
+    [h, w] = [h ?? options.inputSize[0], w ?? options.inputSize[1]];
+    notes.push(`input ${layer.name}: unknown image size set to ${h}×${w}`);
+  }
+  layer.config = { ...layer.config, batch_input_shape: [null, h, w, c] };
+}
 
+/** Converts a channels-first layer's config to channels-last (the axis of BatchNormalization, Concatenate). */
+function toChannelsLast(layer: FlatLayer): void {
+  const config = { ...layer.config };
+  if (config.data_format === 'channels_first') config.data_format = 'channels_last';
+  if ((layer.className === 'BatchNormalization' || layer.className === 'Concatenate') && config.axis === 1)
+    config.axis = -1;
+  layer.config = config;
+}
+
+/** Finds the topology (the model config) inside a model.json, Keras JSON or `.keras` config. */
+function modelConfigOf(json: Json): Json {
   const topology = isObject(json.modelTopology) ? json.modelTopology : json;
   const modelConfig = isObject(topology.model_config) ? topology.model_config : topology;
   if (!('class_name' in modelConfig))
     throw new ModelImportError(
       'not a layers model: no modelTopology / class_name (graph models from the TF converter are not editable layer graphs)',
     );
-  const layers = readLayers(modelConfig);
+  return modelConfig;
+}
+
+/** The weights manifest of a tfjs model.json, checked; null when the file has none. */
+function readManifest(json: Json): ManifestGroup[] | null {
+  const manifest = json.weightsManifest;
+  if (manifest === undefined || manifest === null) return null;
+  if (!Array.isArray(manifest)) throw new ModelImportError('weightsManifest is not a list');
+  return manifest.map((group, g) => {
+    if (!isObject(group) || !Array.isArray(group.weights))
+      throw new ModelImportError(`weightsManifest[${g}]: weights is missing`);
+    const paths = Array.isArray(group.paths) ? group.paths.map(String) : [];
+    const weights = group.weights.map((weight, i): ManifestWeight => {
+      const where = `weightsManifest[${g}].weights[${i}]`;
+      if (!isObject(weight) || typeof weight.name !== 'string')
+        throw new ModelImportError(`${where}: name is missing`);
+      if (!Array.isArray(weight.shape) || !weight.shape.every((n) => Number.isInteger(n) && n >= 0))
+        throw new ModelImportError(`${where} (${weight.name}): shape is not a list of sizes`);
+      return {
+        name: weight.name,
+        shape: weight.shape as number[],
+        ...(typeof weight.dtype === 'string' ? { dtype: weight.dtype } : {}),
+        ...(weight.quantization !== undefined ? { quantization: weight.quantization } : {}),
+      };
+    });
+    return { paths, weights };
+  });
+}
+
+/** The graph nodes that lead to `output` (its ancestors and itself). */
+function ancestorsOf(output: string, layers: readonly FlatLayer[]): Set<string> {
+  const byName = new Map(layers.map((layer) => [layer.name, layer]));
+  const keep = new Set<string>();
+  const stack = [output];
+  while (stack.length > 0) {
+    const name = stack.pop()!;
+    if (keep.has(name)) continue;
+    keep.add(name);
+    stack.push(...(byName.get(name)?.inbound ?? []));
+  }
+  return keep;
+}
+
+/**
+ * Imports a layers model: a tfjs `model.json`, Keras `model.to_json()`, or the model config
+ * of a `.keras` / `.h5` file.
+ *
+ * @throws ModelImportError naming the layer and field when the text is not a layers model
+ *   or is malformed; InputSizeNeededError when an input's size is unknown and not given.
+ */
+export function importLayersModel(
+  input: string | unknown,
+  options: ImportOptions | string = {},
+): ImportResult {
+  const opts: ImportOptions = typeof options === 'string' ? { name: options } : options;
+  const json = parseJson(input);
+  const metadata = isObject(json.userDefinedMetadata)
+    ? json.userDefinedMetadata[GRAPH_METADATA_KEY]
+    : undefined;
+  const weightsManifest = readManifest(json);
+  if (metadata !== undefined)
+    return {
+      document: loadGraphDocument(metadata),
+      unmapped: [],
+      nodeOfLayer: new Map(),
+      weightsManifest,
+      outputs: [],
+    };
+
+  const modelConfig = unwrapTuples(modelConfigOf(json)) as Json;
+  const flattener = new Flattener();
+  let { outputs } = flattener.model(modelConfig, 'the model', null);
+  let layers = flattener.layers;
+  const notes: string[] = [];
+
+  if (outputs.length > 1 && opts.output !== undefined) {
+    const chosen = flattener.layers.find(
+      (layer) => layer.fileName === opts.output || layer.name === opts.output,
+    );
+    if (!chosen || !outputs.includes(chosen.name))
+      throw new ModelImportError(
+        `the model has no output "${opts.output}"; its outputs are ${outputs.map((o) => `"${o}"`).join(', ')}`,
+      );
+    const keep = ancestorsOf(chosen.name, layers);
+    notes.push(
+      `kept output ${chosen.name} (the head to train); left out ${outputs.filter((o) => o !== chosen.name).join(', ')}`,
+    );
+    layers = layers.filter((layer) => keep.has(layer.name));
+    outputs = [chosen.name];
+  }
+
+  const channelsFirst = layers.some((layer) => layer.config.data_format === 'channels_first');
+  for (const layer of layers) {
+    if (layer.className === 'InputLayer') settleInputShape(layer, channelsFirst, opts, notes);
+    else if (channelsFirst) toChannelsLast(layer);
+  }
+  if (channelsFirst)
+    notes.push(
+      'channels_first: the model was converted to channels-last (CNN Studio computes in height × width × channels)',
+    );
+
   const rulesFor = importRulesByClassName();
   const byName = new Map(layers.map((layer) => [layer.name, layer]));
   const consumers = new Map<string, number>();
@@ -200,17 +622,25 @@ export function importLayersModel(input: string | unknown, name = 'Imported mode
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   const unmapped: string[] = [];
+  const nodeOfLayer = new Map<string, string>();
+  const nodesOfLayer = new Map<string, string[]>();
+  const channelsFirstFlatten: string[] = [];
   /** The node id whose output stands for a layer's output. */
   const outputOf = new Map<string, string>();
   const usedIds = new Set<string>();
   const newId = (base: string): string => {
-    let id = base.replace(/[^A-Za-z0-9_-]/g, '_');
-    for (let i = 2; usedIds.has(id); i++) id = `${base}_${i}`;
+    const clean = base.replace(/[^A-Za-z0-9_-]/g, '_');
+    let id = clean;
+    for (let i = 2; usedIds.has(id); i++) id = `${clean}_${i}`;
     usedIds.add(id);
     return id;
   };
   const connect = (source: string, target: string): void => {
     edges.push({ id: `e${edges.length + 1}`, source, sourcePort: 'out', target, targetPort: 'in' });
+  };
+  const addNode = (id: string, type: string, params: GraphNode['params'], layer: FlatLayer): void => {
+    nodes.push({ id, type, params: { ...defaultParams(type), ...params }, position: { x: 0, y: 0 } });
+    nodesOfLayer.set(layer.name, [...(nodesOfLayer.get(layer.name) ?? []), id]);
   };
 
   for (const layer of layers) {
@@ -248,22 +678,15 @@ export function importLayersModel(input: string | unknown, name = 'Imported mode
       continue;
     }
     const id = newId(layer.name);
-    nodes.push({
-      id,
-      type: target.type,
-      params: { ...defaultParams(target.type), ...mapped.params },
-      position: { x: 0, y: 0 },
-    });
+    addNode(id, target.type, mapped.params, layer);
+    nodeOfLayer.set(layer.fileName || layer.name, id);
+    if (layer.fileName && layer.fileName !== layer.name) nodeOfLayer.set(layer.name, id);
+    if (channelsFirst && layer.className === 'Flatten') channelsFirstFlatten.push(id);
     for (const source of sources) connect(source, id);
     let last = id;
     for (const extra of mapped.then ?? []) {
       const extraId = newId(`${layer.name}_${extra.suffix}`);
-      nodes.push({
-        id: extraId,
-        type: extra.type,
-        params: { ...defaultParams(extra.type), ...extra.params },
-        position: { x: 0, y: 0 },
-      });
+      addNode(extraId, extra.type, extra.params, layer);
       connect(last, extraId);
       last = extraId;
     }
@@ -274,7 +697,24 @@ export function importLayersModel(input: string | unknown, name = 'Imported mode
 
   // A plain top-to-bottom column in topological (file) order; the editor's tidy layout does better.
   nodes.forEach((node, index) => (node.position = { x: 0, y: index * 100 }));
-  const modelName = String((isObject(modelConfig.config) && modelConfig.config.name) || name);
+  const modelName = String(
+    (isObject(modelConfig.config) && modelConfig.config.name) || opts.name || 'Imported model',
+  );
+  const meta: Record<string, unknown> = { importedFrom: 'layers-model' };
+  const groups: ImportGroup[] = flattener.groups
+    .map((group) => ({
+      name: group.name,
+      className: group.className,
+      nodeIds: group.layers.flatMap((name) => nodesOfLayer.get(name) ?? []),
+    }))
+    .filter((group) => group.nodeIds.length > 0);
+  if (groups.length > 0) meta[IMPORT_GROUPS_META_KEY] = groups;
+  const outputNodes = outputs
+    .map((output) => outputOf.get(output))
+    .filter((id): id is string => id !== undefined);
+  if (outputs.length > 1) meta[IMPORT_OUTPUTS_META_KEY] = { outputs: outputNodes, chosen: null };
+  if (channelsFirstFlatten.length > 0) meta[CHANNELS_FIRST_FLATTEN_META_KEY] = channelsFirstFlatten;
+  if (notes.length > 0) meta[IMPORT_NOTES_META_KEY] = notes;
   return {
     document: {
       format: GRAPH_FORMAT,
@@ -288,8 +728,11 @@ export function importLayersModel(input: string | unknown, name = 'Imported mode
       edges,
       training: { ...DEFAULT_TRAINING },
       layout: { direction: 'TB' },
-      meta: { importedFrom: 'layers-model' },
+      meta,
     },
     unmapped,
+    nodeOfLayer,
+    weightsManifest,
+    outputs: outputs.length > 1 ? outputs : [],
   };
 }

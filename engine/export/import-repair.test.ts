@@ -78,12 +78,12 @@ describe('checkImportedGraph', () => {
 
   it('lists what the graph still gets wrong, as the editor would', () => {
     const model = sequential(
-      input([null, null, 8, 1]),
+      input([null, 5000, 8, 1]),
       ['Flatten', { name: 'flat' }],
       ['Dense', { name: 'out', units: 2 }],
     );
     const checked = checkImportedGraph(importLayersModel(model).document);
-    expect(checked.problems).toEqual(['node image: height must be a whole number from 1 to 4096, got 0']);
+    expect(checked.problems).toEqual(['node image: height must be a whole number from 1 to 4096, got 5000']);
     expect(checked.document).not.toBeNull();
   });
 });

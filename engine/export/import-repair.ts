@@ -6,6 +6,7 @@
  * listed, so nobody writes or opens a graph CNN Studio would refuse without being told.
  */
 import { analyzeGraph } from '../graph/analyze';
+import { IMPORT_OUTPUTS_META_KEY } from './import-keras';
 import { describeValue } from '../graph/describe';
 import type { GraphDocument, GraphNode, ParamValue, Params } from '../graph/document';
 import { describeIssues, GraphLoadError } from '../graph/errors';
@@ -63,6 +64,11 @@ const KERAS_DEFAULTS: Record<string, Record<string, (params: Params) => ParamVal
 export function checkImportedGraph(imported: GraphDocument): CheckedImport {
   const repairs: string[] = [];
   const unrecoverable: string[] = [];
+  // What the importer already converted (channels_first, an input size given) stays listed first.
+  const earlier = imported.meta?.[IMPORT_REPAIRS_META_KEY];
+  const notes = Array.isArray(earlier)
+    ? earlier.filter((line): line is string => typeof line === 'string')
+    : [];
   const nodes = repairIds(imported.nodes, repairs);
   const renamed = new Map(nodes.map((node, i) => [imported.nodes[i].id, node.id]));
   const edges = imported.edges.map((edge, i) => {
@@ -82,7 +88,10 @@ export function checkImportedGraph(imported: GraphDocument): CheckedImport {
     name: typeof imported.name === 'string' ? imported.name : 'Imported model',
     nodes,
     edges,
-    meta: repairs.length > 0 ? { ...imported.meta, [IMPORT_REPAIRS_META_KEY]: repairs } : imported.meta,
+    meta:
+      repairs.length > 0
+        ? { ...imported.meta, [IMPORT_REPAIRS_META_KEY]: [...notes, ...repairs] }
+        : imported.meta,
   };
   let document: GraphDocument;
   try {
@@ -93,7 +102,26 @@ export function checkImportedGraph(imported: GraphDocument): CheckedImport {
   }
   const analysis = analyzeGraph(document);
   const errors = analysis.issues.filter((issue) => issue.severity === 'error');
-  return { document, repairs, problems: [...unrecoverable, ...describeIssues(errors)] };
+  const heads = headsToChooseFrom(document);
+  const choose =
+    heads.length > 1
+      ? [
+          `the model has ${heads.length} outputs (${heads.join(', ')}): choose the head to train (cnn-studio import --output <layer>, or Output in the Import dialog)`,
+        ]
+      : [];
+  return { document, repairs, problems: [...choose, ...unrecoverable, ...describeIssues(errors)] };
+}
+
+/** The output nodes of a model imported with several outputs and no head chosen yet. */
+export function headsToChooseFrom(document: GraphDocument): string[] {
+  const marker = document.meta[IMPORT_OUTPUTS_META_KEY];
+  if (typeof marker !== 'object' || marker === null) return [];
+  const { outputs, chosen } = marker as { outputs?: unknown; chosen?: unknown };
+  if (typeof chosen === 'string' || !Array.isArray(outputs)) return [];
+  const present = new Set(document.nodes.map((node) => node.id));
+  const heads = outputs.filter((id): id is string => typeof id === 'string' && present.has(id));
+  // Once the person has deleted all heads but one in the editor, the choice is made.
+  return heads.length > 1 ? heads : [];
 }
 
 function isUsableName(id: unknown): id is string {

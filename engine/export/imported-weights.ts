@@ -12,10 +12,11 @@
  *    {@link applyImportedWeights} sets every node's layers, refusing with
  *    {@link WeightMismatchError} — naming the weight, the shape the graph expects and the
  *    file's — anything that does not fit.
- * 3. The host saves that model as a finished run's model files
- *    (engine/host/import-model.ts `saveImportedWeights`), and the graph names the run in
- *    `meta.importedWeights` ({@link ImportedWeightsRef}): Evaluate, Try an image, export
- *    and fine-tuning then read the weights exactly as they read trained ones.
+ * 3. The host saves that model as ordinary model files (engine/host/import-model.ts
+ *    `saveImportedWeights`): in the editor as a finished run's model, from the CLI as a
+ *    folder beside the graph; the graph names it in `meta.importedWeights`
+ *    ({@link ImportedWeightsRef}). Evaluate, Try an image, export and fine-tuning then
+ *    read the weights exactly as they read trained ones.
  *
  * Runs anywhere: tfjs is passed in (types only here).
  */
@@ -35,10 +36,18 @@ export type ImportedWeights = Map<string, ImportedTensor[]>;
 /** Key under a graph document's `meta` naming where its imported weights are kept. */
 export const IMPORTED_WEIGHTS_META_KEY = 'importedWeights';
 
-/** What a graph's `meta.importedWeights` holds. */
+/** What a graph's `meta.importedWeights` holds: where its imported weights are kept. */
 export interface ImportedWeightsRef {
-  /** The finished run whose model folder holds the weights (`predict`, `exportModel`, fine-tuning). */
-  runId: string;
+  /**
+   * In the editor: the finished run whose model folder holds the weights, so `predict`,
+   * `misclassified`, `exportModel(graph, target, runId)` and fine-tuning read them.
+   */
+  runId?: string;
+  /**
+   * From the CLI: the model folder (model.json + weights.bin) written beside the graph file,
+   * relative to it; `cnn-studio export --weights <folder>` reads it.
+   */
+  folder?: string;
   /** The file(s) the weights came from, for people. */
   source: string;
 }

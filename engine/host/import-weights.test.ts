@@ -1,0 +1,157 @@
+/**
+ * Importing weights: a graph compiled and saved by the engine (tfjs files) comes back with
+ * its weights and predicts the same; a Keras .h5 file's weights land on the right nodes;
+ * files that do not fit are refused naming the weight.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { compileGraph } from '../compile/compile';
+import { WeightMismatchError } from '../export/imported-weights';
+import { ModelImportError } from '../export/import-keras';
+import { chainGraph } from '../train/test-support';
+import { MODEL_FILE, readModelWeights, WEIGHTS_FILE, writeModelFiles } from '../train/model-files';
+import { importModelFiles, saveImportedWeights, type ModelFile } from './import-model';
+
+let dir: string;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cnn-import-weights-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const fixture = (name: string) => join(__dirname, '../export/fixtures', name);
+const file = async (path: string, name = path.split('/').pop()!): Promise<ModelFile> => ({
+  name,
+  bytes: new Uint8Array(await readFile(path)),
+});
+
+/** A small CNN with every kind of weight: conv kernel + bias, batch norm's four, dense. */
+const smallCnn = chainGraph('small', [
+  { id: 'image', type: 'input', params: { height: 12, width: 12, channels: 3 } },
+  { id: 'c1', type: 'conv2d', params: { filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' } },
+  { id: 'bn', type: 'batchNorm', params: {} },
+  { id: 'pool', type: 'maxPool2d', params: { poolSize: 2 } },
+  { id: 'flat', type: 'flatten', params: {} },
+  { id: 'out', type: 'dense', params: { units: 5 } },
+]);
+
+/** Random but fixed weights (batch norm's moving statistics too, so they are checked). */
+function randomize(model: tf.LayersModel): void {
+  model.setWeights(model.weights.map((w, i) => tf.randomUniform(w.shape, 0.2, 1.2, 'float32', 17 + i)));
+}
+
+async function predict(model: tf.LayersModel, input: tf.Tensor): Promise<Float32Array> {
+  const output = model.predict(input) as tf.Tensor;
+  const values = (await output.data()) as Float32Array;
+  output.dispose();
+  return values;
+}
+
+describe('importing a model with its weights', () => {
+  it('reads the shards beside model.json back onto the graph: the same predictions', async () => {
+    const original = compileGraph(tf, smallCnn);
+    randomize(original);
+    await writeModelFiles(tf, original, dir);
+    const input = tf.randomUniform([2, 12, 12, 3], 0, 1, 'float32', 3);
+    const expected = await predict(original, input);
+    original.dispose();
+
+    const imported = importModelFiles(tf, [
+      await file(join(dir, MODEL_FILE)),
+      await file(join(dir, WEIGHTS_FILE)),
+    ]);
+    expect(imported.problems).toEqual([]);
+    expect(imported.weightsSource).toBe(WEIGHTS_FILE);
+    const saved = join(dir, 'imported');
+    await saveImportedWeights(tf, imported.document!, imported.weights!, saved);
+
+    const reloaded = compileGraph(tf, imported.document!);
+    await readModelWeights(tf, reloaded, saved);
+    const actual = await predict(reloaded, input);
+    reloaded.dispose();
+    input.dispose();
+    expect(Array.from(actual)).toEqual(Array.from(expected));
+  });
+
+  it('imports model.json alone as a topology with no weights', async () => {
+    const original = compileGraph(tf, smallCnn);
+    await writeModelFiles(tf, original, dir);
+    original.dispose();
+    const imported = importModelFiles(tf, [await file(join(dir, MODEL_FILE))]);
+    expect(imported.problems).toEqual([]);
+    expect(imported.weights).toBeNull();
+  });
+
+  it('refuses a shard set with a file missing, naming it', async () => {
+    const json = JSON.parse(
+      new TextDecoder().decode((await file(fixture('tfjs-4.22-keras-3.8-digits.json'))).bytes),
+    ) as { weightsManifest: Array<{ paths: string[] }> };
+    const [first, second] = json.weightsManifest[0].paths;
+    const files = [
+      { name: 'model.json', bytes: new TextEncoder().encode(JSON.stringify(json)) },
+      { name: first, bytes: new Uint8Array(16) },
+    ];
+    expect(() => importModelFiles(tf, files)).toThrow(ModelImportError);
+    expect(() => importModelFiles(tf, files)).toThrow(`missing: ${second}`);
+  });
+
+  it('refuses weights that do not fit the topology, naming the weight and both shapes', async () => {
+    const original = compileGraph(tf, smallCnn);
+    await writeModelFiles(tf, original, dir);
+    original.dispose();
+    const modelJson = JSON.parse(await readFile(join(dir, MODEL_FILE), 'utf8')) as {
+      modelTopology: { config: { layers: Array<{ class_name: string; config: Record<string, unknown> }> } };
+    };
+    // The file says the dense layer has 6 units; its weights are for 5.
+    const dense = modelJson.modelTopology.config.layers.find((layer) => layer.class_name === 'Dense')!;
+    dense.config.units = 6;
+    const imported = importModelFiles(tf, [
+      { name: MODEL_FILE, bytes: new TextEncoder().encode(JSON.stringify(modelJson)) },
+      await file(join(dir, WEIGHTS_FILE)),
+    ]);
+    const attempt = saveImportedWeights(tf, imported.document!, imported.weights!, join(dir, 'x'));
+    await expect(attempt).rejects.toThrow(WeightMismatchError);
+    await expect(
+      saveImportedWeights(tf, imported.document!, imported.weights!, join(dir, 'x')),
+    ).rejects.toThrow(
+      /weight out_dense\/kernel \(layer out_dense\): expected shape \[\d+, 6\], the file has \[\d+, 5\]/,
+    );
+  });
+});
+
+describe('importing a Keras .h5 file', () => {
+  it('reads the topology and the weights, each on its node, in Keras order', async () => {
+    const imported = importModelFiles(tf, [await file(fixture('tiny-keras.h5'))]);
+    expect(imported.problems).toEqual([]);
+    expect(imported.weightsSource).toBe('tiny-keras.h5');
+    const conv = imported.weights!.get('conv1')!;
+    expect(conv.map((t) => t.shape)).toEqual([[3, 3, 1, 2], [2]]);
+    // make-tiny-h5.py: arange * 0.01 - 0.1, so kernel[0, 0, 0, 1] = 0.01 - 0.1.
+    expect(conv[0].values[1]).toBeCloseTo(-0.09, 6);
+    expect(imported.weights!.get('bn1')!.map((t) => Array.from(t.values))).toEqual([
+      [1, 0.5],
+      [0.1, -0.2].map(Math.fround),
+      [0.01, 0.02].map(Math.fround),
+      [1.5, 0.75],
+    ]);
+    await saveImportedWeights(tf, imported.document!, imported.weights!, join(dir, 'h5'));
+    const model = compileGraph(tf, imported.document!);
+    await readModelWeights(tf, model, join(dir, 'h5'));
+    const bnLayer = model.layers.find((layer) => layer.name.startsWith('bn1'))!;
+    expect(Array.from(bnLayer.getWeights()[3].dataSync())).toEqual([1.5, 0.75]);
+    model.dispose();
+  });
+
+  it('says when bytes are not an HDF5 file', () => {
+    expect(() => importModelFiles(tf, [{ name: 'model.h5', bytes: new Uint8Array(64) }])).toThrow(
+      /model\.h5 is not an HDF5 file/,
+    );
+  });
+});
