@@ -4,6 +4,7 @@
  * multiply-adds and activation memory. Pure and fast: it runs on every edit.
  */
 import { getNodeType, nodeTypes } from '../nodes/registry';
+import { registerUserBlocks } from '../nodes/user-block-registry';
 import { resolveParams } from '../nodes/params';
 import { ShapeError, type NodeTypeDefinition } from '../nodes/types';
 import { checkParams } from './check-params';
@@ -33,6 +34,8 @@ const BYTES_PER_FLOAT = 4;
  * analysis.nodes.c1.outputShape; // [28, 28, 6]
  */
 export function analyzeGraph(doc: GraphDocument, options: AnalyzeOptions = {}): GraphAnalysis {
+  // Blocks the person made are node types from here on (compile and export analyze first).
+  registerUserBlocks(doc.blocks);
   const types = options.types ?? nodeTypes;
   const lookup: NodeTypeLookup = options.types
     ? (type) => types.find((def) => def.type === type)

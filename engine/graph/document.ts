@@ -8,11 +8,15 @@
  * Read documents only through `loadGraphDocument` (engine/graph/load.ts), which upgrades
  * older versions and rejects bad files with a message naming the field at fault.
  */
+import type { UserBlockDefinition } from '../nodes/user-block';
 
 /** The `format` tag every CNN Studio graph file carries. */
 export const GRAPH_FORMAT = 'cnn-studio-graph';
-/** The version this build writes. Older versions are migrated on load. */
-export const GRAPH_VERSION = 1;
+/**
+ * The version this build writes. Older versions are migrated on load.
+ * Version 2 added `blocks` (the definitions of blocks the person made).
+ */
+export const GRAPH_VERSION = 2;
 
 /** A tensor shape without the batch axis: `[h, w, c]` or `[features]`. */
 export type Shape = readonly number[];
@@ -122,4 +126,10 @@ export interface GraphDocument {
   layout: GraphLayout;
   /** Free-form data kept across saves (e.g. the book's reported accuracy for a preset). */
   meta: Record<string, unknown>;
+  /**
+   * Definitions of the blocks the person made (engine/nodes/user-block.ts) that this
+   * document's nodes use; absent or empty when none. A node of type `user.<name>` is an
+   * instance of the definition with that type.
+   */
+  blocks?: UserBlockDefinition[];
 }

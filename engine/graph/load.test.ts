@@ -76,7 +76,7 @@ describe('loadGraphDocument', () => {
 
   it('rejects a file from a newer version', () => {
     expect(loadError(file({ version: 9 })).message).toMatch(
-      /^made by a newer CNN Studio \(version 9; this one reads up to 1\)/,
+      new RegExp(`^made by a newer CNN Studio \\(version 9; this one reads up to ${GRAPH_VERSION}\\)`),
     );
   });
 
@@ -124,7 +124,7 @@ describe('loadGraphDocument', () => {
 });
 
 describe('migrations', () => {
-  // There is no older released version yet: these steps exist only in the test.
+  // Steps made up for the test (from version 1, which the released steps also start at).
   const renameUnits: Migration = {
     from: 1,
     to: 2,
@@ -141,7 +141,7 @@ describe('migrations', () => {
   };
 
   it('upgrades an older file step by step to the current version', () => {
-    const old = file();
+    const old = file({ version: 1 });
     (old.nodes as Array<Record<string, unknown>>)[2].params = { neurons: 12 };
     const doc = loadGraphDocument(old, { migrations: [renameUnits], currentVersion: 2 });
     expect(doc.version).toBe(2);
@@ -157,15 +157,25 @@ describe('migrations', () => {
       description: 'meta.upgraded',
       migrate: (doc) => ({ ...doc, meta: { upgraded: true } }),
     };
-    const doc = loadGraphDocument(file(), { migrations: [addMeta, renameUnits], currentVersion: 3 });
+    const doc = loadGraphDocument(file({ version: 1 }), {
+      migrations: [addMeta, renameUnits],
+      currentVersion: 3,
+    });
     expect(doc.version).toBe(3);
     expect(doc.meta).toEqual({ upgraded: true });
+  });
+
+  it('reads a version-1 file (before blocks of your own) with the released steps', () => {
+    const doc = loadGraphDocument(file({ version: 1, blocks: 'not read' }));
+    expect(doc.version).toBe(GRAPH_VERSION);
+    expect(doc.blocks).toBeUndefined();
+    expect(doc.nodes.map((n) => n.id)).toEqual(['in', 'f', 'd']);
   });
 
   it('rejects a version no step starts from', () => {
     const error = loadError(file({ version: 0 }));
     expect(error.message).toBe(
-      'made by an older CNN Studio (version 0) that this one cannot upgrade; it reads versions 1 to 1',
+      `made by an older CNN Studio (version 0) that this one cannot upgrade; it reads versions 1 to ${GRAPH_VERSION}`,
     );
   });
 
@@ -178,9 +188,9 @@ describe('migrations', () => {
         throw new Error('node "b1" has no params');
       },
     };
-    expect(() => loadGraphDocument(file(), { migrations: [broken], currentVersion: 2 })).toThrow(
-      'could not upgrade from version 1 to 2 (split blocks): node "b1" has no params',
-    );
+    expect(() =>
+      loadGraphDocument(file({ version: 1 }), { migrations: [broken], currentVersion: 2 }),
+    ).toThrow('could not upgrade from version 1 to 2 (split blocks): node "b1" has no params');
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { getNodeType } from '../nodes/registry';
+import { registerUserBlocks } from '../nodes/user-block-registry';
 import type { ParamSpec } from '../nodes/types';
 import { describeValue, formatPath, valueAt } from './describe';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument } from './document';
@@ -55,6 +56,8 @@ export function loadGraphDocument(input: string | unknown, options: LoadOptions 
   const result = documentSchema.safeParse(upgraded);
   if (!result.success) throw structureError(result.error.issues, upgraded);
   const document = { ...result.data, format: GRAPH_FORMAT } as GraphDocument;
+  // The document's own block types, so their params are checked like any other type's.
+  registerUserBlocks(document.blocks);
   checkParamTypes(document);
   return document;
 }

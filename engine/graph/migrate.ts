@@ -1,10 +1,9 @@
 /**
  * Upgrades graph files written by older versions of CNN Studio, one version at a time.
  *
- * Version 1 is the first released format, so the list is empty today. When the format
- * changes: bump `GRAPH_VERSION` (document.ts) and append a step `{ from: 1, to: 2, … }`
- * that rewrites a version-1 object into version 2. Steps see raw JSON objects, not typed
- * documents, because an old file has the old shape.
+ * When the format changes: bump `GRAPH_VERSION` (document.ts) and append a step
+ * `{ from: n, to: n + 1, … }` that rewrites a version-n object into version n + 1. Steps see
+ * raw JSON objects, not typed documents, because an old file has the old shape.
  */
 import { GRAPH_VERSION } from './document';
 import { GraphLoadError } from './errors';
@@ -21,7 +20,17 @@ export interface Migration {
 }
 
 /** The released upgrade steps, oldest first. */
-export const migrations: readonly Migration[] = [];
+export const migrations: readonly Migration[] = [
+  {
+    from: 1,
+    to: 2,
+    description: 'block definitions of your own (`blocks`)',
+    // Version 1 had no user blocks, so a `user.` type there was a typo, not an instance:
+    // nothing to rewrite. A stray `blocks` key (never written by version 1) is dropped so
+    // it is not read as definitions.
+    migrate: ({ blocks: _ignored, ...rest }) => rest,
+  },
+];
 
 /**
  * Runs the steps that take `document` from its version up to `targetVersion`.

@@ -69,6 +69,36 @@ export const layoutSchema = z
   .default({})
   .transform((given) => ({ direction: given.direction ?? ('TB' as const) }));
 
+/** A block a person made (engine/nodes/user-block.ts); whether it makes sense is checked when it is registered. */
+export const userBlockSchema = z.object({
+  type: name,
+  label: z.string().max(MAX_NAME_LENGTH),
+  doc: z.string().optional(),
+  exampleInput: z.array(z.number().int().min(1)).min(1).max(3),
+  params: z
+    .array(
+      z.object({
+        name,
+        label: z.string().max(MAX_NAME_LENGTH),
+        default: paramValueSchema,
+        min: finite.optional(),
+        max: finite.optional(),
+        targets: z.array(z.object({ node: name, param: name })),
+      }),
+    )
+    .default([]),
+  nodes: z.array(
+    z.object({
+      id: name,
+      type: name,
+      label: z.string().optional(),
+      params: z.record(name, paramValueSchema).default({}),
+    }),
+  ),
+  edges: z.array(z.object({ source: name, target: name })),
+  output: name,
+});
+
 /** A whole document at the current version (after migration). */
 export const documentSchema = z.object({
   format: z.string(),
@@ -80,4 +110,5 @@ export const documentSchema = z.object({
   training: trainingSchema,
   layout: layoutSchema,
   meta: z.record(z.string(), z.unknown()).default({}),
+  blocks: z.array(userBlockSchema).optional(),
 });

@@ -3,6 +3,7 @@
  * trailing newline), so saving an unchanged graph changes no bytes and diffs stay small.
  */
 import { getNodeType } from '../nodes/registry';
+import type { UserBlockDefinition } from '../nodes/user-block';
 import { DEFAULT_TRAINING, type GraphDocument, type GraphEdge, type GraphNode } from './document';
 
 /**
@@ -24,6 +25,8 @@ export function serializeGraphDocument(doc: GraphDocument): string {
     ),
     layout: { direction: doc.layout.direction },
     meta: sortKeysDeep(doc.meta),
+    // Written only when there are some, so documents without blocks read as before.
+    blocks: doc.blocks && doc.blocks.length > 0 ? doc.blocks.map(orderBlock) : undefined,
   };
   // JSON.stringify drops the `undefined` optional fields.
   return `${JSON.stringify(ordered, null, 2)}\n`;
@@ -42,13 +45,38 @@ function orderNode(node: GraphNode): Record<string, unknown> {
 }
 
 /** A known type's params in its schema order (filters, kernelSize, …), then any others sorted. */
-function orderParams(node: GraphNode): Record<string, unknown> {
+function orderParams(node: Pick<GraphNode, 'type' | 'params'>): Record<string, unknown> {
   const schemaOrder = getNodeType(node.type)?.params.map((spec) => spec.name) ?? [];
   const known = schemaOrder.filter((name) => name in node.params);
   const others = Object.keys(node.params)
     .filter((name) => !schemaOrder.includes(name))
     .sort();
   return Object.fromEntries([...known, ...others].map((name) => [name, node.params[name]]));
+}
+
+function orderBlock(block: UserBlockDefinition): Record<string, unknown> {
+  return {
+    type: block.type,
+    label: block.label,
+    doc: block.doc,
+    exampleInput: block.exampleInput,
+    params: block.params.map((param) => ({
+      name: param.name,
+      label: param.label,
+      default: param.default,
+      min: param.min,
+      max: param.max,
+      targets: param.targets.map((target) => ({ node: target.node, param: target.param })),
+    })),
+    nodes: block.nodes.map((node) => ({
+      id: node.id,
+      type: node.type,
+      label: node.label,
+      params: orderParams(node),
+    })),
+    edges: block.edges.map((edge) => ({ source: edge.source, target: edge.target })),
+    output: block.output,
+  };
 }
 
 function orderEdge(edge: GraphEdge): Record<string, unknown> {
