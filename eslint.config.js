@@ -45,6 +45,7 @@ const trainingCore = [
     'train-job',
     'memory',
     'training-error',
+    'layer-health',
   ].map((name) => `engine/train/${name}.ts`),
   // The training-kernel check runs before training in both hosts.
   'engine/backends/kernel-check.ts',

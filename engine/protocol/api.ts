@@ -8,6 +8,9 @@
  */
 import type { GraphDocument, Shape, TrainingSettings } from '../graph/document';
 import type { GraphAnalysis } from '../graph/types';
+import type { HealthEvent, HealthSample } from './layer-health';
+
+export type { HealthEvent, HealthMetric, HealthSample, LayerHealth } from './layer-health';
 
 /** Which compute backend the engine chose, and why the faster ones were passed over. */
 export interface BackendInfo {
@@ -131,6 +134,8 @@ export interface RunRecord {
   error: string | null;
   /** Whether a checkpoint exists to resume from. */
   resumable: boolean;
+  /** Training-health samples (thinned out on long runs); absent in records written before them. */
+  health?: HealthSample[];
 }
 
 export type RunEvent =
@@ -159,7 +164,8 @@ export type RunEvent =
   | { kind: 'paused'; runId: string }
   | { kind: 'resumed'; runId: string }
   | { kind: 'done'; runId: string; stopped: boolean; result: RunResult }
-  | { kind: 'failed'; runId: string; message: string };
+  | { kind: 'failed'; runId: string; message: string }
+  | HealthEvent;
 
 export interface LogEvent {
   level: 'info' | 'warn' | 'error';

@@ -23,6 +23,7 @@ import { cropPadding, openDataset, type Dataset } from '../datasets/index';
 import { planExport } from '../export/plan';
 import { pytorchModelSource } from '../export/pytorch-model';
 import type { BackendInfo, EpochMetrics, RunEvent, RunResult } from '../protocol/api';
+import { healthSampleSchema } from '../protocol/layer-health';
 import { divergenceError, explainFailure } from '../train/failures';
 import type { JobCommand, JobLauncher, JobMessage, JobStart } from '../train/job-messages';
 import { MODEL_FILE, writeModelFiles } from '../train/model-files';
@@ -32,6 +33,7 @@ import { createRandom, withRandom } from '../train/seeded-random';
 import { chooseEngine, type EngineChoice, type TorchDevice } from './choice';
 import { probeTorch } from './probe';
 import { signalGroup, trackGroup } from './process-groups';
+import { torchHealthUnits } from './health-modules';
 import { tfjsWeightSources } from './weights-back';
 
 export interface PyTorchLaunchOptions {
@@ -71,7 +73,7 @@ type RunnerLine =
       /** A loss that became NaN or ±Infinity (`loss` as text: JSON has no NaN). */
       diverged?: { loss: string; epoch: number; batch: number; learningRate: number };
     }
-  | { kind: 'batch' | 'epoch' | 'paused' | 'resumed'; [field: string]: unknown };
+  | { kind: 'batch' | 'epoch' | 'paused' | 'resumed' | 'health'; [field: string]: unknown };
 
 interface Launch {
   command: string;
@@ -193,6 +195,18 @@ export function pytorchLauncher(options: PyTorchLaunchOptions = {}): JobLauncher
                 : `PyTorch: ${parsed.message}`,
             );
             break;
+          case 'health': {
+            // Checked before it reaches the record and every editor: the runner is another program.
+            const { kind: _kind, ...fields } = parsed;
+            const sample = healthSampleSchema.safeParse(fields);
+            if (sample.success) event({ kind: 'health', runId, ...sample.data });
+            else
+              post({
+                type: 'log',
+                event: { level: 'warn', message: `pytorch: a health sample was malformed and skipped` },
+              });
+            break;
+          }
           default: {
             const forwarded = { ...parsed, runId } as RunEvent;
             if (forwarded.kind === 'epoch') history.push(withoutKind(forwarded));
@@ -374,6 +388,9 @@ async function prepareLaunch(start: JobStart, options: PyTorchLaunchOptions): Pr
       limit: job.limit ?? null,
     },
     tfjs: { modelJson: join(tfjsDir, MODEL_FILE), weights },
+    // Training health: the modules of each graph node (health-modules.ts) and the share of
+    // training time the samples may take, as the tfjs engine's monitor.
+    health: { units: torchHealthUnits(exportPlan), budget: 0.025 },
   };
   if (options.nodes) {
     // Paths inside the folder, relative to it (the runner resolves them against its folder).

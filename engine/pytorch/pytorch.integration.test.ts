@@ -82,7 +82,7 @@ describe('PyTorch runs', () => {
     const outcome = await run.outcome;
     expect(outcome).toMatchObject({ status: 'done', backend: 'pytorch' });
     const kinds = [...new Set(run.events.map((e) => e.kind))];
-    expect(kinds).toEqual(['started', 'batch', 'epoch', 'done']);
+    expect(kinds).toEqual(['started', 'batch', 'health', 'epoch', 'done']);
     const started = run.events[0] as Extract<RunEvent, { kind: 'started' }>;
     expect(started.backend.name).toBe('pytorch');
     expect(started.totalBatches).toBe(20);

@@ -327,6 +327,120 @@ def out_of_memory(error, batch_size, device, fits):
     return OutOfMemory(f'{where} ran out of memory even at batch size 1 ({str(error).splitlines()[0]}); choose a smaller model or input size')
 
 
+
+# ---------------------------------------------------------------- training health
+
+class LayerHealth:
+    """Training health as engine/train/layer-health.ts measures it, per graph node: on a sampled
+    batch, forward hooks keep each unit's input and output; gradient norms are read before
+    clipping, update ratios ||dw|| / ||w|| around optimizer.step(); then each unit's modules run
+    alone on the kept input, forward in training mode and backward (torch.autograd.grad, so no
+    .grad is touched), timed with perf_counter (CUDA synchronized); buffers such as batch norm's
+    running statistics are put back afterwards. Samples are spaced so they take at most `budget`
+    of the training time. `units` come from engine/pytorch/health-modules.ts."""
+
+    def __init__(self, model, spec):
+        modules = dict(model.named_modules())
+        self.units = [u for u in spec['units'] if u['modules'] and all(p in modules for p in u['modules'])]
+        self.budget = spec.get('budget', 0.025)
+        self.modules = {p: modules[p] for u in self.units for p in u['modules']}
+        self.params = []
+        for unit in self.units:
+            seen, params = set(), []
+            for path in unit['modules']:
+                for param in self.modules[path].parameters():
+                    if param.requires_grad and id(param) not in seen:
+                        seen.add(id(param))
+                        params.append(param)
+            self.params.append(params)
+        self.next_due, self.samples, self.started = -math.inf, 0, 0.0
+        self.kept, self.handles, self.before, self.grad_squares = {}, [], {}, []
+
+    def due(self, batches_done, last_of_run):
+        if last_of_run:
+            return True
+        if self.samples == 0:
+            return batches_done >= 1
+        return time.perf_counter() >= self.next_due
+
+    def begin(self):
+        self.started = time.perf_counter()
+        self.kept = {}
+
+        def keep(path):
+            def hook(_module, inputs, output):
+                self.kept[path] = ([x.detach() for x in inputs], output.detach())
+            return hook
+        self.handles = [module.register_forward_hook(keep(path)) for path, module in self.modules.items()]
+
+    def after_backward(self):
+        """Before clipping and the update: gradient norms, and the weights as they were."""
+        for handle in self.handles:
+            handle.remove()
+        self.handles = []
+        self.grad_squares = [sum(float(p.grad.double().pow(2).sum()) for p in params if p.grad is not None) if params else None
+                             for params in self.params]
+        self.before = {id(p): p.detach().clone() for params in self.params for p in params}
+
+    def collect(self, device, model_input):
+        """After optimizer.step(): every unit's figures, as a list of LayerHealth (engine/protocol)."""
+        layers = []
+        with torch.no_grad():
+            for unit, params, grad_square in zip(self.units, self.params, self.grad_squares):
+                kept = self.kept.get(unit['modules'][-1])
+                stats = [None, None, None]
+                if kept is not None and kept[1].is_floating_point():
+                    out = kept[1].float()
+                    stats = torch.stack([out.mean(), out.std(unbiased=False), (out == 0).float().mean()]).tolist()
+                update = None
+                if params:
+                    delta = sum(float((p.detach() - self.before[id(p)]).double().pow(2).sum()) for p in params)
+                    weight = sum(float(self.before[id(p)].double().pow(2).sum()) for p in params)
+                    update = math.sqrt(delta) / math.sqrt(weight) if weight > 0 else None
+                layers.append({'nodeId': unit['nodeId'], **({'innerId': unit['innerId']} if unit.get('innerId') else {}),
+                               'timeMs': None, 'activationMean': stats[0], 'activationStd': stats[1], 'zeroShare': stats[2],
+                               'gradNorm': math.sqrt(grad_square) if grad_square is not None else None, 'updateRatio': update})
+        times = {}
+        for unit, entry in zip(self.units, layers):
+            total = 0.0
+            for path in unit['modules']:
+                if path not in times:
+                    times[path] = self.time_alone(path, device, model_input)
+                total = None if total is None or times[path] is None else total + times[path]
+            entry['timeMs'] = total
+        self.kept, self.before = {}, {}
+        self.samples += 1
+        cost = time.perf_counter() - self.started
+        self.next_due = time.perf_counter() + cost / self.budget
+        return [{k: (v if not isinstance(v, float) or math.isfinite(v) else None) for k, v in e.items()} for e in layers]
+
+    def time_alone(self, path, device, model_input):
+        """Milliseconds of one module's forward (training mode) and backward on its kept input."""
+        kept = self.kept.get(path)
+        if kept is None:
+            return None
+        module = self.modules[path]
+        buffers = {name: b.clone() for name, b in module.named_buffers()}
+        leaves = [x.clone().requires_grad_(x.is_floating_point() and x.data_ptr() != model_input.data_ptr()) for x in kept[0]]
+        # A non-leaf copy, so a module that starts with an in-place op may change it.
+        inputs = [x.clone() if x.requires_grad else x for x in leaves]
+        wrt = [x for x in leaves if x.requires_grad] + [p for p in module.parameters() if p.requires_grad]
+        sync = torch.cuda.synchronize if device.type == 'cuda' else (lambda: None)
+        try:
+            sync()
+            start = time.perf_counter()
+            with torch.enable_grad():
+                out = module(*inputs)
+                if wrt and out.requires_grad:
+                    torch.autograd.grad(out, wrt, torch.ones_like(out), allow_unused=True)
+            sync()
+            return (time.perf_counter() - start) * 1000
+        finally:
+            with torch.no_grad():
+                for name, b in module.named_buffers():
+                    b.copy_(buffers[name])
+
+
 def main(config_path):
     die_with_parent()
     with open(config_path) as f:
@@ -359,6 +473,8 @@ def main(config_path):
         model = model.to(memory_format=torch.channels_last)
     trained = torch.nn.parallel.DistributedDataParallel(model) if WORLD > 1 else model
     optimizer = make_optimizer(model.parameters(), settings)
+    # Training health on rank 0 (its figures are rank 0's batch); absent in older configs.
+    health = LayerHealth(model, config['health']) if config.get('health') and RANK == 0 else None
 
     (train_images, train_labels), (test_images, test_labels) = open_cache(config['dataset']['file'])
     subsets = config['dataset']
@@ -441,15 +557,21 @@ def main(config_path):
             y = torch.from_numpy(train_labels[part].astype(np.int64)).to(device)
             if fault == f'error@{epoch + 1}.{batch + 1}':
                 raise RuntimeError(f'injected failure at epoch {epoch + 1} batch {batch + 1}')
+            sampling = health is not None and health.due(epoch * per_epoch + batch, epoch == epochs - 1 and batch + 1 == per_epoch)
+            if sampling:
+                health.begin()
             try:
                 loss, out = forward_backward(x, y)
             except Exception as error:  # noqa: BLE001
                 if not is_out_of_memory(error):
                     raise
                 raise out_of_memory(error, len(part), device, lambda size: forward_backward(x[:size], y[:size]) and True)
+            if sampling:
+                health.after_backward()
             if settings['gradientClip'] > 0:
                 torch.nn.utils.clip_grad_norm_(model.parameters(), settings['gradientClip'])
             optimizer.step()
+            health_layers = health.collect(device, x) if sampling else None
             value, hits = loss.item(), (out.argmax(1) == y).sum().item()
             if not math.isfinite(value):
                 raise Diverged(value, epoch + 1, batch + 1, lr)
@@ -463,6 +585,9 @@ def main(config_path):
                       'loss': value, 'accuracy': hits / len(part),
                       'imagesPerSecond': (seen - seen_before) * WORLD / elapsed if elapsed > 0 else 0,
                       'elapsedSeconds': elapsed, 'etaSeconds': elapsed / (batch + 1 - skip) * remaining})
+            if health_layers is not None:
+                emit({'kind': 'health', 'runId': run_id, 'epoch': epoch + 1, 'batch': batch + 1,
+                      'step': epoch * per_epoch + batch + 1, 'layers': health_layers})
         epoch_seconds = time.perf_counter() - epoch_start - paused
         total_loss, total_correct, total_seen = summed([loss_sum, correct, seen], device)
         train_seconds += epoch_seconds

@@ -23,6 +23,7 @@ import type {
   SampleImage,
   StartRunRequest,
 } from '../protocol/api';
+import { keepHealthSample } from '../protocol/layer-health';
 import { readableDir } from './atomic-fs';
 import { readCheckpointState } from './checkpoint';
 import type { JobHandle, JobLauncher, JobMessage } from './job-messages';
@@ -169,6 +170,12 @@ export function createRunManager(options: RunManagerOptions): RunManager {
         break;
       case 'batch':
         return; // not persisted: too frequent, and the epoch events carry the history
+      case 'health': {
+        // Kept (thinned out) and written with the next epoch or end of the run.
+        const { kind: _kind, runId: _runId, ...sample } = event;
+        record.health = keepHealthSample(record.health ?? [], sample);
+        return;
+      }
     }
     void persist(record);
   }

@@ -62,4 +62,31 @@ describe('run records on disk', () => {
       expect.stringMatching(/^skipping run run-newer: .* newer CNN Studio \(run record version 99/),
     ]);
   });
+
+  it('keeps training-health samples, and drops damaged ones without losing the run', async () => {
+    const sample = {
+      epoch: 1,
+      batch: 2,
+      step: 2,
+      layers: [
+        {
+          nodeId: 'conv',
+          timeMs: 1.5,
+          activationMean: 0.2,
+          activationStd: 0.1,
+          zeroShare: 0.5,
+          gradNorm: 0.01,
+          updateRatio: null,
+        },
+      ],
+    };
+    await saveRunRecord(dataDir, { ...record('run-h'), health: [sample] });
+    await saveRunRecord(dataDir, {
+      ...record('run-bad'),
+      health: [{ ...sample, layers: [{ nodeId: 7 }] }] as unknown as RunRecord['health'],
+    });
+    const loaded = await loadRunRecords(dataDir);
+    expect(loaded.find((r) => r.id === 'run-h')?.health).toEqual([sample]);
+    expect(loaded.find((r) => r.id === 'run-bad')).toEqual(record('run-bad'));
+  });
 });

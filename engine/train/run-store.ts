@@ -11,6 +11,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { RunRecord } from '../protocol/api';
+import { healthSampleSchema } from '../protocol/layer-health';
 import { writeFileAtomic } from './atomic-fs';
 import { describeSchemaIssues } from './schema-text';
 
@@ -42,6 +43,8 @@ const recordSchema = z.looseObject({
   error: z.string().nullable(),
   resumable: z.boolean(),
 });
+
+const healthSamplesSchema = z.array(healthSampleSchema);
 
 export interface RunPaths {
   dir: string;
@@ -99,6 +102,9 @@ export function parseRunRecord(raw: unknown, id: string): RunRecord {
   const parsed = recordSchema.safeParse(fields);
   if (!parsed.success) throw new Error(describeSchemaIssues(parsed.error.issues, fields));
   if (parsed.data.id !== id) throw new Error(`its id ${JSON.stringify(parsed.data.id)} is not its folder's`);
+  // Training-health samples (added within version 2, optional) are an aid: damaged ones are
+  // dropped rather than costing the run its record.
+  if ('health' in fields && !healthSamplesSchema.safeParse(fields.health).success) delete fields.health;
   return fields as unknown as RunRecord;
 }
 

@@ -36,22 +36,37 @@ export function crossEntropy(
 }
 
 /**
+ * Looks inside one training step (training health, layer-health.ts). Everything it makes in
+ * these calls is disposed by the step's tidy unless it keeps it (`tf.keep`).
+ */
+export interface StepObserver {
+  /** The forward pass in training mode in place of `model.apply`; returns the model's output. */
+  forward(xs: tfjs.Tensor4D): tfjs.Tensor;
+  /** The gradients by variable name, before clipping, just before the optimizer's update. */
+  beforeUpdate(variables: readonly tfjs.Variable[], gradients: Record<string, tfjs.Tensor>): void;
+  /** Just after the update. */
+  afterUpdate(variables: readonly tfjs.Variable[]): void;
+}
+
+/**
  * Forward in training mode (dropout on, batch norm on batch statistics and updating its moving
  * averages), backward, clip, one optimizer update at `learningRate`.
  * Returns `[meanLoss, correctCount]` as a 2-element tensor the caller reads and disposes.
+ * An `observer` (a sampled step) sees the forward, the gradients and the update.
  */
 export function trainStep(
   context: StepContext,
   xs: tfjs.Tensor4D,
   labels: tfjs.Tensor1D,
   learningRate: number,
+  observer?: StepObserver,
 ): tfjs.Tensor1D {
   const { tf, model, optimizer } = context;
   const variables = model.trainableWeights.map((weight) => weight.read() as tfjs.Variable);
   return tf.tidy(() => {
     let correct: tfjs.Scalar | null = null;
     const { value, grads } = tf.variableGrads(() => {
-      const output = model.apply(xs, { training: true }) as tfjs.Tensor;
+      const output = observer ? observer.forward(xs) : (model.apply(xs, { training: true }) as tfjs.Tensor);
       // Kept so it outlives the gradient tape's tidy; disposed below.
       correct = tf.keep(countCorrect(tf, output, labels));
       return crossEntropy(tf, labels, output, context.classCount, context.outputIsProbabilities);
@@ -62,7 +77,9 @@ export function trainStep(
       withGradients.map((variable) => grads[variable.name]),
       context.gradientClip,
     );
+    observer?.beforeUpdate(withGradients, grads);
     optimizer.apply(withGradients, clipped.gradients, learningRate);
+    observer?.afterUpdate(withGradients);
     const kept = correct as tfjs.Scalar | null;
     const result = tf.stack([value, kept ?? tf.scalar(0)]) as tfjs.Tensor1D;
     kept?.dispose();

@@ -67,6 +67,20 @@ describe('trainCompiledJob (the job middle both hosts share)', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('samples training health: the second batch and the last, every layer of the graph named', async () => {
+    const run = options();
+    await trainCompiledJob(run);
+    const health = run.events.filter((e) => e.kind === 'health');
+    expect(health.map((e) => e.step)).toContain(2);
+    expect(health.at(-1)).toMatchObject({ epoch: 2, batch: 4, step: 8 });
+    expect(new Set(health[0].layers.map((layer) => layer.nodeId))).toEqual(
+      new Set(['conv', 'pool', 'flat', 'out']),
+    );
+    const quiet = options({ health: false });
+    await trainCompiledJob(quiet);
+    expect(quiet.events.some((e) => e.kind === 'health')).toBe(false);
+  });
+
   it('continues from what restore returns, and refuses a checkpoint that already trained every epoch', async () => {
     const history = [
       { epoch: 1, trainLoss: 2, trainAccuracy: 0.1, testLoss: 2, testAccuracy: 0.1, seconds: 1 },

@@ -4,8 +4,8 @@
  * has a backend, a dataset in memory and a checked plan, this compiles the graph with the
  * run's seed, checks the backend's training kernels, builds the optimizer, restores a
  * checkpoint if the host has one, takes the run's images (limit, validation split), emits
- * `started` and runs `trainLoop`. Files, backend choice and failure reporting stay with
- * the host. Runs anywhere: it gets `tf`, the images and every I/O step passed in.
+ * `started` and runs `trainLoop` (with training-health samples on some batches). Files,
+ * backend choice and failure reporting stay with the host. Runs anywhere: it gets `tf`, the images and every I/O step passed in.
  */
 import { assertTrainingKernels } from '../backends/kernel-check';
 import { compileGraph } from '../compile/compile';
@@ -16,6 +16,7 @@ import type { GraphAnalysis } from '../graph/types';
 import type { BackendInfo, DatasetInfo, EpochMetrics, RunEvent } from '../protocol/api';
 import type { RunControl } from './control';
 import { TrainingError } from './failures';
+import { LayerHealthMonitor } from './layer-health';
 import { createOptimizer, type TrainingOptimizer } from './optimizer';
 import { createRandom, withRandom } from './seeded-random';
 import {
@@ -60,7 +61,8 @@ type LoopOptionsSetHere =
   | 'history'
   | 'onEpochEnd'
   | 'paramCount'
-  | 'backendName';
+  | 'backendName'
+  | 'health';
 
 export interface CompiledJobOptions {
   runId: string;
@@ -86,6 +88,8 @@ export interface CompiledJobOptions {
     epochsDone: number,
     history: EpochMetrics[],
   ) => Promise<void>;
+  /** Sample per-layer training health (`health` events, layer-health.ts); default true. */
+  health?: boolean;
   /** With the trained model, before it is disposed (keep the final weights here). */
   onTrained?: (model: tfjs.LayersModel, outcome: TrainLoopOutcome) => Promise<void>;
 }
@@ -146,6 +150,7 @@ export async function trainCompiledJob(options: CompiledJobOptions): Promise<Tra
       history: resumePoint?.history ?? [],
       paramCount: plan.paramCount,
       backendName: options.backend.name,
+      health: options.health === false ? null : LayerHealthMonitor.create(tf, compiled, options.graph),
       onEpochEnd: async (epochsDone, history) => {
         await options.onEpochEnd?.(compiled, trainedOptimizer, epochsDone, history);
       },

@@ -7,11 +7,12 @@
 import type { ImageSet } from '../datasets/types';
 import { createBatches } from '../datasets/pipeline/batches';
 import type { Shape, TrainingSettings } from '../graph/document';
-import type { EpochMetrics, RunEvent, RunResult } from '../protocol/api';
+import type { EpochMetrics, LayerHealth, RunEvent, RunResult } from '../protocol/api';
 import { yieldToEventLoop, type RunControl } from './control';
 import { evaluateSet, type Evaluation } from './evaluate';
 import { divergenceError, explainFailure, TrainingError } from './failures';
 import { perClassAccuracy } from './metrics';
+import type { LayerHealthMonitor } from './layer-health';
 import type { TrainingOptimizer } from './optimizer';
 import type { MemoryEstimate } from './memory';
 import { learningRateAt } from './schedule';
@@ -61,6 +62,8 @@ export interface TrainLoopOptions {
   /** The step's memory estimate, for the out-of-memory message. */
   memory?: MemoryEstimate;
   backendName?: string;
+  /** Samples per-layer training health on some batches and emits `health` events; absent: none. */
+  health?: LayerHealthMonitor | null;
 }
 
 export interface TrainLoopOutcome {
@@ -100,6 +103,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopOut
   let lastTrain = { loss: history.at(-1)?.trainLoss ?? 0, accuracy: history.at(-1)?.trainAccuracy ?? 0 };
   let epoch = options.startEpoch ?? 0;
   let batch = 0;
+  let healthFailed = false;
   const evaluationOptions = {
     batchSize: settings.batchSize,
     target: options.target,
@@ -153,10 +157,21 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopOut
         const learningRate = learningRateAt(settings, { epoch, batch, batchesPerEpoch: perEpoch });
         const xs = tf.tensor4d(next.xs, [next.size, h, w, c]);
         const labels = tf.tensor1d(next.labels, 'int32');
+        const lastOfRun = epoch === settings.epochs - 1 && batch + 1 === perEpoch;
+        const sampling =
+          !healthFailed && options.health?.due(epoch * perEpoch + batch, lastOfRun)
+            ? options.health.begin()
+            : undefined;
         let packed: tfjs.Tensor1D;
+        let health: LayerHealth[] | null = null;
         try {
-          packed = withRandom(options.random, () => trainStep(stepContext, xs, labels, learningRate));
+          packed = withRandom(options.random, () =>
+            trainStep(stepContext, xs, labels, learningRate, sampling),
+          );
+          // Health figures are an aid: a failure to measure them stops sampling, not training.
+          if (sampling) health = await sampling.collect(xs).catch(() => ((healthFailed = true), null));
         } finally {
+          sampling?.dispose();
           tf.dispose([xs, labels]);
         }
         const [loss, batchCorrect] = await packed.data();
@@ -193,6 +208,15 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopOut
             etaSeconds: secondsPerBatch * remaining,
           });
         }
+        if (health)
+          emit({
+            kind: 'health',
+            runId,
+            epoch: epoch + 1,
+            batch,
+            step: epoch * perEpoch + batch,
+            layers: health,
+          });
         await yieldToEventLoop();
       }
       const epochTrainSeconds = (performance.now() - epochStart) / 1000 - pausedSeconds;
