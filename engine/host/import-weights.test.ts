@@ -155,3 +155,58 @@ describe('importing a Keras .h5 file', () => {
     );
   });
 });
+
+describe('channels_first weights', () => {
+  it("reorders a Dense kernel after Flatten so the model computes Keras's answer on the same image", async () => {
+    const [c, h, w, units] = [2, 3, 4, 2];
+    const model = {
+      class_name: 'Sequential',
+      config: {
+        name: 'cf',
+        layers: [
+          { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, c, h, w] } },
+          { class_name: 'Flatten', config: { name: 'f', data_format: 'channels_first' } },
+          { class_name: 'Dense', config: { name: 'd', units, activation: 'linear' } },
+        ],
+      },
+    };
+    const features = c * h * w;
+    const kernel = Float32Array.from({ length: features * units }, (_, i) => Math.sin(i + 1));
+    const bias = Float32Array.from([0.5, -0.25]);
+    const shards = new Uint8Array(new Float32Array([...kernel, ...bias]).buffer);
+    const modelJson = {
+      modelTopology: model,
+      weightsManifest: [
+        {
+          paths: ['w.bin'],
+          weights: [
+            { name: 'd/kernel', shape: [features, units], dtype: 'float32' },
+            { name: 'd/bias', shape: [units], dtype: 'float32' },
+          ],
+        },
+      ],
+    };
+    const imported = importModelFiles(tf, [
+      { name: 'model.json', bytes: new TextEncoder().encode(JSON.stringify(modelJson)) },
+      { name: 'w.bin', bytes: shards },
+    ]);
+    expect(imported.problems).toEqual([]);
+    await saveImportedWeights(tf, imported.document!, imported.weights!, join(dir, 'cf'));
+    const ours = compileGraph(tf, imported.document!);
+    await readModelWeights(tf, ours, join(dir, 'cf'));
+
+    // Keras: the C×H×W image flattened in that order, times the kernel.
+    const image = Float32Array.from({ length: features }, (_, i) => Math.cos(i * 0.7));
+    const keras = [0, 1].map((o) => image.reduce((sum, x, i) => sum + x * kernel[i * units + o], bias[o]));
+    // CNN Studio: the same image as H×W×C.
+    const hwc = new Float32Array(features);
+    for (let ch = 0; ch < c; ch++)
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) hwc[(y * w + x) * c + ch] = image[(ch * h + y) * w + x];
+    const input = tf.tensor4d(hwc, [1, h, w, c]);
+    const actual = await predict(ours, input);
+    input.dispose();
+    ours.dispose();
+    expect(Array.from(actual)).toEqual(keras.map((v) => expect.closeTo(v, 5)));
+  });
+});
