@@ -46,6 +46,7 @@ const trainingCore = [
     'memory',
     'training-error',
     'layer-health',
+    'model-bytes',
   ].map((name) => `engine/train/${name}.ts`),
   // The training-kernel check runs before training in both hosts.
   'engine/backends/kernel-check.ts',

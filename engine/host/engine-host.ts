@@ -25,6 +25,8 @@ import {
 } from './engine-modules';
 import { removeStaleTemporaries } from './atomic-file';
 import { createProjectStore } from './projects';
+import { createBlockLibrary } from './block-library';
+import { createWindowRuns } from './window-runs';
 
 export type EngineEventListener = <E extends EngineEventName>(name: E, payload: EngineEvents[E]) => void;
 
@@ -60,6 +62,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     listeners.emit(name, payload);
   const log = (level: 'info' | 'warn' | 'error', message: string) => emit('log', { level, message });
   const projects = createProjectStore({ dataDir, log: (message) => log('warn', message) });
+  const blockLibrary = createBlockLibrary({ dataDir });
   // A save killed mid-write leaves its temporary file; the data folder is ours to tidy.
   const staleTemporariesRemoved = removeStaleTemporaries(dataDir).then(
     (removed) => {
@@ -98,6 +101,9 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     runManager.catch(() => (runManager = null)); // a failed load may succeed on the next try
     return runManager;
   };
+
+  // Runs an editor window trains: the run manager keeps them; the window reports to it here.
+  const windowRuns = createWindowRuns({ runs, log });
 
   const datasetsModule = () => modules.datasets();
 
@@ -205,11 +211,22 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     async deleteRun(runId) {
       await (await runs()).delete(runId);
     },
+    startWindowRun: (request) => windowRuns.start(request),
+    windowRunEvent: (runId, event) => windowRuns.event(runId, event),
+    windowRunHeartbeat: (runId) => windowRuns.heartbeat(runId),
+    saveWindowCheckpoint: (runId, checkpoint) => windowRuns.saveCheckpoint(runId, checkpoint),
+    saveWindowModel: (runId, model) => windowRuns.saveModel(runId, model),
     async predict(runId, image) {
       return (await runs()).predict(runId, image);
     },
     async misclassified(runId, count) {
       return (await runs()).misclassified(runId, count);
+    },
+    async confusionCell(runId, trueClass, predictedClass, offset, count) {
+      return (await runs()).confusionCell(runId, trueClass, predictedClass, offset, count);
+    },
+    async classActivations(runId, images, classes) {
+      return (await runs()).classActivations(runId, images, classes);
     },
 
     async exportModel(graph, target, runId) {
@@ -249,6 +266,8 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     saveRecovery: (doc) => projects.saveRecovery(doc),
     loadRecovery: () => projects.loadRecovery(),
     clearRecovery: () => projects.clearRecovery(),
+    listUserBlocks: () => blockLibrary.list(),
+    saveUserBlocks: (blocks) => blockLibrary.save(blocks),
   };
 
   return {
@@ -258,6 +277,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     async dispose() {
       if (disposed) return;
       disposed = true;
+      windowRuns.dispose();
       const manager = runManager;
       runManager = null;
       openedDataset = null;

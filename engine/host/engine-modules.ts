@@ -16,6 +16,8 @@ import type {
   ExportTarget,
   LogEvent,
   MisclassifiedExample,
+  ClassActivations,
+  ConfusionCellPage,
   Prediction,
   PresetInfo,
   RunEvent,
@@ -23,6 +25,7 @@ import type {
   SampleImage,
   StartRunRequest,
 } from '../protocol/api';
+import type { StartPlacement } from '../train/run-manager';
 
 export interface PresetsModule {
   listPresets(): PresetInfo[];
@@ -44,7 +47,8 @@ export interface DatasetsModule {
 
 /** engine/train/run-manager.ts's RunManager, as the host uses it. */
 export interface RunManagerLike {
-  start(request: StartRunRequest): Promise<{ runId: string }>;
+  /** `placement`: where the run trains when it is not the manager's choice (a window run). */
+  start(request: StartRunRequest, placement?: StartPlacement): Promise<{ runId: string }>;
   stop(id: string): Promise<void>;
   pause(id: string): Promise<void>;
   resume(id: string): Promise<void>;
@@ -53,6 +57,14 @@ export interface RunManagerLike {
   delete(id: string): Promise<void>;
   predict(id: string, image: SampleImage): Promise<Prediction>;
   misclassified(id: string, count: number): Promise<MisclassifiedExample[]>;
+  confusionCell(
+    id: string,
+    trueClass: number,
+    predictedClass: number,
+    offset: number,
+    count: number,
+  ): Promise<ConfusionCellPage>;
+  classActivations(id: string, images: SampleImage[], classes?: number[]): Promise<ClassActivations>;
   modelArtifactsDir(id: string): string | null | Promise<string | null>;
   dispose(): Promise<void>;
 }

@@ -25,6 +25,7 @@ import { loadGraphDocument } from '../graph/load';
 import { trainingSchema } from '../graph/schema';
 import type { EpochMetrics } from '../protocol/api';
 import { assertReplaceable, readableDir, replaceDirAtomic, type OwnedDirRules } from './atomic-fs';
+import { modelFileContents, type ModelFileContents } from './model-bytes';
 import {
   decodeInOrder,
   encodeTensors,
@@ -32,7 +33,7 @@ import {
   readModelWeights,
   toArrayBuffer,
   WEIGHTS_FILE,
-  writeModelFiles,
+  writeModelFileContents,
 } from './model-files';
 import type { TrainingOptimizer } from './optimizer';
 import { describeSchemaIssues } from './schema-text';
@@ -110,23 +111,101 @@ export async function writeCheckpoint(
   const optimizerState = await parts.optimizer.getState();
   try {
     const encoded = await encodeTensors(tf, optimizerState);
-    const state: CheckpointState = {
-      format: CHECKPOINT_FORMAT,
-      version: CHECKPOINT_VERSION,
-      ...parts.info,
-      savedAt: new Date().toISOString(),
+    await writeCheckpointContents(dir, {
+      info: parts.info,
+      model: await modelFileContents(tf, parts.model),
       // encodeWeights only writes the tensors' own dtypes, which training keeps to these three.
-      optimizer: { name: parts.optimizer.name, specs: encoded.specs as TensorSpec[] },
-    };
-    await replaceDirAtomic(dir, CHECKPOINT_DIR_RULES, async (temporary) => {
-      // state.json first: it is what marks even an unfinished folder as ours.
-      await writeFile(join(temporary, STATE_FILE), JSON.stringify(state));
-      await writeModelFiles(tf, parts.model, temporary);
-      await writeFile(join(temporary, OPTIMIZER_FILE), encoded.data);
+      optimizer: { name: parts.optimizer.name, specs: encoded.specs as TensorSpec[], data: encoded.data },
     });
   } finally {
     tf.dispose(optimizerState.map((entry) => entry.tensor));
   }
+}
+
+/** A checkpoint's files as bytes: what `writeCheckpoint` makes, or a window run sends. */
+export interface CheckpointContents {
+  info: CheckpointInfo;
+  model: ModelFileContents;
+  optimizer: { name: TrainingOptimizer['name']; specs: TensorSpec[]; data: Uint8Array };
+}
+
+/**
+ * Writes a checkpoint from its files' contents into `dir`, atomically. Checks them first as
+ * reading does (state, model.json's manifest, both binary sizes, optimizer tensors shaped as
+ * weights), so contents from elsewhere (a window run) never replace a good checkpoint with a
+ * damaged one.
+ *
+ * @throws CheckpointError naming the file at fault
+ */
+export async function writeCheckpointContents(dir: string, contents: CheckpointContents): Promise<void> {
+  const state: CheckpointState = {
+    format: CHECKPOINT_FORMAT,
+    version: CHECKPOINT_VERSION,
+    ...contents.info,
+    savedAt: new Date().toISOString(),
+    optimizer: { name: contents.optimizer.name, specs: contents.optimizer.specs },
+  };
+  const invalid = (file: string, problem: string) =>
+    new CheckpointError(`the checkpoint for ${dir} was not written: ${file} ${problem}`, file);
+  parseState(dir, state);
+  const weightSpecs = checkModelContents(`the checkpoint for ${dir}`, contents.model);
+  const size = contents.optimizer.data.byteLength;
+  const expected = encodedBytes(contents.optimizer.specs);
+  if (size !== expected)
+    throw invalid(OPTIMIZER_FILE, `is ${bytes(size)} bytes, expected ${bytes(expected)}`);
+  const problem = optimizerStateProblem(contents.optimizer.specs, weightSpecs);
+  if (problem) throw invalid(OPTIMIZER_FILE, problem);
+  await replaceDirAtomic(dir, CHECKPOINT_DIR_RULES, async (temporary) => {
+    // state.json first: it is what marks even an unfinished folder as ours.
+    await writeFile(join(temporary, STATE_FILE), JSON.stringify(state));
+    await writeModelFileContents(temporary, contents.model);
+    await writeFile(join(temporary, OPTIMIZER_FILE), contents.optimizer.data);
+  });
+}
+
+/**
+ * Checks model files made elsewhere (a window run's) before they are written: model.json is a
+ * tfjs model with a weights manifest, and weights.bin has the bytes that manifest describes.
+ * Returns the manifest's tensors; `what` names the destination in the error.
+ *
+ * @throws CheckpointError naming the file at fault
+ */
+export function checkModelContents(what: string, model: ModelFileContents): TensorSpec[] {
+  const invalid = (file: string, problem: string) =>
+    new CheckpointError(`${what} was not written: ${file} ${problem}`, file);
+  let modelJson: unknown;
+  try {
+    modelJson = JSON.parse(model.modelJson);
+  } catch (error) {
+    throw invalid(MODEL_FILE, `is not valid JSON (${(error as Error).message})`);
+  }
+  const parsed = modelJsonSchema.safeParse(modelJson);
+  if (!parsed.success) throw invalid(MODEL_FILE, 'is not a tfjs model with a weights manifest');
+  const specs = parsed.data.weightsManifest.flatMap((group) => group.weights);
+  const expected = encodedBytes(specs);
+  if (model.weights.byteLength !== expected)
+    throw invalid(WEIGHTS_FILE, `is ${bytes(model.weights.byteLength)} bytes, expected ${bytes(expected)}`);
+  return specs;
+}
+
+/**
+ * The checkpoint in `dir` as its files' contents (validated as `readCheckpointState` does),
+ * for a run that continues elsewhere (a window); null when `dir` holds none.
+ */
+export async function readCheckpointContents(
+  dir: string,
+): Promise<{ state: CheckpointState; model: ModelFileContents; optimizer: Uint8Array } | null> {
+  const checked = await readCheckpoint(dir);
+  if (!checked) return null;
+  const { state, found } = checked;
+  return {
+    state,
+    model: {
+      modelJson: await readFile(join(found, MODEL_FILE), 'utf8'),
+      weights: new Uint8Array(await readFile(join(found, WEIGHTS_FILE))),
+    },
+    optimizer: new Uint8Array(await readFile(join(found, OPTIMIZER_FILE))),
+  };
 }
 
 /**
@@ -166,7 +245,10 @@ export async function restoreCheckpoint(
     throw new CheckpointError((error as Error).message, MODEL_FILE);
   }
   const specs = state.optimizer.specs;
-  const problem = optimizerStateProblem(specs, targets.model);
+  const problem = optimizerStateProblem(
+    specs,
+    targets.model.trainableWeights.map((weight) => ({ shape: weight.shape })),
+  );
   if (problem) throw damaged(dir, OPTIMIZER_FILE, problem);
   const tensors = decodeInOrder(tf, toArrayBuffer(await readFile(join(found, OPTIMIZER_FILE))), specs);
   await targets.optimizer.setState(specs.map((spec, i) => ({ name: spec.name, tensor: tensors[i] })));
@@ -368,14 +450,17 @@ function parseState(dir: string, raw: unknown): CheckpointState {
 }
 
 /**
- * Why the optimizer state cannot belong to `model`, or null: it starts with the step count
- * (a scalar) and every other tensor has the shape of one of the model's trainable weights.
+ * Why the optimizer state cannot belong to a model with `weights`, or null: it starts with
+ * the step count (a scalar) and every other tensor has the shape of one of the weights.
  */
-function optimizerStateProblem(specs: readonly TensorSpec[], model: tfjs.LayersModel): string | null {
+function optimizerStateProblem(
+  specs: readonly TensorSpec[],
+  weights: ReadonlyArray<{ shape: ReadonlyArray<number | null> }>,
+): string | null {
   if (specs.length === 0) return null;
   if (specs[0].shape.length !== 0)
     return `does not start with the step count (its first tensor is [${specs[0].shape.join(', ')}])`;
-  const shapes = new Set(model.trainableWeights.map((weight) => weight.shape.join('x')));
+  const shapes = new Set(weights.map((weight) => weight.shape.join('x')));
   const stray = specs.slice(1).find((spec) => !shapes.has(spec.shape.join('x')));
   return stray
     ? `holds a tensor of shape [${stray.shape.join(', ')}] (${stray.name}), which no weight of this model has`

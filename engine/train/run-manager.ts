@@ -17,11 +17,14 @@ import type {
   DatasetInfo,
   LogEvent,
   MisclassifiedExample,
+  ClassActivations,
+  ConfusionCellPage,
   Prediction,
   RunEvent,
   RunRecord,
   SampleImage,
   StartRunRequest,
+  WindowBackendName,
 } from '../protocol/api';
 import { keepHealthSample } from '../protocol/layer-health';
 import { readableDir } from './atomic-fs';
@@ -30,6 +33,7 @@ import type { JobHandle, JobLauncher, JobMessage } from './job-messages';
 import { workerLauncher } from './launchers';
 import { MODEL_FILE } from './model-files';
 import { loadPredictor, type Predictor } from './predictor';
+import { cellPage, classifyTestCells, type TestCells } from './confusion-cells';
 import { estimateStepMemory } from './memory';
 import { memoryBudget } from './memory-budget';
 import { checkMemory, checkRunnable, checkSettings } from './preflight';
@@ -52,8 +56,17 @@ export interface RunManagerOptions {
   batchEventIntervalMs?: number;
 }
 
+/** Where a run trains when it is not the manager's own choice (a window run). */
+export interface StartPlacement {
+  /** Runs the job (a window run's launcher relays an editor window's worker). */
+  launcher: JobLauncher;
+  /** Recorded on the run, so Resume sends it back to a window. */
+  windowBackend?: WindowBackendName;
+}
+
 export interface RunManager {
-  start(request: StartRunRequest): Promise<{ runId: string }>;
+  /** Starts (or resumes) a run; `placement` overrides where it trains. */
+  start(request: StartRunRequest, placement?: StartPlacement): Promise<{ runId: string }>;
   stop(id: string): Promise<void>;
   pause(id: string): Promise<void>;
   resume(id: string): Promise<void>;
@@ -62,6 +75,14 @@ export interface RunManager {
   delete(id: string): Promise<void>;
   predict(id: string, image: SampleImage): Promise<Prediction>;
   misclassified(id: string, count: number): Promise<MisclassifiedExample[]>;
+  confusionCell(
+    id: string,
+    trueClass: number,
+    predictedClass: number,
+    offset: number,
+    count: number,
+  ): Promise<ConfusionCellPage>;
+  classActivations(id: string, images: SampleImage[], classes?: number[]): Promise<ClassActivations>;
   /** The final model of a finished (or stopped) run as tfjs files, or null if it has none. */
   modelArtifactsDir(id: string): string | null;
   /** Resolves when run `id` is no longer active (for tests and shutdown). */
@@ -78,6 +99,8 @@ interface CachedPredictor {
   source: string;
   savedAt: string;
   predictor: Predictor;
+  /** The test images classified by this predictor, by confusion cell (on first use). */
+  testCells?: Promise<TestCells>;
 }
 
 const INTERRUPTED = 'the engine stopped while this run was in progress';
@@ -230,7 +253,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
   }
 
   return {
-    async start(request) {
+    async start(request, placement) {
       await ready;
       const resumed = request.resumeFrom ? await requireRecord(request.resumeFrom) : null;
       if (resumed && active.has(resumed.id)) {
@@ -261,11 +284,14 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       checkSettings(training);
       const plan = checkRunnable(graph, await datasetInfo(training.dataset));
       checkMemory(estimateStepMemory(plan.analysis, training, memoryBudget()));
-      const launcher = await chooseLauncher(request, resumed);
+      const launcher = placement?.launcher ?? (await chooseLauncher(request, resumed));
       let record: RunRecord;
       if (resumed) {
         record = resumed;
         Object.assign(record, { status: 'running', training, error: null, result: null });
+        // Resumed in a window or in the engine: the record says where it trains now.
+        if (placement?.windowBackend) record.windowBackend = placement.windowBackend;
+        else delete record.windowBackend;
       } else {
         const id = newRunId();
         record = {
@@ -281,6 +307,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
           result: null,
           error: null,
           resumable: false,
+          ...(placement?.windowBackend ? { windowBackend: placement.windowBackend } : {}),
         };
         records.set(id, record);
       }
@@ -345,6 +372,28 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       const { predictor, record } = await predictorFor(id);
       const dataset = await openDataset(record.datasetId, { dataDir });
       return predictor.misclassified(dataset.test, count);
+    },
+
+    async confusionCell(id, trueClass, predictedClass, offset, count) {
+      const { predictor, record } = await predictorFor(id);
+      const cached = predictors.get(id)!;
+      if (!cached.testCells) {
+        const loading = openDataset(record.datasetId, { dataDir }).then(({ info, test }) =>
+          classifyTestCells((set, indices) => predictor.classify(set, indices), test, {
+            testImages: record.result?.testImages,
+            seed: record.training.seed,
+            classCount: record.result?.confusion.length ?? info.classNames.length,
+          }),
+        );
+        cached.testCells = loading;
+        loading.catch(() => cached.testCells === loading && delete cached.testCells);
+      }
+      return cellPage(await cached.testCells, trueClass, predictedClass, offset, count);
+    },
+
+    async classActivations(id, images, classes) {
+      const { predictor } = await predictorFor(id);
+      return predictor.classActivations(images, classes);
     },
 
     modelArtifactsDir(id) {
