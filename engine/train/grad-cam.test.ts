@@ -79,7 +79,8 @@ describe('gradCam', () => {
     const { maps } = await gradCam(tf, model, xs, { classIndices: [0, 1] });
     expect(maps).toHaveLength(2);
     for (const map of maps) expect(Array.from(map).every((v) => v === 0)).toBe(true);
-    tf.dispose([xs, model]);
+    xs.dispose();
+    model.dispose();
   });
 
   it('works on a compiled graph, at the last spatial layer, with softmax outputs, without leaking tensors', async () => {
@@ -98,7 +99,8 @@ describe('gradCam', () => {
     }
     // The model is left as it was: its layers compute as before.
     expect(Object.prototype.hasOwnProperty.call(lastSpatialLayer(model), 'call')).toBe(false);
-    tf.dispose([xs, model]);
+    xs.dispose();
+    model.dispose();
   });
 
   it('works through a block (a residual block expanded to its branches)', async () => {
@@ -115,7 +117,8 @@ describe('gradCam', () => {
     expect(result.layerName).toMatch(/^res_/);
     expect([result.height, result.width]).toEqual([6, 6]);
     expect(result.classIndices).toHaveLength(2);
-    tf.dispose([xs, model]);
+    xs.dispose();
+    model.dispose();
   });
 
   it('says plainly when the graph has no convolution', async () => {
@@ -130,13 +133,15 @@ describe('gradCam', () => {
     const xs = tf.zeros([1, 28, 28, 1]) as tf.Tensor4D;
     await expect(gradCam(tf, model, xs)).rejects.toThrow(NoSpatialLayerError);
     await expect(gradCam(tf, model, xs)).rejects.toThrow(/no convolution/);
-    tf.dispose([xs, model]);
+    xs.dispose();
+    model.dispose();
   });
 
   it('refuses a class the model does not have', async () => {
     const model = handmadeModel();
     const xs = twoRegionImage();
     await expect(gradCam(tf, model, xs, { classIndices: [5] })).rejects.toThrow(/class 5 is not one of/);
-    tf.dispose([xs, model]);
+    xs.dispose();
+    model.dispose();
   });
 });

@@ -151,7 +151,7 @@ export async function gradCam(
   try {
     // Pass 2: the class scores' gradient with respect to those activations.
     const mask = tf.tidy(() => tf.oneHot(tf.tensor1d(classIndices, 'int32'), classCount).toFloat());
-    const score = (a: tfjs.Tensor4D): tfjs.Scalar =>
+    const score = (a: tfjs.Tensor): tfjs.Scalar =>
       withCall(
         layer,
         () => () => tf.clone(a),

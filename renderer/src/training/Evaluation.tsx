@@ -1,24 +1,85 @@
 /**
- * After a run: its confusion matrix with per-class accuracy, the test images it got wrong,
- * and "try an image". Prediction already works once an epoch has finished (checkpoint).
+ * After a run: its confusion matrix with per-class accuracy (click a count for that cell's
+ * images), the test images it got wrong, and "try an image" — each image optionally under
+ * its Grad-CAM heatmap. Prediction already works once an epoch has finished (checkpoint).
  */
+import { useCallback, useEffect, useState } from 'react';
+import type { ClassActivations } from '../../../engine/protocol/api';
+import { CellImages, type CellChoice } from './CellImages';
 import { ConfusionMatrix } from './ConfusionMatrix';
+import { HeatmapLegend } from './HeatmapOverlay';
 import { Misclassified } from './Misclassified';
 import { TryImage } from './TryImage';
 import { isActive, runStatus, useTraining } from './training-store';
+
+const GRAD_CAM_KEY = 'cnn-studio.grad-cam';
+
+function readGradCam(): boolean {
+  try {
+    return globalThis.localStorage?.getItem(GRAD_CAM_KEY) === '1';
+  } catch {
+    return false;
+  }
+}
 
 export function Evaluation({ runId }: { runId: string }) {
   const record = useTraining((s) => s.runs.find((r) => r.id === runId));
   const status = useTraining((s) => runStatus(s, runId));
   const dataset = useTraining((s) => s.datasets?.find((d) => d.id === record?.datasetId));
+  const [cell, setCell] = useState<CellChoice | null>(null);
+  const [gradCam, setGradCam] = useState(readGradCam);
+  const [layer, setLayer] = useState<{ name: string; size: string } | null>(null);
+  useEffect(() => {
+    setCell(null);
+    setLayer(null);
+  }, [runId]);
+  const onActivations = useCallback(
+    (activations: ClassActivations) =>
+      setLayer({
+        name: activations.nodeId ?? activations.layerName,
+        size: `${activations.width}×${activations.height}`,
+      }),
+    [],
+  );
   if (!record) return <p className="muted empty-view">Loading the run…</p>;
   const classNames = dataset?.classNames ?? [];
   const imageShape = dataset?.imageShape ?? [28, 28, 1];
   const hasWeights = record.epochs.length > 0;
+  const finished = record.result !== null && !isActive(status);
+  const toggleGradCam = (on: boolean) => {
+    setGradCam(on);
+    try {
+      localStorage.setItem(GRAD_CAM_KEY, on ? '1' : '0');
+    } catch {
+      // private mode: the choice is not remembered
+    }
+  };
   return (
     <div className="evaluation" data-testid="evaluation">
+      {hasWeights && (
+        <div className="evaluation-bar">
+          <label
+            className="check"
+            title="Colour each image by where the model found the evidence for its guess (Grad-CAM on the last convolution)"
+          >
+            <input
+              type="checkbox"
+              data-testid="gradcam-toggle"
+              checked={gradCam}
+              onChange={(e) => toggleGradCam(e.target.checked)}
+            />
+            Grad-CAM heatmaps
+          </label>
+          {gradCam && <HeatmapLegend layer={layer?.name ?? null} size={layer?.size ?? null} />}
+        </div>
+      )}
       {record.result ? (
-        <ConfusionMatrix result={record.result} classNames={classNames} />
+        <ConfusionMatrix
+          result={record.result}
+          classNames={classNames}
+          selected={finished ? cell : null}
+          onSelect={finished ? setCell : undefined}
+        />
       ) : (
         <p className="muted empty-view">
           {isActive(status)
@@ -27,11 +88,37 @@ export function Evaluation({ runId }: { runId: string }) {
         </p>
       )}
       {hasWeights ? (
-        <TryImage runId={runId} imageShape={imageShape} />
+        <TryImage runId={runId} imageShape={imageShape} gradCam={gradCam} onActivations={onActivations} />
       ) : (
         <p className="muted small try-none">Trying images needs at least one finished epoch.</p>
       )}
-      {record.result && !isActive(status) && <Misclassified runId={runId} classNames={classNames} />}
+      {finished && cell && record.result && (
+        <CellImages
+          runId={runId}
+          cell={cell}
+          matrixCount={record.result.confusion[cell.trueClass]?.[cell.predictedClass] ?? 0}
+          classNames={classNames}
+          gradCam={gradCam}
+          onActivations={onActivations}
+          onClose={() => {
+            setCell(null);
+            // Back to the cell it was opened from, so the keyboard carries on in the matrix.
+            document
+              .querySelector<HTMLButtonElement>(
+                `[data-testid="confusion-cell-${cell.trueClass}-${cell.predictedClass}"]`,
+              )
+              ?.focus();
+          }}
+        />
+      )}
+      {finished && (
+        <Misclassified
+          runId={runId}
+          classNames={classNames}
+          gradCam={gradCam}
+          onActivations={onActivations}
+        />
+      )}
     </div>
   );
 }

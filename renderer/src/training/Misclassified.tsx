@@ -1,18 +1,28 @@
-/** A grid of test images the run got wrong, each with its true and predicted class. */
-import { useEffect, useState } from 'react';
-import type { MisclassifiedExample } from '../../../engine/protocol/api';
+/**
+ * A grid of test images the run got wrong, each with its true and predicted class and the
+ * model's confidence, and its Grad-CAM map when the overlay is on.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import type { ClassActivations, MisclassifiedExample } from '../../../engine/protocol/api';
 import { useEngine } from '../engine/connection';
-import { SampleCanvas } from './SampleCanvas';
+import { useClassActivations } from './class-activations';
+import { ClassifiedTile } from './ClassifiedTile';
 import { errorText } from './training-store';
 
 export function Misclassified({
   runId,
   classNames,
   count = 24,
+  gradCam = false,
+  onActivations,
 }: {
   runId: string;
   classNames: readonly string[];
   count?: number;
+  /** Draw each image's Grad-CAM map over it. */
+  gradCam?: boolean;
+  /** Told about the maps that arrived (the panel's legend names their layer). */
+  onActivations?: (activations: ClassActivations) => void;
 }) {
   const engine = useEngine((s) => s.client);
   const [examples, setExamples] = useState<MisclassifiedExample[] | null>(null);
@@ -30,30 +40,43 @@ export function Misclassified({
       live = false;
     };
   }, [engine, runId, count]);
+  const images = useMemo(() => examples?.map((example) => example.image) ?? null, [examples]);
+  const { activations, error: heatmapError } = useClassActivations(runId, images, gradCam);
+  useEffect(() => {
+    if (activations) onActivations?.(activations);
+  }, [activations, onActivations]);
   const name = (i: number) => classNames[i] ?? String(i);
   return (
-    <section className="misclassified">
-      <h3>Misclassified test images</h3>
+    <section className="misclassified" aria-labelledby="misclassified-heading">
+      <h3 id="misclassified-heading">Misclassified test images</h3>
       {error && <p className="error-text small">{error}</p>}
+      {gradCam && heatmapError && (
+        <p className="error-text small" data-testid="gradcam-error">
+          {heatmapError}
+        </p>
+      )}
       {!examples && !error && <p className="muted small">Loading…</p>}
       {examples && examples.length === 0 && (
         <p className="muted small">None — every test image was classified right.</p>
       )}
       {examples && examples.length > 0 && (
         <div className="misclassified-grid" data-testid="misclassified-grid">
-          {examples.map((ex, i) => (
-            <figure key={i} className="mis-tile" data-testid="misclassified-item">
-              <SampleCanvas image={ex.image} size={48} />
-              <figcaption>
-                <span className="truth" title="true class">
-                  {name(ex.image.label)}
-                </span>
-                <span className="predicted" title="predicted">
-                  → {name(ex.predictedClass)}
-                </span>
-              </figcaption>
-            </figure>
-          ))}
+          {examples.map((example, i) => {
+            const map = gradCam ? activations?.maps[i] : undefined;
+            return (
+              <ClassifiedTile
+                key={example.index}
+                example={example}
+                className={name}
+                testId="misclassified-item"
+                heatmap={
+                  map && activations
+                    ? { values: map.values, width: activations.width, height: activations.height }
+                    : null
+                }
+              />
+            );
+          })}
         </div>
       )}
     </section>

@@ -1,13 +1,16 @@
 /**
  * "Try an image": draw with the mouse (light on black, like the datasets) or drop an image
  * file; it is scaled to the dataset's image size by a canvas, converted to a SampleImage
- * and classified by the run's model, with every class's probability as a bar.
+ * and classified by the run's model, with every class's probability as a bar — and, with
+ * the Grad-CAM overlay on, where in the image the model found the evidence for its guess.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Shape } from '../../../engine/graph/document';
-import type { Prediction } from '../../../engine/protocol/api';
+import type { ClassActivations, Prediction, SampleImage } from '../../../engine/protocol/api';
 import { useEngine } from '../engine/connection';
+import { activationsErrorText, fetchClassActivations } from './class-activations';
 import { formatPercent } from './format';
+import { HeatmapOverlay } from './HeatmapOverlay';
 import { rgbaToSampleImage } from './image-convert';
 import { errorText } from './training-store';
 
@@ -28,13 +31,28 @@ function canvasToSample(source: HTMLCanvasElement, shape: Shape, invert: boolean
   return rgbaToSampleImage(data, width, height, { channels: channels === 1 ? 1 : 3, invert });
 }
 
-export function TryImage({ runId, imageShape }: { runId: string; imageShape: Shape }) {
+export function TryImage({
+  runId,
+  imageShape,
+  gradCam = false,
+  onActivations,
+}: {
+  runId: string;
+  imageShape: Shape;
+  /** Draw the Grad-CAM map of the model's guess over the image. */
+  gradCam?: boolean;
+  onActivations?: (activations: ClassActivations) => void;
+}) {
   const engine = useEngine((s) => s.client);
   const canvas = useRef<HTMLCanvasElement>(null);
   const drawing = useRef<{ x: number; y: number } | null>(null);
   const source = useRef<'drawing' | 'image'>('drawing');
   const [prediction, setPrediction] = useState<Prediction | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** The image last classified (what the heatmap explains). */
+  const [tried, setTried] = useState<SampleImage | null>(null);
+  const [heatmap, setHeatmap] = useState<ClassActivations | null>(null);
+  const [heatmapError, setHeatmapError] = useState<string | null>(null);
 
   const clear = useCallback(() => {
     const ctx = canvas.current?.getContext('2d');
@@ -44,14 +62,35 @@ export function TryImage({ runId, imageShape }: { runId: string; imageShape: Sha
     source.current = 'drawing';
     setPrediction(null);
     setError(null);
+    setTried(null);
   }, []);
   useEffect(clear, [clear, runId]);
+
+  // The map of the image last classified, while the overlay is on.
+  useEffect(() => {
+    setHeatmap(null);
+    setHeatmapError(null);
+    if (!gradCam || !engine || !tried) return;
+    let live = true;
+    fetchClassActivations(engine, runId, [tried]).then(
+      (activations) => {
+        if (!live) return;
+        setHeatmap(activations);
+        onActivations?.(activations);
+      },
+      (e: unknown) => live && setHeatmapError(activationsErrorText(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [gradCam, engine, runId, tried, onActivations]);
 
   const predict = async () => {
     if (!engine || !canvas.current) return;
     try {
       const sample = canvasToSample(canvas.current, imageShape, source.current === 'image' ? 'auto' : false);
       setPrediction(await engine.predict(runId, sample));
+      setTried(sample);
       setError(null);
     } catch (e) {
       setError(`Prediction failed: ${errorText(e)}`);
@@ -108,37 +147,48 @@ export function TryImage({ runId, imageShape }: { runId: string; imageShape: Sha
       <h3>Try an image</h3>
       <div className="try-row">
         <div className="try-input">
-          <canvas
-            ref={canvas}
-            width={SIZE}
-            height={SIZE}
-            className="draw-canvas"
-            data-testid="predict-canvas"
-            title="Draw with the mouse, or drop an image file here"
-            onPointerDown={(e) => {
-              e.currentTarget.setPointerCapture(e.pointerId);
-              if (source.current === 'image') clear();
-              const p = point(e);
-              drawing.current = p;
-              stroke(p, p);
-            }}
-            onPointerMove={(e) => {
-              if (!drawing.current) return;
-              const p = point(e);
-              stroke(drawing.current, p);
-              drawing.current = p;
-            }}
-            onPointerUp={() => {
-              if (!drawing.current) return;
-              drawing.current = null;
-              void predict();
-            }}
-            onDragOver={(e) => e.preventDefault()}
-            onDrop={(e) => {
-              e.preventDefault();
-              void drawFile(e.dataTransfer.files[0]);
-            }}
-          />
+          <div className="draw-stack">
+            <canvas
+              ref={canvas}
+              width={SIZE}
+              height={SIZE}
+              className="draw-canvas"
+              data-testid="predict-canvas"
+              title="Draw with the mouse, or drop an image file here"
+              onPointerDown={(e) => {
+                e.currentTarget.setPointerCapture(e.pointerId);
+                if (source.current === 'image') clear();
+                setTried(null); // the map no longer fits what is being drawn
+                const p = point(e);
+                drawing.current = p;
+                stroke(p, p);
+              }}
+              onPointerMove={(e) => {
+                if (!drawing.current) return;
+                const p = point(e);
+                stroke(drawing.current, p);
+                drawing.current = p;
+              }}
+              onPointerUp={() => {
+                if (!drawing.current) return;
+                drawing.current = null;
+                void predict();
+              }}
+              onDragOver={(e) => e.preventDefault()}
+              onDrop={(e) => {
+                e.preventDefault();
+                void drawFile(e.dataTransfer.files[0]);
+              }}
+            />
+            {gradCam && heatmap?.maps[0] && (
+              <HeatmapOverlay
+                values={heatmap.maps[0].values}
+                width={heatmap.width}
+                height={heatmap.height}
+                testId="predict-gradcam"
+              />
+            )}
+          </div>
           <div className="try-buttons">
             <button type="button" data-testid="predict-clear" onClick={clear}>
               Clear
@@ -156,6 +206,11 @@ export function TryImage({ runId, imageShape }: { runId: string; imageShape: Sha
         </div>
         <div className="predict-result" data-testid="predict-result">
           {error && <p className="error-text small">{error}</p>}
+          {gradCam && heatmapError && (
+            <p className="error-text small" data-testid="gradcam-error">
+              {heatmapError}
+            </p>
+          )}
           {!prediction && !error && (
             <p className="muted small">
               Draw something (light on dark, like the dataset) or drop an image; the model's guess appears

@@ -33,6 +33,10 @@ export interface UPlotChartProps {
   xMin?: number;
   height?: number;
   xLabel?: string;
+  /** A logarithmic y axis (loss spanning decades); the chart is rebuilt when it changes. */
+  logScale?: boolean;
+  /** Told the uPlot instance once it exists (and null when it goes), e.g. to save its canvas. */
+  onChart?: (chart: uPlot | null) => void;
 }
 
 function rows(data: uPlot.AlignedData): number {
@@ -50,6 +54,8 @@ export function UPlotChart({
   xMin = 0,
   height = 190,
   xLabel = 'epoch',
+  logScale = false,
+  onChart,
 }: UPlotChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
@@ -57,6 +63,8 @@ export function UPlotChart({
   getDataRef.current = getData;
   const xMaxRef = useRef(xMax);
   xMaxRef.current = xMax;
+  const onChartRef = useRef(onChart);
+  onChartRef.current = onChart;
   const seriesKey = JSON.stringify(series);
 
   const draw = () => {
@@ -83,9 +91,22 @@ export function UPlotChart({
             return [Math.min(xMin, min ?? xMin), hi];
           },
         },
-        y: yRange
-          ? { range: () => yRange }
-          : { range: (_u, min, max) => [Math.min(0, min ?? 0), (max ?? 1) > 0 ? (max ?? 1) * 1.05 : 1] },
+        y: logScale
+          ? // Whole decades around the data; uPlot leaves out values ≤ 0 on a log axis.
+            {
+              distr: 3,
+              log: 10,
+              range: (_u, min, max) =>
+                uPlot.rangeLog(
+                  min !== null && min > 0 ? min : 1e-3,
+                  max !== null && max > 0 ? max : 1,
+                  10,
+                  true,
+                ),
+            }
+          : yRange
+            ? { range: () => yRange }
+            : { range: (_u, min, max) => [Math.min(0, min ?? 0), (max ?? 1) > 0 ? (max ?? 1) * 1.05 : 1] },
       },
       axes: [
         { label: xLabel, size: 34, labelSize: 14, font: '11px system-ui', labelFont: '11px system-ui' },
@@ -107,6 +128,7 @@ export function UPlotChart({
     };
     const u = new uPlot(opts, getDataRef.current(), el);
     chart.current = u;
+    onChartRef.current?.(u);
     el.setAttribute('data-points', String(rows(getDataRef.current())));
     const resize = new ResizeObserver(() => u.setSize({ width: Math.max(200, el.clientWidth), height }));
     resize.observe(el);
@@ -114,9 +136,10 @@ export function UPlotChart({
       resize.disconnect();
       u.destroy();
       chart.current = null;
+      onChartRef.current?.(null);
     };
-    // The chart is rebuilt only when its series definition changes.
-  }, [seriesKey, height]);
+    // The chart is rebuilt only when its series definition or its y scale changes.
+  }, [seriesKey, height, logScale]);
 
   // New data source (another run shown): draw it now.
   useEffect(draw, [getData]);
@@ -134,7 +157,7 @@ export function UPlotChart({
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>
-      <div className="chart-box" ref={box} data-testid={testId} />
+      <div className="chart-box" ref={box} data-testid={testId} data-y-scale={logScale ? 'log' : 'linear'} />
     </figure>
   );
 }

@@ -1,0 +1,49 @@
+/**
+ * One test image as the evaluation shows it: the image (with its Grad-CAM map over it when
+ * the overlay is on), its true class, the class the model predicted and how sure it was.
+ */
+import type { ClassifiedImage } from '../../../engine/protocol/api';
+import { formatPercent } from './format';
+import { HeatmapOverlay } from './HeatmapOverlay';
+import { SampleCanvas } from './SampleCanvas';
+
+export interface TileHeatmap {
+  values: readonly number[];
+  width: number;
+  height: number;
+}
+
+export function ClassifiedTile({
+  example,
+  className,
+  heatmap,
+  testId,
+}: {
+  example: ClassifiedImage;
+  className: (index: number) => string;
+  heatmap: TileHeatmap | null;
+  testId: string;
+}) {
+  const truth = className(example.image.label);
+  const predicted = className(example.predictedClass);
+  const right = example.image.label === example.predictedClass;
+  return (
+    <figure
+      className="mis-tile"
+      data-testid={testId}
+      data-index={example.index}
+      title={`Test image #${example.index}: true ${truth}, predicted ${predicted} (${formatPercent(example.confidence)})`}
+    >
+      <div className="tile-image">
+        <SampleCanvas image={example.image} size={48} />
+        {heatmap && <HeatmapOverlay values={heatmap.values} width={heatmap.width} height={heatmap.height} />}
+      </div>
+      <figcaption>
+        <span className="truth">{truth}</span>
+        <span className={right ? 'predicted right' : 'predicted'}>
+          → {predicted} <span className="confidence">{formatPercent(example.confidence, 0)}</span>
+        </span>
+      </figcaption>
+    </figure>
+  );
+}
