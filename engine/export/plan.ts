@@ -141,7 +141,7 @@ export function outputDescription(plan: ExportPlan): string {
 /** The code targets node definitions carry rules for. */
 export type RuleTarget = keyof NodeExportRules<unknown>;
 
-const TARGET_NAMES: Record<RuleTarget, string> = { pytorch: 'PyTorch', keras: 'Keras' };
+const TARGET_NAMES: Record<RuleTarget, string> = { pytorch: 'PyTorch', keras: 'Keras', onnx: 'ONNX' };
 
 /**
  * A layer's export rules for one target, applied by `use`; the rules' own refusals become

@@ -1,7 +1,13 @@
 import type * as tfjs from '@tensorflow/tfjs';
+import { onnxActivation } from '../export/onnx/ops';
 import { pyLiteral } from '../export/python';
 import { registerCustomLayers, type ElementwiseFunction } from './custom-layers';
-import { UnmappableLayerError, type ImportedNode, type KerasLayer } from './interchange';
+import {
+  UnmappableLayerError,
+  type ImportedNode,
+  type KerasLayer,
+  type OnnxGraphBuilder,
+} from './interchange';
 import { singleInput } from './shape-utils';
 import type { NodeTypeDefinition } from './types';
 
@@ -162,6 +168,13 @@ export function torchFusedActivation(activation: FusedActivation): string[] {
   return [torchActivation(activation, fusedAlpha(activation))];
 }
 
+/** The ONNX nodes of a conv / dense layer's fused activation over `x` (none: `x` itself). */
+export const onnxFusedActivation = (
+  onnx: OnnxGraphBuilder,
+  x: string,
+  activation: FusedActivation,
+): string => (activation === 'none' ? x : onnxActivation(onnx, x, activation, fusedAlpha(activation)));
+
 /** Keras layer of an activation. */
 export const kerasActivation = (fn: ActivationName, alpha: number): string => spec(fn).keras(alpha);
 
@@ -273,6 +286,7 @@ export const activation: NodeTypeDefinition<'activation'> = {
     keras: {
       statement: ({ name, inputs, params: p }) => `${name} = ${kerasActivation(p.fn, p.alpha)}(${inputs[0]})`,
     },
+    onnx: { nodes: ({ inputs, params: p }, onnx) => onnxActivation(onnx, inputs[0], p.fn, p.alpha) },
   },
   import: {
     kerasClassNames: ['Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax'],

@@ -1,4 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
+import { onnxElementwise } from '../export/onnx/ops';
 import { pyLiteral } from '../export/python';
 import { checkMergeInputs } from './merge-common';
 import { formatShape } from './shape-utils';
@@ -35,6 +36,7 @@ export const add: NodeTypeDefinition<'add'> = {
       statement: ({ name, inputs }) =>
         `${name} = layers.Add(name=${pyLiteral(name)})([${inputs.join(', ')}])`,
     },
+    onnx: { nodes: ({ inputs }, onnx) => onnxElementwise(onnx, 'Add', inputs) },
   },
   import: { kerasClassNames: ['Add'], fromKeras: () => ({ params: {} }) },
 };

@@ -64,6 +64,25 @@ export const batchNorm: NodeTypeDefinition<'batchNorm'> = {
       statement: ({ name, inputs, params: p }) =>
         `${name} = batch_norm(${inputs[0]}, ${pyLiteral(p.momentum)}, ${pyLiteral(p.epsilon)}, name=${pyLiteral(name)})`,
     },
+    onnx: {
+      // Inference form: the moving mean and variance. Axis 1 is the channel (NCHW) or feature axis.
+      nodes({ inputs, params: p }, onnx) {
+        const [gamma, beta, mean, variance] = onnx.weights('bn');
+        const tensor = (hint: string, w: { shape: readonly number[]; data: Float32Array }) =>
+          onnx.constant(hint, w.shape, w.data);
+        return onnx.node(
+          'BatchNormalization',
+          [
+            inputs[0],
+            tensor('scale', gamma),
+            tensor('bias', beta),
+            tensor('mean', mean),
+            tensor('var', variance),
+          ],
+          { epsilon: { f: p.epsilon } },
+        );
+      },
+    },
   },
   import: {
     kerasClassNames: ['BatchNormalization'],

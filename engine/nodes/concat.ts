@@ -44,6 +44,7 @@ export const concat: NodeTypeDefinition<'concat'> = {
       statement: ({ name, inputs }) =>
         `${name} = layers.Concatenate(name=${pyLiteral(name)})([${inputs.join(', ')}])`,
     },
+    onnx: { nodes: ({ inputs }, onnx) => onnx.node('Concat', inputs, { axis: { i: 1 } }) },
   },
   import: {
     kerasClassNames: ['Concatenate'],

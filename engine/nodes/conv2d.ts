@@ -1,7 +1,13 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { kerasPaddingArg, pySize } from '../export/padding';
 import { pyLiteral } from '../export/python';
-import { fusedActivationArg, kerasFusedActivation, torchFusedActivation } from './activation';
+import { onnxConv } from '../export/onnx/ops';
+import {
+  fusedActivationArg,
+  kerasFusedActivation,
+  onnxFusedActivation,
+  torchFusedActivation,
+} from './activation';
 import { applyUnfusedActivation } from './compile-utils';
 import {
   convSpatial,
@@ -138,6 +144,10 @@ export const conv2d: NodeTypeDefinition<'conv2d'> = {
         const call = `${name} = conv(${inputs[0]}, ${p.filters}, ${pySize(p.kernelSize)}, ${pySize(p.strides)}, ${kerasPaddingArg(p.padding)}, activation=${act.arg}, dilation=${pySize(p.dilation)}, use_bias=${pyLiteral(p.useBias)}, name=${pyLiteral(name)})`;
         return act.after ? `${call}\n${name} = ${act.after}(${name})` : call;
       },
+    },
+    onnx: {
+      nodes: ({ inputs, inputShapes, params: p }, onnx) =>
+        onnxFusedActivation(onnx, onnxConv(onnx, inputs[0], inputShapes[0], p, 'conv'), p.activation),
     },
   },
   import: {

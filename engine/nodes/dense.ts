@@ -1,10 +1,12 @@
 import type * as tfjs from '@tensorflow/tfjs';
+import { onnxDense } from '../export/onnx/ops';
 import { pyLiteral } from '../export/python';
 import {
   FUSED_ACTIVATIONS,
   fusedActivationArg,
   fusedActivationFromKeras,
   kerasFusedActivation,
+  onnxFusedActivation,
   torchFusedActivation,
 } from './activation';
 import { applyUnfusedActivation } from './compile-utils';
@@ -70,6 +72,10 @@ export const dense: NodeTypeDefinition<'dense'> = {
         const call = `${name} = layers.Dense(${p.units}, activation=${act.arg}, use_bias=${pyLiteral(p.useBias)}, name=${pyLiteral(name)})(${inputs[0]})`;
         return act.after ? `${call}\n${name} = ${act.after}(${name})` : call;
       },
+    },
+    onnx: {
+      nodes: ({ inputs, params: p }, onnx) =>
+        onnxFusedActivation(onnx, onnxDense(onnx, inputs[0], 'dense'), p.activation),
     },
   },
   import: {

@@ -1,7 +1,13 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { kerasPaddingArg, pySize } from '../export/padding';
 import { pyLiteral } from '../export/python';
-import { fusedActivationArg, kerasFusedActivation, torchFusedActivation } from './activation';
+import { onnxConv } from '../export/onnx/ops';
+import {
+  fusedActivationArg,
+  kerasFusedActivation,
+  onnxFusedActivation,
+  torchFusedActivation,
+} from './activation';
 import { applyUnfusedActivation } from './compile-utils';
 import {
   convSpatial,
@@ -124,6 +130,11 @@ export const depthwiseConv2d: NodeTypeDefinition<'depthwiseConv2d'> = {
         const call = `${name} = depthwise_conv(${inputs[0]}, ${pySize(p.kernelSize)}, ${pySize(p.strides)}, ${kerasPaddingArg(p.padding)}, depth_multiplier=${p.depthMultiplier}, activation=${act.arg}, dilation=${pySize(p.dilation)}, use_bias=${pyLiteral(p.useBias)}, name=${pyLiteral(name)})`;
         return act.after ? `${call}\n${name} = ${act.after}(${name})` : call;
       },
+    },
+    onnx: {
+      // A depthwise conv is a conv with one group per input channel.
+      nodes: ({ inputs, inputShapes, params: p }, onnx) =>
+        onnxFusedActivation(onnx, onnxConv(onnx, inputs[0], inputShapes[0], p, 'dwconv', true), p.activation),
     },
   },
   import: {

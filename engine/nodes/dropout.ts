@@ -29,6 +29,7 @@ export const dropout: NodeTypeDefinition<'dropout'> = {
       statement: ({ name, inputs, params: p }) =>
         `${name} = layers.Dropout(${pyLiteral(p.rate)}, name=${pyLiteral(name)})(${inputs[0]})`,
     },
+    onnx: { nodes: ({ inputs }) => inputs[0] },
   },
   import: {
     kerasClassNames: ['Dropout'],

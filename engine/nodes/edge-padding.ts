@@ -90,6 +90,14 @@ export const zeroPadding2d: NodeTypeDefinition<'zeroPadding2d'> = {
       statement: ({ name, inputs, params: p }) =>
         `${name} = layers.ZeroPadding2D(${kerasEdges(p)}, name=${pyLiteral(name)})(${inputs[0]})`,
     },
+    onnx: {
+      // ONNX pads: [N, C, top, left] begins, then [N, C, bottom, right] ends.
+      nodes: ({ inputs, params: p }, onnx) =>
+        onnx.node('Pad', [
+          inputs[0],
+          onnx.constant('pads', [8], [0, 0, p.top, p.left, 0, 0, p.bottom, p.right], 'int64'),
+        ]),
+    },
   },
   import: {
     // Read only where it does not fold into the next conv / pool (engine/export/import-keras.ts).
@@ -140,6 +148,17 @@ export const cropping2d: NodeTypeDefinition<'cropping2d'> = {
     keras: {
       statement: ({ name, inputs, params: p }) =>
         `${name} = layers.Cropping2D(${kerasEdges(p)}, name=${pyLiteral(name)})(${inputs[0]})`,
+    },
+    onnx: {
+      nodes({ inputs, inputShapes, params: p }, onnx) {
+        const [h, w] = inputShapes[0];
+        return onnx.node('Slice', [
+          inputs[0],
+          onnx.constant('starts', [2], [p.top, p.left], 'int64'),
+          onnx.constant('ends', [2], [h - p.bottom, w - p.right], 'int64'),
+          onnx.constant('axes', [2], [2, 3], 'int64'),
+        ]);
+      },
     },
   },
   import: {

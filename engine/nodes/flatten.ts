@@ -1,4 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
+import { onnxFlatten } from '../export/onnx/ops';
 import { pyLiteral } from '../export/python';
 import { shapeSize, singleInput } from './shape-utils';
 import type { NodeTypeDefinition } from './types';
@@ -26,6 +27,7 @@ export const flatten: NodeTypeDefinition<'flatten'> = {
     keras: {
       statement: ({ name, inputs }) => `${name} = layers.Flatten(name=${pyLiteral(name)})(${inputs[0]})`,
     },
+    onnx: { nodes: ({ inputs, inputShapes }, onnx) => onnxFlatten(onnx, inputs[0], inputShapes[0]) },
   },
   import: { kerasClassNames: ['Flatten'], fromKeras: () => ({ params: {} }) },
 };

@@ -55,6 +55,10 @@ export function defineGlobalPool<T extends 'globalAvgPool2d' | 'globalMaxPool2d'
         statement: ({ name, inputs }) =>
           `${name} = layers.${spec.kerasClassName}(keepdims=True, name=${pyLiteral(name)})(${inputs[0]})`,
       },
+      onnx: {
+        nodes: ({ inputs }, onnx) =>
+          onnx.node(spec.type === 'globalAvgPool2d' ? 'GlobalAveragePool' : 'GlobalMaxPool', [inputs[0]]),
+      },
     },
     import: {
       kerasClassNames: [spec.kerasClassName, ...spec.kerasAliases],

@@ -4,9 +4,10 @@
  * exporters (engine/export) and the importer only walk the graph and ask each definition, so
  * a new node type brings its own rules in its own file and no exporter changes.
  *
- * TensorFlow.js export is the definition's `compile` (the compiled model is saved as is).
- * A further target (ONNX) becomes one more optional member of {@link NodeExportRules} and one
- * exporter file that walks the plan like engine/export/pytorch-model.ts.
+ * TensorFlow.js export is the definition's `compile` (the compiled model is saved as is);
+ * ONNX export is the `onnx` rule, which writes the layer's ONNX nodes and weights
+ * (engine/export/onnx walks the plan). A further target becomes one more optional member of
+ * {@link NodeExportRules} and one exporter that walks the plan like pytorch-model.ts.
  */
 import type { Padding, Params, Shape } from '../graph/document';
 import type { WindowSize } from './types';
@@ -84,8 +85,52 @@ export interface KerasRules<P> {
 export interface NodeExportRules<P> {
   pytorch?: PytorchRules<P>;
   keras?: KerasRules<P>;
-  // The next target goes here, e.g. `onnx?: OnnxRules<P>`, read by an engine/export/onnx.ts
-  // that walks the plan with `applyRules(layer, 'onnx', …)` like pytorch-model.ts.
+  onnx?: OnnxRules<P>;
+  // The next target goes here, read by an exporter that walks the plan with
+  // `applyRules(layer, '<target>', …)` like pytorch-model.ts.
+}
+
+/** An ONNX node attribute, typed as ONNX stores it. */
+export type OnnxAttribute =
+  { i: number } | { f: number } | { s: string } | { ints: readonly number[] } | { floats: readonly number[] };
+
+/** One weight tensor of a compiled tfjs layer, in tfjs's layout (e.g. a conv kernel [kh, kw, in, out]). */
+export interface OnnxSourceWeight {
+  shape: readonly number[];
+  data: Float32Array;
+}
+
+/**
+ * What an ONNX rule writes its layer into (engine/export/onnx implements it). Values are
+ * NCHW ONNX tensors named by strings; engine shapes in {@link ExportLayer} stay [h, w, c].
+ */
+export interface OnnxGraphBuilder {
+  /** Adds one ONNX node; returns the name of its (first) output. */
+  node(opType: string, inputs: readonly string[], attributes?: Record<string, OnnxAttribute>): string;
+  /** Adds a constant tensor (an initializer) named after the layer and `hint`; returns its name. */
+  constant(
+    hint: string,
+    dims: readonly number[],
+    values: Float32Array | readonly number[],
+    type?: 'float' | 'int64',
+  ): string;
+  /**
+   * The weights of the compiled tfjs layer `<node>_<suffix>` (trained, or freshly
+   * initialised), in tfjs's order and layout.
+   */
+  weights(suffix: string): OnnxSourceWeight[];
+  /** This builder for a part of the layer whose tfjs layers are named `<node>_<prefix>_<suffix>`. */
+  scoped(prefix: string): OnnxGraphBuilder;
+}
+
+export interface OnnxRules<P> {
+  /**
+   * Writes the layer as ONNX nodes reading `layer.inputs` (NCHW values) and returns the
+   * name of its output value. A layer that is an identity at inference (dropout) returns its input.
+   *
+   * @throws UnexportableLayerError for settings ONNX cannot express.
+   */
+  nodes(layer: ExportLayer<P>, onnx: OnnxGraphBuilder): string;
 }
 
 /** A Keras / tfjs layer as the importer read it from a model.json. */

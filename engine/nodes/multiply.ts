@@ -1,4 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
+import { onnxElementwise } from '../export/onnx/ops';
 import { pyLiteral } from '../export/python';
 import { checkMergeInputs } from './merge-common';
 import { formatShape } from './shape-utils';
@@ -41,6 +42,7 @@ export const multiply: NodeTypeDefinition<'multiply'> = {
       statement: ({ name, inputs }) =>
         `${name} = layers.Multiply(name=${pyLiteral(name)})([${inputs.join(', ')}])`,
     },
+    onnx: { nodes: ({ inputs }, onnx) => onnxElementwise(onnx, 'Mul', inputs) },
   },
   import: { kerasClassNames: ['Multiply'], fromKeras: () => ({ params: {} }) },
 };

@@ -4,6 +4,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { kerasPaddingArg, pySize } from '../export/padding';
+import { onnxPool } from '../export/onnx/ops';
 import { pyLiteral } from '../export/python';
 import type { Padding, Shape } from '../graph/document';
 import { kerasSize, kerasWindowPadding, type ExportLayer, type TorchModule } from './interchange';
@@ -143,6 +144,10 @@ export function definePool<T extends 'maxPool2d' | 'avgPool2d'>(spec: PoolSpec<T
       keras: {
         statement: ({ name, inputs, params: p }) =>
           `${name} = ${spec.kerasHelper}(${inputs[0]}, ${pySize(p.poolSize)}, ${pySize(p.strides)}, ${kerasPaddingArg(p.padding)}, name=${pyLiteral(name)})`,
+      },
+      onnx: {
+        nodes: ({ inputs, inputShapes, params: p }, onnx) =>
+          onnxPool(onnx, spec.type === 'maxPool2d' ? 'MaxPool' : 'AveragePool', inputs[0], inputShapes[0], p),
       },
     },
     import: {

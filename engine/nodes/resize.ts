@@ -1,4 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
+import { onnxResize } from '../export/onnx/ops';
 import { pyLiteral } from '../export/python';
 import { registerCustomLayers } from './custom-layers';
 import { UnmappableLayerError } from './interchange';
@@ -47,6 +48,9 @@ export const resize: NodeTypeDefinition<'resize'> = {
     keras: {
       statement: ({ name, inputs, params: p }) =>
         `${name} = layers.Resizing(${p.height}, ${p.width}, interpolation='bilinear', name=${pyLiteral(name)})(${inputs[0]})`,
+    },
+    onnx: {
+      nodes: ({ inputs, params: p }, onnx) => onnxResize(onnx, inputs[0], [p.height, p.width], 'linear'),
     },
   },
   import: {

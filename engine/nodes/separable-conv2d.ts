@@ -124,6 +124,26 @@ export const separableConv2d: NodeTypeDefinition<'separableConv2d'> = {
         return act.after ? `${call}\n${name} = ${act.after}(${name})` : call;
       },
     },
+    onnx: {
+      // The two halves as their own types write them, each with its compiled layer's weights.
+      nodes(layer, onnx) {
+        const half = depthwiseHalf(layer.params);
+        const depthwise = depthwiseConv2d.export!.onnx!.nodes(
+          { ...layer, params: half },
+          onnx.scoped('depthwise'),
+        );
+        const pointwiseInput = depthwiseConv2d.inferShape(half, layer.inputShapes);
+        return conv2d.export!.onnx!.nodes(
+          {
+            ...layer,
+            params: pointwiseHalf(layer.params),
+            inputs: [depthwise],
+            inputShapes: [pointwiseInput],
+          },
+          onnx.scoped('pointwise'),
+        );
+      },
+    },
   },
   import: {
     kerasClassNames: ['SeparableConv2D', 'SeparableConvolution2D'],

@@ -37,6 +37,7 @@ export const spatialDropout2d: NodeTypeDefinition<'spatialDropout2d'> = {
       statement: ({ name, inputs, params: p }) =>
         `${name} = layers.SpatialDropout2D(${pyLiteral(p.rate)}, name=${pyLiteral(name)})(${inputs[0]})`,
     },
+    onnx: { nodes: ({ inputs }) => inputs[0] },
   },
   import: {
     kerasClassNames: ['SpatialDropout2D'],

@@ -1,5 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { pySize } from '../export/padding';
+import { onnxResize } from '../export/onnx/ops';
 import { pyLiteral } from '../export/python';
 import { kerasSize, UnmappableLayerError } from './interchange';
 import { singleImageInput, sizePair, sizeTag } from './shape-utils';
@@ -60,6 +61,12 @@ export const upSampling2d: NodeTypeDefinition<'upSampling2d'> = {
     keras: {
       statement: ({ name, inputs, params: p }) =>
         `${name} = layers.UpSampling2D(${pySize(p.size)}, interpolation=${pyLiteral(p.interpolation)}, name=${pyLiteral(name)})(${inputs[0]})`,
+    },
+    onnx: {
+      nodes({ inputs, outputShape, params: p }, onnx) {
+        const mode = p.interpolation === 'nearest' ? 'nearest' : 'linear';
+        return onnxResize(onnx, inputs[0], [outputShape[0], outputShape[1]], mode);
+      },
     },
   },
   import: {
