@@ -86,6 +86,11 @@ export const COMMANDS = {
     keys: [mod('g')],
   },
   ungroup: { label: 'Ungroup', description: 'Ungroup', keys: [mod('g', { shift: true })] },
+  makeBlock: {
+    label: 'Make Block…',
+    description: 'Make a block of your own from the selected layers (a palette entry you can reuse)',
+    keys: [mod('k', { shift: true })],
+  },
   tidy: { label: 'Tidy Layout', description: 'Tidy layout', keys: [mod('l')] },
   fitView: { label: 'Fit', description: 'Fit the view', keys: [plain('f')] },
   zoomIn: {

@@ -25,6 +25,9 @@ import { useShortcuts } from './shortcuts';
 import { connectEngine } from './engine/connection';
 import { host } from './host/host';
 import { useEditor } from './store/editor-store';
+import { startBlockLibrary } from './store/block-library';
+import { MakeBlockDialog } from './ui/MakeBlockDialog';
+import { BlockDefinitionDialog } from './ui/BlockDefinitionDialog';
 
 export function App() {
   return (
@@ -47,6 +50,7 @@ function Editor() {
     connectEngine();
     return startAutosave(setRecovery);
   }, []);
+  useEffect(startBlockLibrary, []);
   useMenuCommands(commands);
 
   return (
@@ -63,6 +67,8 @@ function Editor() {
       {dialog === 'help' && <HelpOverlay shell={shell} />}
       {(dialog === 'open' || dialog === 'save') && <FileDialog mode={dialog} />}
       {recovery && <RecoveryDialog doc={recovery} onDone={() => setRecovery(null)} />}
+      <MakeBlockDialog />
+      <BlockDefinitionDialog />
       <Toasts />
     </div>
   );

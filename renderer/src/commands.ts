@@ -15,6 +15,7 @@ import { innerListHeight } from './canvas/block-layers';
 import { getNodeType } from '../../engine/nodes/registry';
 import { newProject, openProjectFlow, saveProjectFlow } from './files/file-actions';
 import { FIT_OPTIONS, GRID } from './canvas/Canvas';
+import { startMakeBlock } from './ui/make-block-action';
 
 /** One action per command of the table; a command without one does not compile. */
 export type Commands = Readonly<Record<CommandId, () => void>>;
@@ -92,6 +93,7 @@ export function createCommands(flow: CanvasView, pointer: () => XY): Commands {
       if (!editorActions.groupSelection()) toast('Select two or more layers to group them.');
     },
     ungroup: () => editorActions.ungroupSelection(),
+    makeBlock: startMakeBlock,
     bypass: () => editorActions.toggleBypass(),
     toggleExpand() {
       const { doc, selection } = editorStore.getState();

@@ -11,6 +11,9 @@ import { FixButtons } from '../ui/FixButtons';
 import { COMMANDS, keyLabel } from '../../../shared/commands';
 import { commonParams } from './common-params';
 import { ParamField } from './ParamField';
+import { isUserBlockType } from '../../../engine/nodes/user-block-registry';
+import { openBlockDefinition } from '../ui/block-dialogs';
+import { startMakeBlock } from '../ui/make-block-action';
 
 export function Inspector() {
   const doc = useEditor((s) => s.doc);
@@ -76,6 +79,27 @@ export function Inspector() {
       ))}
       {nodes.length > 1 && fields.length === 0 && <p className="muted">These layers share no parameters.</p>}
       <div className="inspector-actions">
+        {nodes.length > 1 && (
+          <button
+            type="button"
+            className="block-action"
+            data-testid="make-block"
+            title={`Make a block of your own from these layers (${keyLabel(COMMANDS.makeBlock.keys[0])})`}
+            onClick={startMakeBlock}
+          >
+            Make block…
+          </button>
+        )}
+        {single && isUserBlockType(single.type) && (
+          <button
+            type="button"
+            className="block-action"
+            data-testid="edit-block-definition"
+            onClick={() => openBlockDefinition(single.type)}
+          >
+            Edit block definition…
+          </button>
+        )}
         <label className="check">
           <input
             type="checkbox"

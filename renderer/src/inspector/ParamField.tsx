@@ -15,9 +15,11 @@ interface Props {
   /** An error the analysis reports for this param, shown when the draft itself is fine. */
   issue?: string;
   onCommit(value: ParamValue): void;
+  /** Prefix of the field's id and test id (`param-` in the inspector); unique per form. */
+  idPrefix?: string;
 }
 
-export function ParamField({ spec, value, issue, onCommit }: Props) {
+export function ParamField({ spec, value, issue, onCommit, idPrefix = 'param-' }: Props) {
   const [draft, setDraft] = useState(() => paramText(value));
   const [pair, setPair] = useState<[string, string]>(() => pairText(value));
   const [error, setError] = useState<string | null>(null);
@@ -39,7 +41,7 @@ export function ParamField({ spec, value, issue, onCommit }: Props) {
     onCommit(result.value);
   };
 
-  const id = `param-${spec.name}`;
+  const id = `${idPrefix}${spec.name}`;
   const message = error ?? issue;
   let control;
   switch (spec.kind) {

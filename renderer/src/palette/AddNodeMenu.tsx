@@ -9,6 +9,7 @@ import { editorActions, editorStore, safeAnalyze } from '../store/editor-store';
 import { fittingTypes } from '../store/fitting';
 import { useUi } from '../ui/ui-store';
 import { rankByQuery } from './search';
+import { useUserBlockTypes } from './user-block-entries';
 
 export function AddNodeMenu() {
   const menu = useUi((s) => s.addMenu);
@@ -17,9 +18,13 @@ export function AddNodeMenu() {
   const [active, setActive] = useState(0);
   const input = useRef<HTMLInputElement>(null);
 
+  const userTypes = useUserBlockTypes();
   const candidates = useMemo(
-    () => (menu?.from ? fittingTypes(editorStore.getState().doc, menu.from, safeAnalyze) : [...nodeTypes]),
-    [menu],
+    () =>
+      menu?.from
+        ? fittingTypes(editorStore.getState().doc, menu.from, safeAnalyze)
+        : [...nodeTypes, ...userTypes],
+    [menu, userTypes],
   );
   const shown = useMemo(() => rankByQuery(candidates, query), [candidates, query]);
 

@@ -8,6 +8,7 @@ import { useReactFlow } from '@xyflow/react';
 import { nodeTypes } from '../../../engine/nodes/registry';
 import { editorActions } from '../store/editor-store';
 import { groupByCategory, matchesQuery } from './search';
+import { useUserBlockTypes } from './user-block-entries';
 
 /** The drag-and-drop data type carrying a node type id from the palette to the canvas. */
 export const PALETTE_MIME = 'application/x-cnn-studio-node';
@@ -15,7 +16,13 @@ export const PALETTE_MIME = 'application/x-cnn-studio-node';
 export function Palette() {
   const [query, setQuery] = useState('');
   const flow = useReactFlow();
-  const groups = useMemo(() => groupByCategory(nodeTypes.filter((d) => matchesQuery(d, query))), [query]);
+  const userTypes = useUserBlockTypes();
+  const groups = useMemo(() => {
+    const builtIn = groupByCategory(nodeTypes.filter((d) => matchesQuery(d, query)));
+    // Blocks the person made come last, under their own heading.
+    const own = userTypes.filter((d) => matchesQuery(d, query));
+    return own.length > 0 ? [...builtIn, ['My blocks', own] as const] : builtIn;
+  }, [query, userTypes]);
 
   const onDragStart = (event: DragEvent, type: string) => {
     event.dataTransfer.setData(PALETTE_MIME, type);
@@ -49,7 +56,7 @@ export function Palette() {
             {defs.map((def) => (
               <div
                 key={def.type}
-                className={`palette-item cat-${def.category.toLowerCase()}`}
+                className={`palette-item cat-${def.category.toLowerCase()}${category === 'My blocks' ? ' own-block' : ''}`}
                 draggable
                 onDragStart={(e) => onDragStart(e, def.type)}
                 onDoubleClick={() => addAtCentre(def.type)}

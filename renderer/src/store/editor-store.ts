@@ -24,6 +24,9 @@ import { addLinked, type LinkEnd } from './fitting';
 import * as groups from './groups';
 import { emptyHistory, record, redo, undo, type History } from './history';
 import type { FixIt } from './fixits';
+import type { UserBlockDefinition } from '../../../engine/nodes/user-block';
+import { libraryDefinition } from './block-library';
+import * as userBlocks from './user-blocks';
 
 export interface Selection {
   nodes: readonly string[];
@@ -147,7 +150,9 @@ export function createEditorStore(initial: GraphDocument = emptyDocument()) {
   const actions = {
     /** Adds a node at a position, selects it and returns its id. */
     addNode(type: string, position: XY): string {
-      const { doc, id } = edit.addNode(get().doc, type, position);
+      // A block from the person's library brings its definition into the document.
+      const withBlock = userBlocks.withDefinition(get().doc, libraryDefinition(type));
+      const { doc, id } = edit.addNode(withBlock, type, position);
       change(doc, { nodes: [id], edges: [] });
       return id;
     },
@@ -255,6 +260,21 @@ export function createEditorStore(initial: GraphDocument = emptyDocument()) {
         return expanded ? { ...rest, expanded: true } : rest;
       });
       change(edit.makeRoom(toggled, id, expanded ? room : -room));
+    },
+    /**
+     * Make block: the drafted layers become one instance of `definition` (added to the
+     * document), wired as they were; one undo step. Returns the instance's id.
+     */
+    makeBlock(draft: userBlocks.BlockDraft, definition: UserBlockDefinition): string {
+      lastKey = null;
+      const { doc, id } = userBlocks.makeBlock(get().doc, draft, definition);
+      change(doc, { nodes: [id], edges: [] });
+      return id;
+    },
+    /** Replaces a block definition: every instance follows, as one undo step. */
+    updateBlockDefinition(definition: UserBlockDefinition): void {
+      lastKey = null;
+      change(userBlocks.replaceDefinition(get().doc, definition));
     },
     /** Ctrl+G: frames the selected layers as a named group; returns its id, or null for < 2 layers. */
     groupSelection(): string | null {

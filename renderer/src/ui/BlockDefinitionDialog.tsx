@@ -1,0 +1,133 @@
+/**
+ * The editor of a block definition: its name and the fixed params of its inner layers.
+ * Saving changes every instance at once, as one undo step (and the library's copy, when the
+ * library holds this block).
+ */
+import { useMemo, useState } from 'react';
+import type { Params, ParamValue } from '../../../engine/graph/document';
+import { defaultParams } from '../../../engine/nodes/params';
+import { getNodeType } from '../../../engine/nodes/registry';
+import type { UserBlockDefinition } from '../../../engine/nodes/user-block';
+import { ParamField } from '../inspector/ParamField';
+import { libraryDefinition, saveToLibrary } from '../store/block-library';
+import { editorActions, useEditor } from '../store/editor-store';
+import { definitionIn, definitionProblems } from '../store/user-blocks';
+import { closeBlockDialogs, useBlockDialogs } from './block-dialogs';
+import { Modal } from './Modal';
+import { useUi } from './ui-store';
+import './user-blocks.css';
+
+export function BlockDefinitionDialog() {
+  const type = useBlockDialogs((s) => s.editing);
+  const definition = useEditor((s) => (type ? definitionIn(s.doc, type) : undefined));
+  if (!type || !definition) return null;
+  return <DefinitionForm key={type} definition={definition} />;
+}
+
+function DefinitionForm({ definition }: { definition: UserBlockDefinition }) {
+  const [label, setLabel] = useState(definition.label);
+  const [params, setParams] = useState<Record<string, Params>>(() =>
+    Object.fromEntries(definition.nodes.map((n) => [n.id, n.params])),
+  );
+  const instances = useEditor((s) => s.doc.nodes.filter((n) => n.type === definition.type).length);
+
+  const edited = useMemo(
+    (): UserBlockDefinition => ({
+      ...definition,
+      label: label.trim(),
+      nodes: definition.nodes.map((n) => ({ ...n, params: params[n.id] })),
+    }),
+    [definition, label, params],
+  );
+  const problems = useMemo(() => definitionProblems(edited), [edited]);
+  const exposedAs = (node: string, param: string) =>
+    definition.params.find((p) => p.targets.some((t) => t.node === node && t.param === param))?.name;
+
+  const save = () => {
+    if (problems.length > 0) return;
+    editorActions.updateBlockDefinition(edited);
+    closeBlockDialogs();
+    if (libraryDefinition(edited.type))
+      void saveToLibrary(edited).then((problem) => problem && useUi.getState().toast(problem, 'error'));
+  };
+
+  return (
+    <Modal
+      title={`Block “${definition.label}”`}
+      onClose={closeBlockDialogs}
+      testId="block-definition-dialog"
+      wide
+    >
+      <p className="muted small">
+        Changes apply to every use of this block ({instances} in this model) as one step you can undo.
+      </p>
+      <div className="field">
+        <label htmlFor="block-definition-name">Name</label>
+        <input
+          id="block-definition-name"
+          data-testid="block-definition-name"
+          value={label}
+          onChange={(e) => setLabel(e.target.value)}
+        />
+      </div>
+      {definition.nodes.map((node) => {
+        const def = getNodeType(node.type);
+        if (!def) return null;
+        const values = { ...defaultParams(node.type), ...params[node.id] };
+        return (
+          <section key={node.id} className="definition-layer" aria-label={`Layer ${node.id}`}>
+            <h3>
+              {node.label ?? node.id} · {def.label}
+            </h3>
+            {def.params.map((spec) => {
+              const exposed = exposedAs(node.id, spec.name);
+              if (exposed)
+                return (
+                  <p key={spec.name} className="exposed-note">
+                    {spec.label}: set on each use (block parameter “{exposed}”)
+                  </p>
+                );
+              return (
+                <ParamField
+                  key={spec.name}
+                  idPrefix={`definition-${node.id}-`}
+                  spec={spec}
+                  value={values[spec.name]}
+                  onCommit={(value: ParamValue) =>
+                    setParams((current) => ({
+                      ...current,
+                      [node.id]: { ...current[node.id], [spec.name]: value },
+                    }))
+                  }
+                />
+              );
+            })}
+          </section>
+        );
+      })}
+      {problems.length > 0 && (
+        <ul className="issues compact">
+          {problems.map((problem) => (
+            <li key={problem} className="error">
+              {problem}
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="dialog-actions">
+        <button type="button" onClick={closeBlockDialogs}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="primary"
+          data-testid="block-definition-save"
+          disabled={problems.length > 0}
+          onClick={save}
+        >
+          Update every use
+        </button>
+      </div>
+    </Modal>
+  );
+}
