@@ -42,6 +42,7 @@ import { readableFit } from './fit';
 import { canvasDiff } from './diff-marks';
 import { RemovedNode } from './RemovedNode';
 import { DiffLegend } from './DiffLegend';
+import { HealthOverlay } from './HealthOverlay';
 
 const nodeTypes = { layer: LayerNode, groupFrame: GroupFrame, removed: RemovedNode };
 const edgeTypes = { shape: ShapeEdge };
@@ -262,6 +263,7 @@ export function Canvas({ snap }: { snap: boolean }) {
           <Controls showInteractive={false} position="bottom-left" />
         </ReactFlow>
         {diffBase && <DiffLegend base={diffBase} />}
+        <HealthOverlay />
         {empty && (
           <div className="canvas-empty">
             <h2>Start a model</h2>

@@ -9,12 +9,17 @@ import { formatCompact, formatCount, formatShape } from '../../../engine/graph/f
 import { getNodeType } from '../../../engine/nodes/registry';
 import type { InnerFlowNode } from './block-graph';
 import { summarizeNode } from './LayerNode';
+import { HealthChip, healthStyle, useHealthPaint } from './HealthChip';
+import { layerKey } from './health-store';
+import { useUi } from '../ui/ui-store';
 
 const ROLE_BADGE = { input: 'in', output: 'out', layer: null } as const;
 
 function InnerNodeView({ data }: NodeProps<InnerFlowNode>) {
   const { node, info, role, error, vertical } = data;
   const def = getNodeType(node.type);
+  const blockId = useUi((s) => s.openBlockId);
+  const paint = useHealthPaint(blockId ? layerKey(blockId, node.id) : '');
   const params = info ? info.params.trainable + info.params.nonTrainable : 0;
   const macs = info?.macs ?? 0;
   const classes = [
@@ -24,11 +29,14 @@ function InnerNodeView({ data }: NodeProps<InnerFlowNode>) {
     `role-${role}`,
   ];
   if (error) classes.push('invalid');
+  if (paint.colour) classes.push('health-painted');
   const multiInput = Boolean(def?.inputs[0]?.multiple);
   return (
     <div
       className={classes.join(' ')}
+      style={healthStyle(paint)}
       data-testid={`inner-node-${node.id}`}
+      data-health={paint.colour}
       data-invalid={error ? 'true' : undefined}
       title={def?.doc}
     >
@@ -74,6 +82,7 @@ function InnerNodeView({ data }: NodeProps<InnerFlowNode>) {
           </span>
         )}
       </div>
+      <HealthChip paint={paint} testId="inner-health" />
       {error && (
         <div className="layer-error" data-testid="inner-error">
           {error}

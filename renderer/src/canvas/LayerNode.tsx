@@ -16,6 +16,7 @@ import { innerLayers, innerListHeight } from './block-layers';
 import type { NodeError } from './flow-model';
 import { sameMark, type NodeDiffMark } from './diff-marks';
 import { NodeFixes } from './NodeFixes';
+import { HealthChip, healthStyle, useHealthPaint } from './HealthChip';
 
 export interface LayerNodeData extends Record<string, unknown> {
   node: GraphNode;
@@ -43,6 +44,7 @@ export function summarizeNode(node: GraphNode): string {
 function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
   const { node, info, error, vertical, diff } = data;
   const def = getNodeType(node.type);
+  const paint = useHealthPaint(node.id);
   const total = info ? info.params.trainable + info.params.nonTrainable : 0;
   const expandable = Boolean(def?.expand);
   const inner =
@@ -52,10 +54,13 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
   if (node.bypassed) classes.push('bypassed');
   if (selected) classes.push('selected');
   if (diff) classes.push(`diff-${diff.kind}`);
+  if (paint.colour) classes.push('health-painted');
   return (
     <div
       className={classes.join(' ')}
+      style={healthStyle(paint)}
       data-testid={`node-${node.id}`}
+      data-health={paint.colour}
       data-invalid={error ? 'true' : undefined}
       data-bypassed={node.bypassed ? 'true' : undefined}
       data-expanded={node.expanded ? 'true' : undefined}
@@ -126,6 +131,7 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
           {total > 0 ? formatCompact(total) : ''}
         </span>
       </div>
+      <HealthChip paint={paint} testId="node-health" />
       {diff && (
         <div className={`layer-diff ${diff.kind}`} data-testid="node-diff">
           <span className={`diff-badge ${diff.kind}`}>{diff.kind === 'added' ? 'new' : 'changed'}</span>

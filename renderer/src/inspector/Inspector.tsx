@@ -11,6 +11,7 @@ import { FixButtons } from '../ui/FixButtons';
 import { COMMANDS, keyLabel } from '../../../shared/commands';
 import { commonParams } from './common-params';
 import { ParamField } from './ParamField';
+import { HealthSection } from './HealthSection';
 import { isUserBlockType } from '../../../engine/nodes/user-block-registry';
 import { openBlockDefinition } from '../ui/block-dialogs';
 import { startMakeBlock } from '../ui/make-block-action';
@@ -65,6 +66,7 @@ export function Inspector() {
               {info?.params.nonTrainable ? ` + ${formatCount(info.params.nonTrainable)} fixed` : ''}
             </dd>
           </dl>
+          <HealthSection nodeId={single.id} />
         </>
       )}
       {fields.length > 0 && <div className="panel-subtitle">Parameters</div>}

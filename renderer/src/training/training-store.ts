@@ -20,6 +20,7 @@ import type { EngineClient } from '../../../engine/protocol/rpc';
 import { onEngineConnected, useEngine } from '../engine/connection';
 import { editorActions, editorStore } from '../store/editor-store';
 import { applyRunEvent, emptySeries, seriesFromRecord, type RunSeries } from './series';
+import { receiveHealthEvent } from '../canvas/health-store';
 import { graphSignature, trainingReadiness } from './readiness';
 import { useTrainEngine, windowBackendOf } from '../window-training/engine-choice';
 import { controlWindowRun, startWindowTraining } from '../window-training/window-runs';
@@ -257,6 +258,8 @@ function refreshSoon(): void {
 
 /** Applies one engine run event. Exported for tests of the panel. */
 export function handleRunEvent(event: RunEvent): void {
+  // Training health goes to the canvas overlay's own store: no series, no status change.
+  if (event.kind === 'health') return receiveHealthEvent(event);
   let series = liveSeries.get(event.runId);
   if (!series) {
     const record = get().runs.find((r) => r.id === event.runId);
