@@ -23,7 +23,7 @@ import { serializeGraphDocument } from '../engine/graph/serialize';
 import { defaultParams } from '../engine/nodes/params';
 import type { FusedActivation, NodeParamsMap, NodeTypeId } from '../engine/nodes/types';
 import { bookResults } from '../engine/presets/book-results';
-import type { PresetId } from '../engine/presets/ids';
+import { isBookPresetId, type PresetId } from '../engine/presets/ids';
 
 // make-presets.mjs runs a bundled copy from a temporary folder, so it passes the folder in.
 const OUT_DIR = process.env.PRESETS_OUT_DIR ?? new URL('../engine/presets', import.meta.url).pathname;
@@ -64,8 +64,8 @@ class Chain {
     return this;
   }
 
-  input(size: number): this {
-    return this.add('input', { height: size, width: size, channels: 1 });
+  input(size: number, channels = 1): this {
+    return this.add('input', { height: size, width: size, channels });
   }
 
   /** conv(c, k, s, p) as the book writes it, with the activation fused (or none). */
@@ -103,7 +103,7 @@ class Chain {
     return this.add('batchNorm', { momentum: 0.9, epsilon: 1e-5 });
   }
 
-  activation(fn: 'relu' | 'sigmoid'): this {
+  activation(fn: 'relu' | 'relu6' | 'sigmoid'): this {
     return this.add('activation', { fn });
   }
 
@@ -122,6 +122,7 @@ const ID_PREFIX: Record<NodeTypeId, string> = {
   conv2d: 'conv',
   depthwiseConv2d: 'dwconv',
   separableConv2d: 'sepconv',
+  conv2dTranspose: 'convt',
   maxPool2d: 'maxpool',
   avgPool2d: 'avgpool',
   globalAvgPool2d: 'gap',
@@ -139,6 +140,7 @@ const ID_PREFIX: Record<NodeTypeId, string> = {
   upSampling2d: 'up',
   zeroPadding2d: 'pad',
   cropping2d: 'crop',
+  reshape: 'reshape',
   vggBlock: 'vgg',
   ninBlock: 'nin',
   inception: 'inception',
@@ -147,6 +149,8 @@ const ID_PREFIX: Record<NodeTypeId, string> = {
   transition: 'transition',
   squeezeExcitation: 'se',
   bottleneck: 'bottleneck',
+  invertedResidual: 'block',
+  depthwiseSeparable: 'dwsep',
 };
 
 function lenet(): Chain {
@@ -302,6 +306,93 @@ function densenet(): Chain {
   return chain.batchNorm().activation('relu').add('globalAvgPool2d').flatten().dense(10);
 }
 
+/** Keras Applications' ResNet-50 batch norm (tfjs momentum meaning: the old value's weight). */
+const KERAS_RESNET_BN = { momentum: 0.99, epsilon: 1.001e-5 };
+/** Keras Applications' MobileNetV2 batch norm. */
+const KERAS_MOBILENET_V2_BN = { momentum: 0.999, epsilon: 1e-3 };
+
+/** The ImageNet head of Keras Applications: global average pooling, dense 1,000 with softmax. */
+function imagenetHead(chain: Chain): Chain {
+  return chain.add('globalAvgPool2d').flatten().dense(1000, 'softmax');
+}
+
+/**
+ * keras.applications.ResNet50: conv(64, 7, s2, p3) BN relu maxpool(3, 2, 1), stages of 3, 4, 6
+ * and 3 bottlenecks (64 to 512 filters; the first of each has the projection shortcut and
+ * the stage's stride), head.
+ */
+function resnet50(): Chain {
+  const chain = new Chain()
+    .input(224, 3)
+    .conv(64, 7, 'none', { strides: 2, padding: 3 })
+    .add('batchNorm', KERAS_RESNET_BN)
+    .activation('relu')
+    .maxPool(3, 2, 1);
+  const stages: Array<[filters: number, blocks: number, strides: number]> = [
+    [64, 3, 1],
+    [128, 4, 2],
+    [256, 6, 2],
+    [512, 3, 2],
+  ];
+  for (const [filters, blocks, strides] of stages)
+    for (let i = 0; i < blocks; i++)
+      chain.add('bottleneck', { filters, projection: i === 0, strides: i === 0 ? strides : 1 });
+  return imagenetHead(chain);
+}
+
+/**
+ * keras.applications.MobileNetV2 (alpha 1.0): conv(32, 3, s2, 'same', no bias) BN relu6,
+ * seventeen inverted residuals (expansion, filters, repeats, first stride as in the paper's
+ * table 2), conv(1280, 1) BN relu6, head.
+ */
+function mobilenetV2(): Chain {
+  const chain = new Chain()
+    .input(224, 3)
+    .add('conv2d', {
+      filters: 32,
+      kernelSize: 3,
+      strides: 2,
+      padding: 'same',
+      activation: 'none',
+      useBias: false,
+    })
+    .add('batchNorm', KERAS_MOBILENET_V2_BN)
+    .activation('relu6');
+  const stages: Array<[expansion: number, filters: number, repeats: number, strides: number]> = [
+    [1, 16, 1, 1],
+    [6, 24, 2, 2],
+    [6, 32, 3, 2],
+    [6, 64, 4, 2],
+    [6, 96, 3, 1],
+    [6, 160, 3, 2],
+    [6, 320, 1, 1],
+  ];
+  let channels = 32;
+  for (const [expansion, filters, repeats, strides] of stages)
+    for (let i = 0; i < repeats; i++) {
+      chain.add('invertedResidual', {
+        channels,
+        expansion,
+        filters,
+        strides: i === 0 ? strides : 1,
+        squeezeExcitation: false,
+      });
+      channels = filters;
+    }
+  chain
+    .add('conv2d', {
+      filters: 1280,
+      kernelSize: 1,
+      strides: 1,
+      padding: 0,
+      activation: 'none',
+      useBias: false,
+    })
+    .add('batchNorm', KERAS_MOBILENET_V2_BN)
+    .activation('relu6');
+  return imagenetHead(chain);
+}
+
 interface PresetSpec {
   id: PresetId;
   name: string;
@@ -393,6 +484,24 @@ const PRESETS: PresetSpec[] = [
     description:
       'DenseNet (Huang et al., 2017) as in D2L §7.7: a stem, four dense blocks of four convolutions (growth rate 32) with transition blocks halving the channels between them. 96×96 input.',
   },
+  {
+    id: 'resnet50',
+    name: 'ResNet-50',
+    build: resnet50,
+    learningRate: 0.01,
+    batchSize: 32,
+    description:
+      "ResNet-50 (He et al., 2016) as Keras Applications builds it: a stem, sixteen bottleneck blocks in four stages (64 to 512 filters, 256 to 2048 channels out), global average pooling, dense 1,000 with softmax. Keras's counts: 25,583,592 trainable, 53,120 non-trainable. 224×224×3 input.",
+  },
+  {
+    id: 'mobilenetv2',
+    name: 'MobileNetV2',
+    build: mobilenetV2,
+    learningRate: 0.01,
+    batchSize: 32,
+    description:
+      "MobileNetV2 1.0 (Sandler et al., 2018) as Keras Applications builds it: a stem, seventeen inverted residual blocks (16 to 320 channels), a 1×1 conv to 1,280, global average pooling, dense 1,000 with softmax. Keras's counts: 3,504,872 trainable, 34,112 non-trainable. 224×224×3 input.",
+  },
 ];
 
 function toDocument(spec: PresetSpec): GraphDocument {
@@ -414,11 +523,13 @@ function toDocument(spec: PresetSpec): GraphDocument {
       batchSize: spec.batchSize,
     },
     layout: { direction: 'TB' },
-    meta: {
-      preset: spec.id,
-      source: 'Dive into Deep Learning, edition 0.17.5 (d2l.ai)',
-      book: bookResults[spec.id],
-    },
+    meta: isBookPresetId(spec.id)
+      ? {
+          preset: spec.id,
+          source: 'Dive into Deep Learning, edition 0.17.5 (d2l.ai)',
+          book: bookResults[spec.id],
+        }
+      : { preset: spec.id, source: 'Keras Applications (keras.applications, weights=None)' },
   };
 }
 

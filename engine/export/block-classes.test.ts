@@ -70,6 +70,26 @@ function cases(): BlockCase[] {
       { channels: 3, squeezeChannels: 1, gate: 'hardSigmoid' },
       [3, 3, 3],
     ),
+    blockCase('depthwise-separable', 'depthwiseSeparable', { filters: 5 }, [6, 5, 3]),
+    blockCase(
+      'depthwise-separable stride 2, multiplier 2',
+      'depthwiseSeparable',
+      { filters: 4, strides: 2, depthMultiplier: 2 },
+      [7, 6, 2],
+    ),
+    blockCase('inverted residual', 'invertedResidual', { channels: 4, expansion: 6, filters: 4 }, [5, 5, 4]),
+    blockCase(
+      'inverted residual, no expansion',
+      'invertedResidual',
+      { channels: 3, expansion: 1, filters: 2 },
+      [5, 4, 3],
+    ),
+    blockCase(
+      'inverted residual stride 2 with SE',
+      'invertedResidual',
+      { channels: 2, expansion: 4, filters: 3, strides: 2, squeezeExcitation: true },
+      [7, 6, 2],
+    ),
   ];
   return [...fromPresets, ...extra];
 }
@@ -90,7 +110,7 @@ for case in json.load(sys.stdin):
         'shape': [y.shape[2], y.shape[3], y.shape[1]],
         'trainable': sum(p.numel() for p in module.parameters()),
         'nonTrainable': sum(b.numel() for name, b in module.named_buffers() if name.endswith(('running_mean', 'running_var'))),
-        'weighted': sorted(name for name, m in module.named_modules() if isinstance(m, (nn.Conv2d, nn.BatchNorm2d))),
+        'weighted': sorted(name for name, m in module.named_modules() if isinstance(m, (nn.Conv2d, nn.BatchNorm2d)) or type(m).__name__ == 'DepthwiseConv2d'),
     })
 print(json.dumps(out))
 `;
@@ -108,7 +128,13 @@ describe('PyTorch block classes agree with expand()', () => {
       const [module] = moduleOf(c);
       const inner = c.definition.expand!(c.params as never).nodes;
       const expected = inner.flatMap((node) =>
-        node.type === 'conv2d' ? [`${node.id}_conv`] : node.type === 'batchNorm' ? [`${node.id}_bn`] : [],
+        node.type === 'conv2d'
+          ? [`${node.id}_conv`]
+          : node.type === 'depthwiseConv2d'
+            ? [`${node.id}_dwconv`]
+            : node.type === 'batchNorm'
+              ? [`${node.id}_bn`]
+              : [],
       );
       expect((module.weights ?? []).map((w) => w.tfjsSuffix).sort(), c.label).toEqual(expected.sort());
     }

@@ -96,6 +96,46 @@ const cases: HarnessCase[] = [
     },
     inputs: [[7, 6, 2]],
   },
+  // Transposed conv: U-Net's 2×2 stride 2, PyTorch padding with output padding, 'same', a
+  // stride larger than the kernel (bias-only rows), non-square windows.
+  { type: 'conv2dTranspose', params: { filters: 3 }, inputs: [[4, 5, 2]] },
+  {
+    type: 'conv2dTranspose',
+    params: { filters: 2, kernelSize: 3, strides: 2, padding: 1, outputPadding: 1, activation: 'relu' },
+    inputs: [[4, 3, 3]],
+  },
+  {
+    type: 'conv2dTranspose',
+    params: { filters: 2, kernelSize: 3, strides: 2, padding: 'same' },
+    inputs: [[3, 4, 1]],
+  },
+  {
+    type: 'conv2dTranspose',
+    params: { filters: 2, kernelSize: 4, strides: 2, padding: 'same' },
+    inputs: [[3, 3, 2]],
+  },
+  {
+    type: 'conv2dTranspose',
+    params: { filters: 2, kernelSize: 2, strides: 3, padding: 'valid' },
+    inputs: [[3, 3, 1]],
+  },
+  {
+    type: 'conv2dTranspose',
+    params: {
+      filters: 2,
+      kernelSize: [1, 2],
+      strides: [1, 3],
+      padding: 0,
+      outputPadding: [0, 1],
+      useBias: false,
+    },
+    inputs: [[3, 4, 2]],
+  },
+  {
+    type: 'conv2dTranspose',
+    params: { filters: 1, kernelSize: 3, strides: 1, padding: 1, activation: 'leakyRelu' },
+    inputs: [[5, 5, 2]],
+  },
   ...(['maxPool2d', 'avgPool2d'] as const).flatMap((type) => [
     { type, params: { poolSize: 2 }, inputs: [[8, 6, 3]] },
     { type, params: { poolSize: 2 }, inputs: [[7, 9, 3]] },
@@ -180,6 +220,9 @@ const cases: HarnessCase[] = [
   { type: 'zeroPadding2d', params: {}, inputs: [[5, 6, 2]] },
   { type: 'zeroPadding2d', params: { top: 2, bottom: 0, left: 3, right: 1 }, inputs: [[5, 6, 2]] },
   { type: 'cropping2d', params: { top: 1, bottom: 2, left: 0, right: 3 }, inputs: [[6, 7, 2]] },
+  { type: 'reshape', params: { height: 1, width: 1, channels: -1 }, inputs: [[2, 3, 4]] },
+  { type: 'reshape', params: { height: 4, width: -1, channels: 2 }, inputs: [[24]] },
+  { type: 'reshape', params: { height: 3, width: 2, channels: 4 }, inputs: [[4, 3, 2]] },
   { type: 'resize', params: { height: 9, width: 3 }, inputs: [[5, 7, 2]] },
   { type: 'resize', params: { height: 4, width: 4 }, inputs: [[8, 8, 1]] },
   { type: 'vggBlock', params: { numConvs: 1, filters: 4 }, inputs: [[8, 8, 1]] },
@@ -208,6 +251,21 @@ const cases: HarnessCase[] = [
     params: { channels: 3, squeezeChannels: 1, gate: 'hardSigmoid' },
     inputs: [[3, 3, 3]],
   },
+  { type: 'depthwiseSeparable', params: { filters: 5 }, inputs: [[6, 5, 3]] },
+  { type: 'depthwiseSeparable', params: { filters: 4, strides: 2, depthMultiplier: 2 }, inputs: [[7, 6, 2]] },
+  // Inverted residual: with the residual, without the expanding conv, stride 2, with SE.
+  { type: 'invertedResidual', params: { channels: 4, expansion: 6, filters: 4 }, inputs: [[5, 5, 4]] },
+  { type: 'invertedResidual', params: { channels: 3, expansion: 1, filters: 2 }, inputs: [[5, 4, 3]] },
+  {
+    type: 'invertedResidual',
+    params: { channels: 2, expansion: 4, filters: 3, strides: 2, squeezeExcitation: true },
+    inputs: [[7, 6, 2]],
+  },
+  {
+    type: 'invertedResidual',
+    params: { channels: 8, expansion: 2, filters: 8, squeezeExcitation: true },
+    inputs: [[3, 3, 8]],
+  },
 ];
 
 function definition(type: NodeTypeId): NodeTypeDefinition {
@@ -229,7 +287,13 @@ function builtMacs(model: tf.LayersModel): number {
   for (const layer of model.layers) {
     const kernel = layer.weights.find((weight) => /kernel$/.test(weight.originalName));
     if (!kernel) continue;
-    const output = layer.outputShape as number[];
+    // A transposed conv meets every kernel weight once per *input* position.
+    const transposed = layer.getClassName() === 'Conv2DTranspose';
+    const output = (
+      transposed
+        ? (layer.inputSpec?.[0]?.shape ?? (layer.input as tf.SymbolicTensor).shape)
+        : layer.outputShape
+    ) as number[];
     const positions = output.slice(1, -1).reduce((product, d) => product * d, 1);
     total += positions * kernel.shape.reduce((product: number, d) => product * (d ?? 1), 1);
   }

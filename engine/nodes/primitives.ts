@@ -5,6 +5,7 @@ import { avgPool2d } from './avg-pool2d';
 import { batchNorm } from './batch-norm';
 import { concat } from './concat';
 import { conv2d } from './conv2d';
+import { conv2dTranspose } from './conv2d-transpose';
 import { dense } from './dense';
 import { depthwiseConv2d } from './depthwise-conv2d';
 import { dropout } from './dropout';
@@ -15,6 +16,7 @@ import { globalMaxPool2d } from './global-max-pool2d';
 import { input } from './input';
 import { maxPool2d } from './max-pool2d';
 import { multiply } from './multiply';
+import { reshape } from './reshape';
 import { resize } from './resize';
 import { separableConv2d } from './separable-conv2d';
 import { spatialDropout2d } from './spatial-dropout2d';
@@ -26,6 +28,7 @@ export const primitiveNodeTypes: readonly NodeTypeDefinition[] = [
   conv2d,
   depthwiseConv2d,
   separableConv2d,
+  conv2dTranspose,
   maxPool2d,
   avgPool2d,
   globalAvgPool2d,
@@ -43,4 +46,5 @@ export const primitiveNodeTypes: readonly NodeTypeDefinition[] = [
   upSampling2d,
   zeroPadding2d,
   cropping2d,
+  reshape,
 ];

@@ -35,6 +35,10 @@ const allTypeIds = {
   residual: 1,
   denseBlock: 1,
   transition: 1,
+  conv2dTranspose: 1,
+  reshape: 1,
+  invertedResidual: 1,
+  depthwiseSeparable: 1,
 } satisfies Record<NodeTypeId, 1>;
 
 function typed<T extends NodeTypeId>(type: T): NodeTypeDefinition<T> {

@@ -7,7 +7,9 @@
  */
 import { bottleneck } from './bottleneck';
 import { denseBlock } from './dense-block';
+import { depthwiseSeparable } from './depthwise-separable';
 import { inception } from './inception';
+import { invertedResidual } from './inverted-residual';
 import { ninBlock } from './nin-block';
 import { primitiveNodeTypes } from './primitives';
 import { residual } from './residual';
@@ -27,6 +29,8 @@ export const nodeTypes: readonly NodeTypeDefinition[] = [
   transition,
   bottleneck,
   squeezeExcitation,
+  depthwiseSeparable,
+  invertedResidual,
 ];
 
 const byId = new Map<string, NodeTypeDefinition>(nodeTypes.map((def) => [def.type, def]));

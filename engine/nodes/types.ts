@@ -26,6 +26,7 @@ export type NodeTypeId =
   | 'conv2d'
   | 'depthwiseConv2d'
   | 'separableConv2d'
+  | 'conv2dTranspose'
   | 'maxPool2d'
   | 'avgPool2d'
   | 'globalAvgPool2d'
@@ -43,6 +44,7 @@ export type NodeTypeId =
   | 'upSampling2d'
   | 'zeroPadding2d'
   | 'cropping2d'
+  | 'reshape'
   | 'vggBlock'
   | 'ninBlock'
   | 'inception'
@@ -50,7 +52,9 @@ export type NodeTypeId =
   | 'denseBlock'
   | 'transition'
   | 'squeezeExcitation'
-  | 'bottleneck';
+  | 'bottleneck'
+  | 'invertedResidual'
+  | 'depthwiseSeparable';
 
 /**
  * The params of each node type, by name. Presets, the exporter and the editor rely on
@@ -88,6 +92,19 @@ export interface NodeParamsMap {
     activation: FusedActivation;
     useBias: boolean;
   };
+  /**
+   * Enlarges like the gradient of a strided conv. Numeric padding and `outputPadding` are
+   * PyTorch's ConvTranspose2d's; 'same' gives input × stride, 'valid' Keras's full output.
+   */
+  conv2dTranspose: {
+    filters: number;
+    kernelSize: WindowSize;
+    strides: WindowSize;
+    padding: Padding;
+    outputPadding: WindowSize;
+    activation: FusedActivation;
+    useBias: boolean;
+  };
   /** `strides` defaults to `poolSize`, as in PyTorch. */
   maxPool2d: { poolSize: WindowSize; strides: WindowSize; padding: Padding };
   /** Numeric padding counts the zeros in the average (PyTorch's count_include_pad). */
@@ -117,6 +134,8 @@ export interface NodeParamsMap {
   zeroPadding2d: { top: number; bottom: number; left: number; right: number };
   /** Pixels cut from each side. */
   cropping2d: { top: number; bottom: number; left: number; right: number };
+  /** The same values in channels-last order as height × width × channels; one of them may be -1 (inferred). */
+  reshape: { height: number; width: number; channels: number };
   /** numConvs × [conv(filters, 3, p1) relu] then maxpool(2, 2). */
   vggBlock: { numConvs: number; filters: number };
   /** conv(filters, k, s, p) relu, conv(filters, 1) relu, conv(filters, 1) relu. */
@@ -133,6 +152,20 @@ export interface NodeParamsMap {
   /** ResNet-50's: conv(f,1,s) BN relu conv(f,3,p1) BN relu conv(4f,1) BN + shortcut (conv(4f,1,s) BN if projection); relu. */
   bottleneck: { filters: number; projection: boolean; strides: number };
   squeezeExcitation: { channels: number; squeezeChannels: number; gate: 'sigmoid' | 'hardSigmoid' };
+  /**
+   * MobileNetV2's: conv(channels × expansion, 1) BN relu6 (none when expansion is 1), depthwise
+   * 3×3 stride s BN relu6, [squeeze-excitation], conv(filters, 1) BN; + input when s = 1 and
+   * channels = filters. `channels` is the input's.
+   */
+  invertedResidual: {
+    channels: number;
+    expansion: number;
+    filters: number;
+    strides: number;
+    squeezeExcitation: boolean;
+  };
+  /** MobileNet v1's: depthwise 3×3 stride s BN relu6, conv(filters, 1) BN relu6. */
+  depthwiseSeparable: { filters: number; strides: number; depthMultiplier: number };
 }
 
 export type NodeCategory =
