@@ -4,7 +4,7 @@
  * and training examples per second where printed. Single runs: treat them as bands.
  * Stored in each preset's `meta.book` so the editor can show "the book got …".
  */
-import type { PresetId } from './ids';
+import type { BookPresetId } from './ids';
 
 export interface BookRun {
   loss: number;
@@ -32,7 +32,7 @@ const run = (
     ? { loss, trainAccuracy, testAccuracy }
     : { loss, trainAccuracy, testAccuracy, examplesPerSecond };
 
-export const bookResults: Record<PresetId, BookResults> = {
+export const bookResults: Record<BookPresetId, BookResults> = {
   lenet: {
     section: '6.6',
     results: {

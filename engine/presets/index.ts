@@ -1,5 +1,6 @@
 /**
- * The built-in presets: the book's CNNs as graph files (engine/presets/*.json, written by
+ * The built-in presets: the book's CNNs, and ResNet-50 and MobileNetV2 as Keras Applications
+ * builds them, as graph files (engine/presets/*.json, written by
  * scripts/make-presets.ts). Every preset is read through `loadGraphDocument`, so loading
  * one exercises the same path as opening a person's file.
  */
@@ -13,12 +14,23 @@ import bnLenet from './bn-lenet.json';
 import densenet from './densenet.json';
 import googlenet from './googlenet.json';
 import lenet from './lenet.json';
+import mobilenetv2 from './mobilenetv2.json';
 import nin from './nin.json';
 import resnet18 from './resnet18.json';
+import resnet50 from './resnet50.json';
 import vgg11Small from './vgg11-small.json';
 import vgg11 from './vgg11.json';
 
-export { isPresetId, presetIds, type PresetId } from './ids';
+export {
+  applicationPresetIds,
+  bookPresetIds,
+  isBookPresetId,
+  isPresetId,
+  presetIds,
+  type ApplicationPresetId,
+  type BookPresetId,
+  type PresetId,
+} from './ids';
 export { bookResults, type BookResults, type BookRun } from './book-results';
 
 const files: Record<PresetId, unknown> = {
@@ -31,6 +43,8 @@ const files: Record<PresetId, unknown> = {
   'bn-lenet': bnLenet,
   resnet18,
   densenet,
+  resnet50,
+  mobilenetv2,
 };
 
 /** Thrown for an id that names no preset; the message lists the valid ids. */
@@ -55,7 +69,7 @@ export function getPreset(id: string): GraphDocument {
 
 let infos: PresetInfo[] | null = null;
 
-/** Id, name, description, input shape and trainable params of every preset, in book order. */
+/** Id, name, description, input shape and trainable params of every preset, in book order, then Keras Applications'. */
 export function listPresets(): PresetInfo[] {
   infos ??= presetIds.map((id) => {
     const doc = getPreset(id);

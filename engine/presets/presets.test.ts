@@ -6,7 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../graph/analyze';
 import type { Shape } from '../graph/document';
 import { serializeGraphDocument } from '../graph/serialize';
-import { getPreset, listPresets, presetIds, UnknownPresetError, type PresetId } from './index';
+import {
+  applicationPresetIds,
+  bookPresetIds,
+  getPreset,
+  listPresets,
+  presetIds,
+  UnknownPresetError,
+  type BookPresetId,
+} from './index';
 
 /**
  * The book's networks with 1 input channel and 10 classes, as its PyTorch code builds them:
@@ -14,7 +22,7 @@ import { getPreset, listPresets, presetIds, UnknownPresetError, type PresetId } 
  * engine/presets/reference/book_models.py (torch 1.13, Debian).
  */
 const BOOK: Record<
-  PresetId,
+  BookPresetId,
   {
     input: number;
     trainable: number;
@@ -171,7 +179,7 @@ const BOOK: Record<
   },
 };
 
-describe.each(presetIds.map((id) => [id]))('preset %s', (id) => {
+describe.each(bookPresetIds.map((id) => [id]))('book preset %s', (id) => {
   const book = BOOK[id];
 
   it("has the book's trainable params, input size and stage shapes, with no issues", () => {
@@ -198,7 +206,35 @@ describe.each(presetIds.map((id) => [id]))('preset %s', (id) => {
     expect(doc.meta).toMatchObject({ preset: id, book: { section: expect.stringMatching(/^[67]\.\d$/) } });
     expect(doc.description).toMatch(/\d+×\d+ input\.$/);
   });
+});
 
+/**
+ * Keras Applications' networks (weights=None, include_top=True, 224×224×3, 1,000 classes):
+ * ResNet-50's counts as `model.summary()` prints them; MobileNetV2's total 3,538,984 is the
+ * Keras Applications documentation's table (keras.io/api/applications), split into
+ * trainable and the batch norms' moving means and variances (52 BN layers, 17,056 channels).
+ */
+const KERAS_APPLICATIONS = {
+  resnet50: { trainable: 25_583_592, nonTrainable: 53_120, blocks: ['bottleneck', 16] },
+  mobilenetv2: { trainable: 3_504_872, nonTrainable: 34_112, blocks: ['invertedResidual', 17] },
+} as const;
+
+describe.each(applicationPresetIds.map((id) => [id]))('Keras Applications preset %s', (id) => {
+  it("has Keras's parameter counts, 224×224×3 in and 1,000 softmax classes out, with no issues", () => {
+    const doc = getPreset(id);
+    const analysis = analyzeGraph(doc);
+    const keras = KERAS_APPLICATIONS[id];
+    expect(analysis.issues).toEqual([]);
+    expect(analysis.totals).toMatchObject({ trainable: keras.trainable, nonTrainable: keras.nonTrainable });
+    expect(analysis.inputShape).toEqual([224, 224, 3]);
+    expect(analysis.outputShape).toEqual([1000]);
+    expect(doc.nodes.filter((node) => node.type === keras.blocks[0])).toHaveLength(keras.blocks[1]);
+    expect(doc.meta).toMatchObject({ preset: id, source: expect.stringContaining('Keras Applications') });
+    expect(doc.description).toMatch(/224×224×3 input\.$/);
+  });
+});
+
+describe.each(presetIds.map((id) => [id]))('preset %s', (id) => {
   it('is a canonical graph file laid out top to bottom', () => {
     const text = readFileSync(new URL(`./${id}.json`, import.meta.url), 'utf8');
     expect(serializeGraphDocument(getPreset(id))).toBe(text);
@@ -227,9 +263,10 @@ describe('presets', () => {
     );
   });
 
-  it('listPresets describes each preset in book order', () => {
+  it("listPresets describes each preset in book order, then Keras Applications'", () => {
     const list = listPresets();
     expect(list.map((info) => info.id)).toEqual([...presetIds]);
+    expect(list.slice(-2).map((info) => info.id)).toEqual(['resnet50', 'mobilenetv2']);
     expect(list[0]).toMatchObject({
       id: 'lenet',
       name: 'LeNet',
