@@ -40,3 +40,8 @@ export function unregisterUserBlock(type: string): void {
 export function isUserBlockType(type: string): boolean {
   return type.startsWith(USER_BLOCK_PREFIX);
 }
+
+/** What new node ids of a type start with: the type, without `user.` for a block of one's own. */
+export function nodeIdPrefix(type: string): string {
+  return isUserBlockType(type) ? type.slice(USER_BLOCK_PREFIX.length) : type;
+}

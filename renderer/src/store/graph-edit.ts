@@ -7,6 +7,7 @@ import type { GraphAnalysis } from '../../../engine/graph/types';
 import { getNodeType } from '../../../engine/nodes/registry';
 import { defaultParams } from '../../../engine/nodes/params';
 import { freshId } from './ids';
+import { nodeIdPrefix } from '../../../engine/nodes/user-block-registry';
 
 /** A link being made: from an output port to an input port. */
 export interface ConnectionRequest {
@@ -28,7 +29,7 @@ function edgeIds(doc: GraphDocument): Set<string> {
 export function addNode(doc: GraphDocument, type: string, position: XY): { doc: GraphDocument; id: string } {
   const def = getNodeType(type);
   if (!def) throw new Error(`Unknown node type "${type}".`);
-  const id = freshId(type, nodeIds(doc));
+  const id = freshId(nodeIdPrefix(type), nodeIds(doc));
   const node: GraphNode = { id, type, params: { ...defaultParams(def.type) }, position: { ...position } };
   return { doc: { ...doc, nodes: [...doc.nodes, node] }, id };
 }

@@ -24,6 +24,8 @@ export interface ExposableParam {
   param: string;
   /** "conv1 · Filters". */
   label: string;
+  /** The inner param's own label ("Filters"). */
+  paramLabel: string;
   kind: (typeof EXPOSABLE_KINDS)[number];
   value: ParamValue;
   min?: number;
@@ -163,6 +165,7 @@ function exposableParams(nodes: BlockDraft['nodes']): ExposableParam[] {
               node: node.id,
               param: spec.name,
               label: `${node.label ?? node.id} · ${spec.label}`,
+              paramLabel: spec.label,
               kind: spec.kind as ExposableParam['kind'],
               value: values[spec.name],
               ...('min' in spec && spec.min !== undefined ? { min: spec.min } : {}),

@@ -43,7 +43,7 @@ function initialRows(draft: BlockDraft): Record<string, ExposeRow> {
         checked: false,
         // The param's own name when only one layer has it, else prefixed by the layer.
         name: counts.get(p.param) === 1 ? p.param : `${p.node}_${p.param}`,
-        label: p.label,
+        label: counts.get(p.param) === 1 ? p.paramLabel : p.label,
         defaultText: paramText(p.value),
         minText: p.min === undefined ? '' : String(p.min),
         maxText: p.max === undefined ? '' : String(p.max),
