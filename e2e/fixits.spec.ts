@@ -55,9 +55,55 @@ test('a kernel larger than its input: padding "same", from the inspector too', a
   await editor.select('conv2');
   await editor.setParam('kernelSize', 30);
   await expect(editor.node('conv2')).toHaveAttribute('data-invalid', 'true');
-  await expect(editor.node('conv2').getByTestId('node-fix')).toHaveText('Use padding "same"');
-  // The inspector offers the same fix beside the issue.
-  await page.getByTestId('inspector').getByTestId('node-fix').click();
+  await expect(editor.node('conv2').getByTestId('node-fix')).toHaveText([
+    'Use padding "same"',
+    'Use a 13×13 kernel',
+  ]);
+  // The inspector offers the same fixes beside the issue.
+  await page.getByTestId('inspector').getByTestId('node-fix').filter({ hasText: 'padding' }).click();
   await expect(editor.node('conv2')).not.toHaveAttribute('data-invalid', 'true');
   await expect(page.getByTestId('summary-valid')).toBeVisible();
+});
+
+test('a kernel larger than its input: the largest smaller kernel that fits, one undo step', async ({
+  page,
+}) => {
+  const editor = new EditorPage(page);
+  await editor.loadPreset('lenet');
+  await editor.select('conv2');
+  await editor.setParam('kernelSize', 30);
+  await expect(editor.node('conv2')).toHaveAttribute('data-invalid', 'true');
+  // 14×14 would leave the 2×2 pooling after it a 1×1 image: 13×13 is the largest that fits.
+  await editor.node('conv2').getByTestId('node-fix').filter({ hasText: 'Use a 13×13 kernel' }).click();
+  await expect(page.getByTestId('summary-valid')).toBeVisible();
+  await expect(editor.nodeShape('conv2')).toHaveText('2×2×16');
+  await expect(page.getByTestId('param-kernelSize')).toHaveValue('13');
+
+  await editor.focusCanvas();
+  await editor.press('Control+z');
+  await expect(editor.node('conv2')).toHaveAttribute('data-invalid', 'true');
+});
+
+test("a preset's input made too small: insert a Resize to the preset's size", async ({ page }) => {
+  const editor = new EditorPage(page);
+  await editor.loadPreset('alexnet');
+  const trainable = await editor.trainable();
+  await editor.select('input');
+  await editor.setParam('height', 28);
+  await editor.setParam('width', 28);
+  await page.getByTestId('fit-view').click();
+  await editor.waitForSteadyView();
+  const invalid = page.locator('[data-invalid="true"]');
+  await expect(invalid).toHaveCount(1);
+  const resize = invalid
+    .getByTestId('node-fix')
+    .filter({ hasText: 'Insert Resize to 224×224 after the input' });
+  await resize.click();
+  await expect(page.getByTestId('summary-valid')).toBeVisible();
+  expect(await editor.trainable()).toBe(trainable);
+  await page.screenshot({ path: '/tmp/fixits-resize.png' });
+
+  await editor.focusCanvas();
+  await editor.press('Control+z');
+  await expect(page.locator('[data-invalid="true"]')).toHaveCount(1);
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { GraphDocument } from '../../../engine/graph/document';
 import { analyzeGraph } from '../../../engine/graph/analyze';
 import { documentOf, nodeOf } from '../../../engine/graph/test-graphs';
+import { getPreset } from '../../../engine/presets/index';
 import { createEditorStore } from './editor-store';
 import { fixesForNode } from './fixits';
 
@@ -113,6 +114,51 @@ describe('fix-its', () => {
     const [same] = fixes(doc, 'conv');
     expect(same!.id).toBe('padding-same');
     expect(analyzeGraph(same!.apply(doc)).valid).toBe(true);
+  });
+
+  it('offer the largest smaller kernel that fits, for the whole graph', () => {
+    const [, smaller] = fixes(kernelTooLarge(), 'conv');
+    expect(smaller!.label).toBe('Use a 3×3 kernel');
+    expect(analyzeGraph(smaller!.apply(kernelTooLarge())).valid).toBe(true);
+
+    // LeNet's second convolution sees 14×14: 14×14 would leave 1×1 for the 2×2 pooling after it.
+    const lenet = getPreset('lenet');
+    lenet.nodes.find((n) => n.id === 'conv2')!.params.kernelSize = 30;
+    const offered = fixes(lenet, 'conv2');
+    expect(offered.map((f) => f.label)).toEqual(['Use padding "same"', 'Use a 13×13 kernel']);
+    expect(analyzeGraph(offered[1]!.apply(lenet)).valid).toBe(true);
+  });
+
+  it('offer a smaller pooling window for a pool larger than its input', () => {
+    const doc = documentOf([image(3, 3, 1), nodeOf('pool', 'maxPool2d', { poolSize: 4 })], [['in', 'pool']]);
+    const smaller = fixes(doc, 'pool').find((f) => f.id === 'smaller-window');
+    expect(smaller!.label).toBe('Use a 3×3 pooling window');
+    expect(analyzeGraph(smaller!.apply(doc)).valid).toBe(true);
+  });
+
+  it("offer a Resize to the preset's size when a preset's input was made too small, as one undo step", () => {
+    const alexnet = getPreset('alexnet');
+    const original = analyzeGraph(alexnet).totals;
+    const input = alexnet.nodes.find((n) => n.type === 'input')!;
+    input.params = { ...input.params, height: 28, width: 28 };
+    const store = createEditorStore(alexnet);
+    const { analysis } = store.getState();
+    const issue = analysis.issues.find((i) => i.code === 'spatial-too-small')!;
+    const resize = fixesForNode(alexnet, analysis, issue.nodeId!).find((f) => f.id === 'resize-input');
+    expect(resize!.label).toBe('Insert Resize to 224×224 after the input');
+
+    store.actions.applyFix(resize!);
+    const fixed = store.getState().analysis;
+    expect(fixed.valid).toBe(true);
+    expect(fixed.totals.trainable).toBe(original.trainable);
+    expect(store.getState().doc.nodes.filter((n) => n.type === 'resize')).toHaveLength(1);
+    store.actions.undo();
+    expect(store.getState().analysis.valid).toBe(false);
+    expect(store.getState().doc.nodes.some((n) => n.type === 'resize')).toBe(false);
+  });
+
+  it('offer no Resize outside presets', () => {
+    expect(fixes(kernelTooLarge(), 'conv').map((f) => f.id)).not.toContain('resize-input');
   });
 
   it('offer nothing for a valid node', () => {

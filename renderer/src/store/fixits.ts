@@ -6,12 +6,16 @@
  *   pooling then Flatten.
  * - Add of mismatched shapes: a 1×1 convolution (with the stride and channels that match)
  *   on each input that differs — the projection shortcut of ResNet.
- * - A window too large for its input: padding "same".
+ * - A window too large for its input: padding "same", or the largest smaller kernel (pooling
+ *   window) that fits; in a preset whose input was made smaller, a Resize after the input
+ *   to the size the preset's layers need.
  */
 import type { GraphDocument, Shape, XY } from '../../../engine/graph/document';
 import type { GraphAnalysis, GraphIssue } from '../../../engine/graph/types';
+import { analyzeGraph } from '../../../engine/graph/analyze';
+import { defaultParams } from '../../../engine/nodes/params';
 import { getNodeType } from '../../../engine/nodes/registry';
-import { addNode, insertOnEdge, setParam } from './graph-edit';
+import { addNode, insertOnEdge, makeRoom, setParam } from './graph-edit';
 
 /** One offered repair. */
 export interface FixIt {
@@ -53,15 +57,21 @@ export function fixesFor(doc: GraphDocument, analysis: GraphAnalysis, issue: Gra
     }
     case 'spatial-too-small': {
       const def = getNodeType(node.type);
-      if (!def?.params.some((p) => p.name === 'padding' && p.kind === 'padding')) return [];
-      if (node.params.padding === 'same') return [];
-      return [
-        {
+      const fixes: FixIt[] = [];
+      if (
+        def?.params.some((p) => p.name === 'padding' && p.kind === 'padding') &&
+        node.params.padding !== 'same'
+      )
+        fixes.push({
           id: 'padding-same',
           label: 'Use padding "same"',
           apply: (d) => setParam(d, [node.id], 'padding', 'same'),
-        },
-      ];
+        });
+      const smaller = smallerWindow(doc, node.id);
+      if (smaller) fixes.push(smaller);
+      const resize = resizeInput(doc, analysis);
+      if (resize) fixes.push(resize);
+      return fixes;
     }
     default:
       return [];
@@ -146,5 +156,95 @@ function shortcutProjection(doc: GraphDocument, analysis: GraphAnalysis, addId: 
       }
       return next;
     },
+  };
+}
+
+/** The window params a smaller value of which can make a too-small input fit. */
+const WINDOW_PARAMS: Readonly<Record<string, string>> = { kernelSize: 'kernel', poolSize: 'pooling window' };
+
+const hasSpatialError = (doc: GraphDocument, nodeId?: string): boolean =>
+  analyzeGraph(doc).issues.some(
+    (i) =>
+      i.severity === 'error' &&
+      i.code === 'spatial-too-small' &&
+      (nodeId === undefined || i.nodeId === nodeId),
+  );
+
+/**
+ * The largest square kernel (or pooling window) below the current one with which the whole
+ * graph has no too-small error; failing that, the largest that fits this node. None when the
+ * node has no window param or even 1×1 does not fit.
+ */
+function smallerWindow(doc: GraphDocument, nodeId: string): FixIt | null {
+  const node = doc.nodes.find((n) => n.id === nodeId)!;
+  const def = getNodeType(node.type);
+  const spec = def?.params.find((p) => p.kind === 'size' && p.name in WINDOW_PARAMS);
+  if (!spec) return null;
+  const current = node.params[spec.name] ?? defaultParams(node.type)[spec.name];
+  const largest = Math.max(...(Array.isArray(current) ? current : [current as number]));
+  let fitsHere: number | null = null;
+  for (let size = largest - 1; size >= 1; size--) {
+    const candidate = setParam(doc, [nodeId], spec.name, size);
+    if (hasSpatialError(candidate, nodeId)) continue;
+    fitsHere ??= size;
+    if (!hasSpatialError(candidate)) {
+      fitsHere = size;
+      break;
+    }
+  }
+  if (fitsHere === null) return null;
+  const size = fitsHere;
+  return {
+    id: 'smaller-window',
+    label: `Use a ${size}×${size} ${WINDOW_PARAMS[spec.name]}`,
+    apply: (d) => setParam(d, [nodeId], spec.name, size),
+  };
+}
+
+/** How far the layers below the input move to make room for an inserted Resize (top-down). */
+const RESIZE_ROOM = 100;
+
+/** Input sizes tried for a Resize, after the one a preset's description names. */
+const COMMON_INPUT_SIZES = [32, 64, 96, 128, 160, 192, 224, 227, 256, 299];
+
+/**
+ * A preset whose input was set to another size than the preset's and is now too small for
+ * its layers (AlexNet fed 28×28): a Resize right after the input, to the preset's size or
+ * else the smallest common size with which no layer's window is too large. None outside
+ * presets, when the input has a Resize already or feeds several layers.
+ */
+function resizeInput(doc: GraphDocument, analysis: GraphAnalysis): FixIt | null {
+  if (typeof doc.meta.preset !== 'string' || !analysis.inputNodeId) return null;
+  const input = doc.nodes.find((n) => n.id === analysis.inputNodeId)!;
+  const out = doc.edges.filter((e) => e.source === input.id);
+  if (out.length !== 1) return null;
+  if (doc.nodes.find((n) => n.id === out[0].target)?.type === 'resize') return null;
+  const height = Number(input.params.height);
+  const width = Number(input.params.width);
+  // Presets say their input size at the end of their description ("… 224×224 input.").
+  const described = /(\d+)×(\d+) input\.?$/.exec(doc.description ?? '');
+  if (!described) return null;
+  const presetSize: [number, number] = [Number(described[1]), Number(described[2])];
+  if (presetSize[0] === height && presetSize[1] === width) return null;
+  const sizes: Array<[number, number]> = [
+    presetSize,
+    ...COMMON_INPUT_SIZES.map((size): [number, number] => [size, size]),
+  ].filter(([h, w]) => h >= height && w >= width && (h > height || w > width));
+  const withResize = (d: GraphDocument, [h, w]: readonly [number, number]): GraphDocument => {
+    const edge = d.edges.find((e) => e.source === input.id)!;
+    const before = new Set(d.nodes.map((n) => n.id));
+    // Top-down, the layers below the input move down to make the Resize a place of its own.
+    const spaced = d.layout.direction === 'TB' ? makeRoom(d, input.id, RESIZE_ROOM) : d;
+    let next = insertChain(spaced, edge.id, ['resize']);
+    const resize = next.nodes.find((n) => !before.has(n.id))!.id;
+    next = setParam(next, [resize], 'height', h);
+    return setParam(next, [resize], 'width', w);
+  };
+  const size = sizes.find((candidate) => !hasSpatialError(withResize(doc, candidate)));
+  if (!size) return null;
+  return {
+    id: 'resize-input',
+    label: `Insert Resize to ${size[0]}×${size[1]} after the input`,
+    apply: (d) => withResize(d, size),
   };
 }
