@@ -9,7 +9,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { compileGraph } from '../compile/compile';
 import { openDataset, sampleToInput, toSample } from '../datasets/index';
 import type { GraphDocument, TrainingSettings } from '../graph/document';
@@ -21,7 +21,7 @@ import type { JobLauncher } from '../train/job-messages';
 import { readModelWeights } from '../train/model-files';
 import type { TrainingJob } from '../train/runner';
 import { pytorchLauncher } from './launcher';
-import { endLiveGroups, liveGroups } from './process-groups';
+import { liveGroups } from './process-groups';
 import { probeTorch } from './probe';
 import { runWithLauncher } from './run-job';
 import { prepareNodes } from './cli';
@@ -298,28 +298,22 @@ describe('PyTorch failures and processes', () => {
     }
   });
 
-  // Normally ~10 s. It hung (no event, no exit) in 2 of 6 runs inside the full suite on a loaded
-  // 2-core machine and never alone; cause not found yet (see engine/pytorch/README.md). A short
-  // timeout and one retry keep a hang from costing minutes; a second hang still fails.
-  it(
-    'two processes (torchrun, DDP over gloo) run to done with metrics over both ranks',
-    { timeout: 90_000, retry: 1 },
-    async () => {
-      onTestFailed(() => endLiveGroups('SIGKILL')); // a hung attempt must not outlive itself
-      const run = train(
-        job(`two-${Date.now()}`, graphWith({ epochs: 1 }), { limit: 320 }),
-        pytorchLauncher({ processes: 2 }),
-      );
-      const outcome = await run.outcome;
-      expect(outcome.status).toBe('done');
-      const started = run.events[0] as Extract<RunEvent, { kind: 'started' }>;
-      expect(started.backend.device).toMatch(/2 processes/);
-      expect(started.totalBatches).toBe(5); // 320 images, 160 per rank, batches of 32
-      const done = run.events.at(-1) as Extract<RunEvent, { kind: 'done' }>;
-      expect(done.result.confusion.flat().reduce((a, b) => a + b, 0)).toBe(80); // the whole test subset
-      await expect.poll(() => liveGroups(), { timeout: 30_000 }).toBe(0); // other tests' processes may still be exiting
-    },
-  );
+  // It used to hang after `done` in about one run in three (torch 1.13 destroying the gloo group
+  // under the GIL, see runner.py's leave()); it must now run to done every time, with no retry.
+  it('two processes (torchrun, DDP over gloo) run to done with metrics over both ranks', async () => {
+    const run = train(
+      job(`two-${Date.now()}`, graphWith({ epochs: 1 }), { limit: 320 }),
+      pytorchLauncher({ processes: 2 }),
+    );
+    const outcome = await run.outcome;
+    expect(outcome.status).toBe('done');
+    const started = run.events[0] as Extract<RunEvent, { kind: 'started' }>;
+    expect(started.backend.device).toMatch(/2 processes/);
+    expect(started.totalBatches).toBe(5); // 320 images, 160 per rank, batches of 32
+    const done = run.events.at(-1) as Extract<RunEvent, { kind: 'done' }>;
+    expect(done.result.confusion.flat().reduce((a, b) => a + b, 0)).toBe(80); // the whole test subset
+    await expect.poll(() => liveGroups(), { timeout: 30_000 }).toBe(0); // other tests' processes may still be exiting
+  });
 });
 
 describe('PyTorch on several machines', () => {

@@ -621,8 +621,20 @@ def main(config_path):
               'perClassAccuracy': [row[i] / sum(row) if sum(row) else 0 for i, row in enumerate(confusion)],
               'imagesPerSecond': train_images_seen / train_seconds if train_seconds > 0 else 0}
     emit({'kind': 'done', 'runId': run_id, 'stopped': stopped, 'result': result})
+
+
+def leave(code):
+    """Ends this process. With several processes it skips Python's teardown: in torch 1.13
+    freeing the DDP model's reducer destroys the gloo process group while holding the GIL, and
+    the group's destructor joins its worker threads, one of which may still be freeing the last
+    collective's tensor and needs the GIL for it: a deadlock after `done` (the
+    blocking destructor is pytorch/pytorch#56297; pull #154976 later released the GIL there).
+    Every file is written and closed by now."""
+    sys.stdout.flush()
+    sys.stderr.flush()
     if WORLD > 1:
-        dist.destroy_process_group()
+        os._exit(code)
+    sys.exit(code)
 
 
 def torchrun(args):
@@ -650,4 +662,5 @@ elif __name__ == '__main__':
         traceback.print_exc(file=sys.stderr)
         last_line = str(error) if isinstance(error, OutOfMemory) else traceback.format_exception_only(type(error), error)[-1].strip()
         emit({'kind': 'failed', 'message': last_line, **({'diverged': error.where} if isinstance(error, Diverged) else {})})
-        sys.exit(1)
+        leave(1)
+    leave(0)
