@@ -5,6 +5,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { analyzeGraph } from '../graph/analyze';
 import type { GraphDocument, GraphEdge, GraphNode } from '../graph/document';
 import { GraphInvalidError } from '../graph/errors';
+import { isFrozen } from '../graph/freeze';
 import { resolveParams } from '../nodes/params';
 import { getNodeType } from '../nodes/registry';
 import type { NodeParamsMap, NodeTypeId } from '../nodes/types';
@@ -62,15 +63,21 @@ export function compileGraph(
     // Edges into a node, in document order: the input order of a multi port (concat, add).
     const edges = incoming.get(id) ?? [];
     const inputs = edges.map((edge) => parts.tensor(edge.source));
+    const node = nodesById.get(id)!;
     const nodeLayerName = namer.forNode(id);
-    const layerName = options.layerOwners
-      ? (suffix: string) => {
-          const name = nodeLayerName(suffix);
-          options.layerOwners!.set(name, id);
-          return name;
-        }
-      : nodeLayerName;
-    const output = compileNode(tf, nodesById.get(id)!, inputs, layerName);
+    // A frozen node's layers are found again by the names it gave them.
+    const frozenNames = isFrozen(node) ? new Set<string>() : null;
+    const layerName =
+      options.layerOwners || frozenNames
+        ? (suffix: string) => {
+            const name = nodeLayerName(suffix);
+            options.layerOwners?.set(name, id);
+            frozenNames?.add(name);
+            return name;
+          }
+        : nodeLayerName;
+    const output = compileNode(tf, node, inputs, layerName);
+    if (frozenNames) freezeLayers(output, frozenNames);
     parts.add(id, output, edges, Math.max(1, namer.count - layersBefore));
     if (id === inputNodeId) parts.startWithInput(output);
     if (parts.full && index < analysis.order.length - 1) parts.close();
@@ -89,6 +96,25 @@ function compileNode(
   if (node.bypassed && def.inputs.length > 0) return inputs[0];
   const params = resolveParams(def, node.params) as unknown as NodeParamsMap[NodeTypeId];
   return def.compile({ tf, layerName }, params, inputs);
+}
+
+/**
+ * Makes the layers named in `names` that lead to `output` non-trainable (tfjs moves their
+ * weights to `nonTrainableWeights`, so training leaves them as they are). Walks back from the
+ * node's output through its own layers only: a layer of another name is an earlier node's.
+ */
+function freezeLayers(output: tfjs.SymbolicTensor, names: ReadonlySet<string>): void {
+  const pending = [output];
+  const seen = new Set<tfjs.layers.Layer>();
+  while (pending.length > 0) {
+    const tensor = pending.pop()!;
+    const layer = tensor.sourceLayer;
+    if (!layer || seen.has(layer) || !names.has(layer.name)) continue;
+    seen.add(layer);
+    layer.trainable = false;
+    const inbound = layer.inboundNodes[tensor.nodeIndex];
+    if (inbound) pending.push(...inbound.inputTensors);
+  }
 }
 
 /** The edges into each node, in document order. */

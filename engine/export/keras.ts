@@ -6,6 +6,7 @@
  * are the padding-aware layer calls those rules share.
  */
 import type { TrainingSettings } from '../graph/document';
+import { isFrozen } from '../graph/freeze';
 import { applyRules, outputDescription, type ExportPlan } from './plan';
 import { indent, pyComment, pyLiteral } from './python';
 
@@ -41,6 +42,24 @@ def avg_pool(x, pool_size, strides, padding=0, name=None):
 def batch_norm(x, momentum=0.9, epsilon=1e-5, name=None):
     return layers.BatchNormalization(momentum=momentum, epsilon=epsilon, name=name)(x)`;
 
+/**
+ * Layers made inside `with frozen():` are created with `trainable=False` (the graph's frozen
+ * nodes, for transfer learning); every Keras layer passes its keyword arguments up to
+ * `Layer.__init__`, which this briefly wraps.
+ */
+const FROZEN_HELPER = `@contextlib.contextmanager
+def frozen():
+    init = keras.layers.Layer.__init__
+
+    def frozen_init(self, *args, **kwargs):
+        kwargs['trainable'] = False
+        init(self, *args, **kwargs)
+    keras.layers.Layer.__init__ = frozen_init
+    try:
+        yield
+    finally:
+        keras.layers.Layer.__init__ = init`;
+
 function optimizerSource(training: TrainingSettings): string {
   const lr = pyLiteral(training.learningRate);
   const decay = pyLiteral(training.weightDecay);
@@ -59,9 +78,21 @@ function optimizerSource(training: TrainingSettings): string {
 /** The Keras script for a planned graph. */
 export function kerasSource(plan: ExportPlan, training: TrainingSettings): string {
   const rules = plan.layers.map((layer) =>
-    applyRules(layer, 'keras', (keras) => ({ helper: keras.helper, statement: keras.statement(layer) })),
+    applyRules(layer, 'keras', (keras) => ({
+      helper: keras.helper,
+      // A frozen node's layers, however many its statement makes, are made non-trainable.
+      statement: isFrozen(layer.node)
+        ? `with frozen():\n${indent(keras.statement(layer), 1)}`
+        : keras.statement(layer),
+    })),
   );
-  const helpers = [...new Set(rules.flatMap((rule) => (rule.helper === undefined ? [] : [rule.helper])))];
+  const frozenHelper = plan.layers.some((layer) => isFrozen(layer.node)) ? [FROZEN_HELPER] : [];
+  const helpers = [
+    ...new Set([
+      ...frozenHelper,
+      ...rules.flatMap((rule) => (rule.helper === undefined ? [] : [rule.helper])),
+    ]),
+  ];
   const [h, w, c] = plan.inputShape;
   const body = rules.map((rule) => rule.statement).join('\n');
   return `"""${pyComment(plan.document.name)}: exported from CNN Studio (Keras functional API, channels-last).
@@ -70,7 +101,7 @@ Input: N × ${h} × ${w} × ${c}. Output: N × ${plan.numClasses} ${outputDescri
 Trainable parameters: ${plan.analysis.totals.trainable}.
 Train:  python model_keras.py --epochs ${training.epochs}
 """
-import argparse
+import argparse${frozenHelper.length > 0 ? '\nimport contextlib' : ''}
 
 import tensorflow as tf
 from tensorflow import keras

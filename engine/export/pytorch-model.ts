@@ -8,7 +8,8 @@
 import { formatShape } from '../graph/format';
 import type { TorchModule } from '../nodes/interchange';
 import { applyRules, outputDescription, type ExportPlan, type PlannedNode } from './plan';
-import { indent, pyComment } from './python';
+import { indent, pyComment, pyLiteral } from './python';
+import { isFrozen } from '../graph/freeze';
 
 /**
  * The PyTorch modules one layer becomes, applied in sequence, with the trained weights each
@@ -101,6 +102,33 @@ export function isSequentialNet(plan: ExportPlan): boolean {
   return plan.isChain && plan.layers.every((layer) => modulesFor(layer).length > 0);
 }
 
+/**
+ * The sub-modules of the graph's frozen nodes (`net.3` in a chain, the layer's attribute in
+ * a branchy net); a node done in `forward` alone has no weights to freeze.
+ */
+export function frozenModulePaths(plan: ExportPlan): string[] {
+  const chain = isSequentialNet(plan);
+  const paths: string[] = [];
+  let index = 0;
+  for (const layer of plan.layers) {
+    const count = modulesFor(layer).length;
+    if (isFrozen(layer.node) && count > 0)
+      paths.push(...(chain ? Array.from({ length: count }, (_, i) => `net.${index + i}`) : [layer.name]));
+    index += count;
+  }
+  return paths;
+}
+
+/** The lines of `build_model` that freeze the frozen nodes' modules (none when nothing is frozen). */
+function freezeLines(plan: ExportPlan): string {
+  const paths = frozenModulePaths(plan);
+  if (paths.length === 0) return '';
+  return `
+    # Frozen in CNN Studio (transfer learning): these weights are not trained.
+    for path in ${pyLiteral(paths)}:
+        model.get_submodule(path).requires_grad_(False)`;
+}
+
 /** The `model.py` source for a graph. @throws ExportError naming a node PyTorch cannot express. */
 export function pytorchModelSource(plan: ExportPlan): string {
   const chain = isSequentialNet(plan);
@@ -157,7 +185,7 @@ def build_model(weights_dir=None):
     model = Net()
     model.apply(init_weights)
     if weights_dir is not None:
-        load_weights(model, weights_dir)
+        load_weights(model, weights_dir)${freezeLines(plan)}
     return model
 
 

@@ -10,6 +10,7 @@ import { ShapeError, type NodeTypeDefinition } from '../nodes/types';
 import { checkParams } from './check-params';
 import type { GraphDocument, GraphNode, Shape } from './document';
 import { formatShape } from './format';
+import { frozenCount } from './freeze';
 import type { GraphAnalysis, GraphIssue, NodeAnalysis } from './types';
 import { analyzeWiring, type NodeTypeLookup } from './wiring';
 
@@ -138,7 +139,7 @@ function inferNode(node: GraphNode, definition: NodeTypeDefinition, result: Node
         message: `${definition.label} would output ${formatShape(output)} from ${inputs.map(formatShape).join(' and ') || 'nothing'}: ${problem}`,
       };
     }
-    result.params = definition.paramCount(params, inputs);
+    result.params = frozenCount(node, definition.paramCount(params, inputs));
     result.macs = definition.macs(params, inputs, output);
     setOutput(result, output);
     return null;

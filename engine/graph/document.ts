@@ -47,6 +47,12 @@ export interface GraphNode {
   bypassed?: boolean;
   /** Block nodes only: whether the editor shows the inner layers. */
   expanded?: boolean;
+  /**
+   * `false`: the node is frozen, its weights are not trained (transfer learning). Its
+   * parameters count as non-trainable; compiled as tfjs `trainable = false`, exported as
+   * PyTorch `requires_grad_(False)` and Keras `trainable=False`. Absent means trainable.
+   */
+  trainable?: boolean;
 }
 
 /**

@@ -26,6 +26,7 @@ export const nodeSchema = z.object({
   label: z.string().optional(),
   bypassed: z.boolean().optional(),
   expanded: z.boolean().optional(),
+  trainable: z.boolean().optional(),
 });
 
 export const edgeSchema = z.object({

@@ -39,6 +39,8 @@ function orderNode(node: GraphNode): Record<string, unknown> {
     label: node.label,
     bypassed: node.bypassed,
     expanded: node.expanded,
+    // Written only for a frozen node: trainable is the default.
+    trainable: node.trainable === false ? false : undefined,
     params: orderParams(node),
     position: { x: node.position.x, y: node.position.y },
   };

@@ -6,6 +6,7 @@
 import { getNodeType } from '../nodes/registry';
 import { resolveParams } from '../nodes/params';
 import type { GraphDocument, Shape } from './document';
+import { isFrozen } from './freeze';
 import { formatBytes, formatCount, formatShape } from './format';
 import type { GraphAnalysis } from './types';
 
@@ -106,5 +107,5 @@ function layerText(doc: GraphDocument, id: string): string {
     // A summary is decoration; an odd param must not break the table.
   }
   const name = node.label ? `${node.label}: ${definition.label}` : definition.label;
-  return `${name}${detail ? ` (${detail})` : ''}${node.bypassed ? ' [bypassed]' : ''}`;
+  return `${name}${detail ? ` (${detail})` : ''}${node.bypassed ? ' [bypassed]' : ''}${isFrozen(node) ? ' [frozen]' : ''}`;
 }
