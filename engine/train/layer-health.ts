@@ -315,8 +315,11 @@ export interface HealthSampling extends StepObserver {
   dispose(): void;
 }
 
+/** The share of training time health samples may take unless told otherwise. */
+export const DEFAULT_HEALTH_BUDGET = 0.025;
+
 export interface LayerHealthOptions {
-  /** Largest share of training time the samples may take; default 0.025. */
+  /** Largest share of training time the samples may take; default `DEFAULT_HEALTH_BUDGET`. */
   budget?: number;
   /** Clock in ms (tests); default `performance.now`. */
   now?: () => number;
@@ -338,7 +341,7 @@ export class LayerHealthMonitor {
     private readonly plan: HealthPlan,
     options: LayerHealthOptions,
   ) {
-    this.budget = options.budget ?? 0.025;
+    this.budget = options.budget ?? DEFAULT_HEALTH_BUDGET;
     this.now = options.now ?? (() => performance.now());
   }
 

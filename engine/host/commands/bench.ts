@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { selectBackend } from '../../backends/select';
 import { benchPipeline } from '../../datasets/index';
 import { getPreset, isPresetId, presetIds } from '../../presets/index';
-import { benchTraining } from '../../train/bench/training-bench';
+import { benchHealthCost, benchTraining, type HealthCostResult } from '../../train/bench/training-bench';
 import { benchTorch, torchAvailable, torchModels } from '../../train/bench/torch-reference';
 import { parseNumber, UsageError } from './graph-source';
 
@@ -40,6 +40,8 @@ export interface BenchRow {
   /** ours / PyTorch. */
   ratio?: number;
   pytorchError?: string;
+  /** bn-lenet only: training speed with and without training-health samples. */
+  healthCost?: HealthCostResult;
 }
 
 const ALL: Array<{ preset: string; batchSize?: number; seconds?: number }> = [
@@ -95,7 +97,23 @@ async function benchOne(
       row.pytorchError = (error as Error).message;
     }
   }
+  if (preset === 'bn-lenet') {
+    // The issue's target: health samples cost < 5% of BN-LeNet's images/s.
+    options.progress(`${preset}: training with and without training-health samples…`);
+    row.healthCost = await benchHealthCost(tf, graph, { batchSize, seconds: options.seconds });
+  }
   return row;
+}
+
+/** The training-health cost line of a row, e.g. `bn-lenet training health: 1,010 img/s with, …`. */
+export function healthCostLine(row: BenchRow): string | null {
+  const health = row.healthCost;
+  if (!health) return null;
+  const percent = (health.cost * 100).toFixed(1);
+  return (
+    `${row.preset} training health: ${fmt(health.healthImagesPerSecond)} img/s with, ${fmt(health.plainImagesPerSecond)} without → ${percent}% (target < 5%); ` +
+    `a sampled step takes ${fmt(health.sampledStepMs)} ms, a plain one ${fmt(health.stepMs)} ms (${health.samples} samples), one every ${fmt(health.intervalSeconds, 1)} s of training`
+  );
 }
 
 const fmt = (n: number | undefined, digits = 0) =>
@@ -193,6 +211,10 @@ export async function run(args: string[]): Promise<number> {
   if (json) console.log(JSON.stringify(values.all ? rows : rows[0]));
   else {
     console.log(benchTable(rows));
+    for (const row of rows) {
+      const line = healthCostLine(row);
+      if (line) console.log(line);
+    }
     for (const row of rows)
       if (row.pytorchError) console.log(`${row.preset}: PyTorch failed: ${row.pytorchError}`);
   }

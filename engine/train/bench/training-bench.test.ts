@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../backends/select';
 import { benchTable } from '../../host/commands/bench';
 import { tinyCnn } from '../test-support';
-import { benchTraining } from './training-bench';
+import { benchHealthCost, benchTraining } from './training-bench';
 
 describe('benchTraining', () => {
   it('times real training steps after warm-up and leaves no tensors behind', async () => {
@@ -24,6 +24,28 @@ describe('benchTraining', () => {
     await expect(benchTraining(tf, tinyCnn({ units: 3 }), { batchSize: 4, seconds: 0 })).rejects.toThrow(
       /has 3 units/,
     );
+  });
+});
+
+describe('benchHealthCost', () => {
+  it('times plain and sampled steps interleaved and prices samples at a run’s schedule, leaking nothing', async () => {
+    const { tf } = await selectBackend();
+    const before = tf.memory().numTensors;
+    const result = await benchHealthCost(tf, tinyCnn(), {
+      batchSize: 8,
+      seconds: 0,
+      warmupBatches: 1,
+      samples: 2,
+      budget: 0.1,
+    });
+    expect(result.samples).toBe(2);
+    expect(result.sampledStepMs).toBeGreaterThan(0);
+    const extra = Math.max(0, result.sampledStepMs - result.stepMs);
+    expect(result.cost).toBeCloseTo(extra / (result.sampledStepMs * (1 + 1 / 0.1)), 9);
+    // At most the budget: a sample's extra time is part of the sampled step's.
+    expect(result.cost).toBeLessThanOrEqual(0.1);
+    expect(result.healthImagesPerSecond).toBeCloseTo(result.plainImagesPerSecond * (1 - result.cost), 6);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
 

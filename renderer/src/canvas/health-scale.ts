@@ -15,6 +15,16 @@ export const METRIC_LABELS: Record<HealthMetric, string> = {
   updateRatio: 'Update ratio ‖Δw‖/‖w‖',
 };
 
+/** Short names for the inspector's narrow list (the full name is its title). */
+export const METRIC_SHORT_LABELS: Record<HealthMetric, string> = {
+  timeMs: 'Time',
+  activationMean: 'Mean',
+  activationStd: 'Std',
+  zeroShare: 'Zeros',
+  gradNorm: 'Grad norm',
+  updateRatio: 'Update ratio',
+};
+
 /** What each figure tells, for titles and the inspector. */
 export const METRIC_HINTS: Record<HealthMetric, string> = {
   timeMs: 'milliseconds of this layer’s forward and backward pass on a sampled batch',

@@ -6,7 +6,7 @@
 import { useCallback, useState } from 'react';
 import type uPlot from 'uplot';
 import { HEALTH_METRICS, type HealthMetric } from '../../../engine/protocol/layer-health';
-import { formatMetric, METRIC_HINTS, METRIC_LABELS } from '../canvas/health-scale';
+import { formatMetric, METRIC_HINTS, METRIC_LABELS, METRIC_SHORT_LABELS } from '../canvas/health-scale';
 import { healthSamples, subscribeHealthSamples, useHealth } from '../canvas/health-store';
 import { UPlotChart } from '../training/UPlotChart';
 import '../canvas/health.css';
@@ -84,8 +84,11 @@ function HealthFact({
 }) {
   return (
     <>
-      <dt className={painted ? 'painted' : undefined} title={METRIC_HINTS[metric]}>
-        {METRIC_LABELS[metric]}
+      <dt
+        className={painted ? 'painted' : undefined}
+        title={`${METRIC_LABELS[metric]}: ${METRIC_HINTS[metric]}`}
+      >
+        {METRIC_SHORT_LABELS[metric]}
       </dt>
       <dd className={painted ? 'painted' : undefined} data-testid={`health-${metric}`}>
         {formatMetric(metric, value)}

@@ -1,0 +1,85 @@
+/**
+ * Training health on the graph, as a person uses it: train a tiny LeNet run, choose a metric
+ * to paint the layers by, see the nodes coloured with a legend, read a layer's figures and
+ * history in the inspector. axe checks the overlay's control and legend and the inspector's
+ * health section; screenshots go to /tmp/training-health-*.png to be looked at.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { EditorPage } from './pages/editor-page';
+
+const TRAIN_TIMEOUT = 120_000;
+
+async function setField(page: Page, testId: string, value: string | number): Promise<void> {
+  const field = page.getByTestId(testId);
+  await field.fill(String(value));
+  await field.press('Enter');
+}
+
+/** Fails listing every serious or critical axe violation inside `scope`. */
+async function expectAccessible(page: Page, name: string, scope: string): Promise<void> {
+  await page.screenshot({ path: `/tmp/training-health-${name}.png` });
+  const { violations } = await new AxeBuilder({ page }).include(scope).analyze();
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = serious.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')} — ${n.failureSummary ?? ''}`).join('\n')}`,
+  );
+  expect(report, `${name}: accessibility violations`).toEqual([]);
+}
+
+test('a trained run paints its layers by the chosen health metric, with a legend and the figures in the inspector', async ({
+  page,
+}) => {
+  test.setTimeout(TRAIN_TIMEOUT * 2);
+  const editor = new EditorPage(page);
+  await editor.loadPreset('lenet');
+  await page.getByTestId('dock-tab-training').click();
+  await expect(page.getByTestId('training-panel')).toBeVisible();
+  await page.getByTestId('train-optimizer').selectOption('adam');
+  await setField(page, 'train-epochs', 1);
+  await setField(page, 'train-batch-size', 32);
+  await setField(page, 'train-limit', 640);
+  await setField(page, 'train-lr', 0.005);
+  // Before any run, nothing offers to paint.
+  await expect(page.getByTestId('overlay-metric')).toHaveCount(0);
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: TRAIN_TIMEOUT });
+
+  const metric = page.getByTestId('overlay-metric');
+  await expect(metric).toBeVisible();
+  await expect(page.getByTestId('node-conv1')).not.toHaveAttribute('data-health', /.+/);
+  await metric.selectOption('timeMs');
+  await expect(page.getByTestId('health-legend')).toBeVisible();
+  await expect(page.getByTestId('health-legend-max')).toContainText('ms');
+  // Every layer that computes something is painted, and shows its figure (all in view).
+  await page.getByTestId('fit-view').click();
+  for (const id of ['conv1', 'avgpool1', 'conv2', 'dense1', 'dense3']) {
+    await expect(page.getByTestId(`node-${id}`)).toHaveAttribute('data-health', /^#[0-9a-f]{6}$/);
+    await expect(page.getByTestId(`node-${id}`).getByTestId('node-health')).toContainText('ms');
+  }
+  await metric.selectOption('zeroShare');
+  await expect(page.getByTestId('node-conv1').getByTestId('node-health')).toContainText('%');
+  await expect(page.getByTestId('health-legend-min')).toHaveText('0%');
+  await expect(page.getByTestId('health-legend-max')).toHaveText('100%');
+  await expectAccessible(page, 'overlay', '[data-testid="health-overlay"]');
+
+  await editor.select('conv1');
+  const section = page.getByTestId('inspector-health');
+  await expect(section).toBeVisible();
+  await expect(section.getByTestId('health-timeMs')).toContainText('ms');
+  await expect(section.getByTestId('health-gradNorm')).toHaveText(/\d/);
+  await expect(section.getByTestId('health-updateRatio')).toHaveText(/\d/);
+  await expect(section.getByTestId('health-zeroShare')).toHaveText(/^\d+%$/);
+  // The layer's history: one point per sampled batch (at least the second and the last).
+  await expect
+    .poll(async () => Number(await section.getByTestId('health-history').getAttribute('data-points')))
+    .toBeGreaterThanOrEqual(2);
+  await expectAccessible(page, 'inspector', '[data-testid="inspector-health"]');
+
+  // Nothing: the nodes are plain again and the legend goes.
+  await metric.selectOption('none');
+  await expect(page.getByTestId('health-legend')).toHaveCount(0);
+  await expect(page.getByTestId('node-conv1')).not.toHaveAttribute('data-health', /.+/);
+});
