@@ -40,8 +40,9 @@ export function ClassifiedTile({
       </div>
       <figcaption>
         <span className="truth">{truth}</span>
-        <span className={right ? 'predicted right' : 'predicted'}>
-          → {predicted} <span className="confidence">{formatPercent(example.confidence, 0)}</span>
+        <span className={right ? 'predicted right' : 'predicted'}>→ {predicted}</span>
+        <span className="confidence" title="the model's confidence in its guess">
+          {formatPercent(example.confidence, 0)}
         </span>
       </figcaption>
     </figure>

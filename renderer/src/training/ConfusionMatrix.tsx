@@ -65,8 +65,7 @@ export function ConfusionMatrix({
   return (
     <table className="confusion" data-testid="confusion-matrix" ref={table}>
       <caption>
-        Confusion on the test set{' '}
-        <span className="muted">(rows: true class, columns: predicted; click a count for its images)</span>
+        Confusion on the test set <span className="muted">(rows: true class, columns: predicted)</span>
       </caption>
       <thead>
         <tr>

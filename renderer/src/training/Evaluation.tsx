@@ -58,6 +58,7 @@ export function Evaluation({ runId }: { runId: string }) {
     <div className="evaluation" data-testid="evaluation">
       {hasWeights && (
         <div className="evaluation-bar">
+          {finished && <span className="muted small">Click a count in the matrix to see its images.</span>}
           <label
             className="check"
             title="Colour each image by where the model found the evidence for its guess (Grad-CAM on the last convolution)"

@@ -206,6 +206,11 @@ export function TryImage({
         </div>
         <div className="predict-result" data-testid="predict-result">
           {error && <p className="error-text small">{error}</p>}
+          {gradCam && heatmap?.maps[0] && heatmap.maps[0].values.every((v) => v === 0) && (
+            <p className="muted small" data-testid="gradcam-empty">
+              The heatmap is empty: no part of this image raises the model's score for its guess.
+            </p>
+          )}
           {gradCam && heatmapError && (
             <p className="error-text small" data-testid="gradcam-error">
               {heatmapError}

@@ -14,20 +14,36 @@ export interface ConfusionCell {
   color: string;
 }
 
-const RIGHT = [47, 107, 255]; // the accent blue
+const RIGHT = [37, 88, 230]; // the accent blue (--accent)
 const WRONG = [217, 45, 32]; // the error red
+
+/** WCAG relative luminance of an sRGB colour (0–255 channels). */
+function luminance([r, g, b]: readonly number[]): number {
+  const linear = (v: number) => {
+    const c = v / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+}
 
 /**
  * The colour of a cell: transparent at 0, full colour at 1. Off-diagonal cells are scaled
  * up (×2.5, capped) because even 10 % confusion matters and would otherwise look empty.
+ * The count is black or white, whichever contrasts more with the shade as painted on the
+ * white panel: between the two, every shade reaches WCAG's 4.5:1 (a dark grey would not —
+ * mid-tone shades fell to 3.2:1).
  */
 export function cellShade(fraction: number, correct: boolean): { background: string; color: string } {
   const f = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
   const alpha = correct ? f : Math.min(1, f * 2.5);
   const [r, g, b] = correct ? RIGHT : WRONG;
+  const painted = [r, g, b].map((c) => c * alpha + 255 * (1 - alpha));
+  const light = luminance(painted);
+  const onWhite = 1.05 / (light + 0.05);
+  const onBlack = (light + 0.05) / 0.05;
   return {
     background: `rgba(${r}, ${g}, ${b}, ${alpha.toFixed(3)})`,
-    color: alpha > 0.55 ? '#ffffff' : '#1d2330',
+    color: onWhite >= onBlack ? '#ffffff' : '#000000',
   };
 }
 
