@@ -9,7 +9,6 @@
  * const stop = serveApi(transport, host);
  * ```
  */
-import { checkImportedGraph } from '../export/import-repair';
 import { analyzeGraph } from '../graph/analyze';
 import type { GraphDocument } from '../graph/document';
 import { loadGraphDocument } from '../graph/load';
@@ -231,17 +230,40 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
         );
       return (await load()).exportModel(doc, target, { modelDir });
     },
-    async importModel(modelJson) {
+    async importModel(modelJson, importOptions = {}) {
       const load = modules.exporter ?? missing('Importing a Keras / TensorFlow.js model');
-      const { document: imported, unmapped } = await (await load()).importModel(modelJson);
+      const files = [
+        ...(modelJson === '' ? [] : [{ name: 'model.json', bytes: new TextEncoder().encode(modelJson) }]),
+        ...(importOptions.files ?? []).map((file) => ({
+          name: file.name,
+          bytes: new Uint8Array(Buffer.from(file.content, 'base64')),
+        })),
+      ];
+      const choices = {
+        ...(importOptions.inputSize ? { inputSize: importOptions.inputSize } : {}),
+        ...(importOptions.output ? { output: importOptions.output } : {}),
+      };
+      let imported;
+      try {
+        imported = await (await load()).importModel(files, choices, dataDir);
+      } catch (error) {
+        throw importRefusal(error);
+      }
       // The editor gets a graph CNN Studio reads (repairs named in meta.importRepairs) or the problems.
-      const { document, problems } = checkImportedGraph(imported);
+      const { document, problems, unmapped, outputs, weightsRun } = imported;
       if (!document || problems.length > 0) {
         const list = problems.map((line) => `  - ${line}`).join('\n');
         const message = `the imported model is not a valid CNN Studio graph:\n${list}`;
-        throw new EngineError('InvalidImport', message, { problems });
+        throw new EngineError('InvalidImport', message, {
+          problems,
+          ...(outputs.length > 1 ? { outputs } : {}),
+        });
       }
-      return { document, unmapped };
+      if (!weightsRun) return { document, unmapped };
+      const manager = await runs();
+      if (!manager.adopt) missing('Keeping imported weights');
+      await manager.adopt!(weightsRun);
+      return { document, unmapped, weightsRunId: weightsRun.id };
     },
 
     listProjects: (directory) => projects.list(directory),
@@ -269,4 +291,22 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       listeners.clear();
     },
   };
+}
+
+/**
+ * An import the engine refuses, as the editor gets it: `InvalidImport` with the reason in
+ * `problems` (and `inputSize` naming an input whose size the person must give).
+ */
+function importRefusal(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  if (error.name === 'InputSizeNeededError') {
+    const { input, shape } = error as Error & { input: string; shape: Array<number | null> };
+    return new EngineError('InvalidImport', error.message, {
+      problems: [error.message],
+      inputSize: { input, shape },
+    });
+  }
+  if (error.name === 'ModelImportError' || error.name === 'WeightMismatchError')
+    return new EngineError('InvalidImport', error.message, { problems: [error.message] });
+  return error;
 }

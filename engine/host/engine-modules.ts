@@ -26,6 +26,8 @@ import type {
   StartRunRequest,
 } from '../protocol/api';
 import type { StartPlacement } from '../train/run-manager';
+import type { ImportOptions } from '../export/import-keras';
+import type { EditorImport, ModelFile } from './import-model';
 
 export interface PresetsModule {
   listPresets(): PresetInfo[];
@@ -66,6 +68,8 @@ export interface RunManagerLike {
   ): Promise<ConfusionCellPage>;
   classActivations(id: string, images: SampleImage[], classes?: number[]): Promise<ClassActivations>;
   modelArtifactsDir(id: string): string | null | Promise<string | null>;
+  /** Registers a finished run whose model files are in place (imported weights). */
+  adopt?(record: RunRecord): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -91,7 +95,8 @@ export interface ModelExportModule {
     target: ExportTarget,
     options: { modelDir: string | null },
   ): Promise<ExportedFile[]>;
-  importModel(modelJson: string): Promise<{ document: GraphDocument; unmapped: string[] }>;
+  /** Imports model files, checked; weights are saved as a new finished run's model in `dataDir`. */
+  importModel(files: ModelFile[], options: ImportOptions, dataDir: string): Promise<EditorImport>;
 }
 
 /** Loaders for every module; `null` means this build does not include it. */

@@ -6,7 +6,7 @@
  * `.h5` file's — and saves them as ordinary model files through the imported-weights
  * carrier (engine/export/imported-weights.ts).
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import type * as tfjs from '@tensorflow/tfjs';
 import { compileGraph } from '../compile/compile';
 import {
@@ -18,6 +18,8 @@ import {
 } from '../export/import-keras';
 import {
   applyImportedWeights,
+  IMPORTED_WEIGHTS_META_KEY,
+  type ImportedWeightsRef,
   groupWeightsByLayer,
   layersByNode,
   weightsForNodes,
@@ -29,7 +31,9 @@ import { checkImportedGraph, type CheckedImport } from '../export/import-repair'
 import { readKerasH5 } from '../export/keras-h5';
 import { analyzeGraph } from '../graph/analyze';
 import type { GraphDocument } from '../graph/document';
+import type { RunRecord } from '../protocol/api';
 import { writeModelFiles } from '../train/model-files';
+import { newRunId, runPaths } from '../train/run-store';
 
 type Tf = typeof tfjs;
 
@@ -148,6 +152,13 @@ function reorderChannelsFirstDense(document: GraphDocument, weights: ImportedWei
   }
 }
 
+/** The node that makes each tfjs layer of `graph`'s compiled model, by layer name. */
+function compiledLayerOwners(tf: Tf, graph: GraphDocument): Map<string, string> {
+  const layerOwners = new Map<string, string>();
+  compileGraph(tf, graph, { layerOwners }).dispose();
+  return layerOwners;
+}
+
 /**
  * Imports the files the person gave and reads the weights for the graph's nodes.
  *
@@ -181,13 +192,19 @@ export function importModelFiles(
   const base = { ...checked, unmapped: result.unmapped, outputs: result.outputs };
   if (!tensors || tensors.length === 0)
     return { ...base, weights: null, weightsSource: null, unusedWeights: [] };
+  // A model.json CNN Studio exported holds its graph: its weights are named after the
+  // compiled layers, whose nodes compiling the graph tells.
+  const nodeOfLayer =
+    result.nodeOfLayer.size === 0 && checked.document
+      ? compiledLayerOwners(tf, checked.document)
+      : result.nodeOfLayer;
   // Keras 2 .h5 names carry the layer group first; a nested model's carry the inner layer last.
   const layerOf = (tensor: ImportedTensor): string => {
     const parts = tensor.name.replace(/:\d+$/, '').split('/');
     const candidates = [parts[parts.length - 2], parts[0]].filter((part) => part !== undefined);
-    return candidates.find((part) => result.nodeOfLayer.has(part)) ?? candidates[0] ?? tensor.name;
+    return candidates.find((part) => nodeOfLayer.has(part)) ?? candidates[0] ?? tensor.name;
   };
-  const { weights, unused } = weightsForNodes(groupWeightsByLayer(tensors, layerOf), result.nodeOfLayer);
+  const { weights, unused } = weightsForNodes(groupWeightsByLayer(tensors, layerOf), nodeOfLayer);
   if (checked.document) reorderChannelsFirstDense(checked.document, weights);
   const source = h5
     ? baseName(h5.name)
@@ -216,6 +233,61 @@ export async function saveImportedWeights(
   } finally {
     model.dispose();
   }
+}
+
+/** What the engine host gets from an import in the editor. */
+export interface EditorImport {
+  document: GraphDocument | null;
+  problems: string[];
+  unmapped: string[];
+  outputs: string[];
+  /** The finished run that now holds the imported weights (to register), or null. */
+  weightsRun: RunRecord | null;
+}
+
+/**
+ * Imports for the editor: with weights, saves them as the model of a new finished run in
+ * `dataDir` (named in the graph's `meta.importedWeights`) and returns its record, which the
+ * host hands to the run manager. A graph with problems gets no run.
+ *
+ * @throws ModelImportError / InputSizeNeededError for files that are not a model as given;
+ *   WeightMismatchError naming a weight that does not fit (nothing is kept).
+ */
+export async function importForEditor(
+  tf: Tf,
+  files: readonly ModelFile[],
+  options: ImportOptions,
+  dataDir: string,
+): Promise<EditorImport> {
+  const imported = importModelFiles(tf, files, options);
+  const { document, problems, unmapped, outputs, weights } = imported;
+  if (!document || problems.length > 0 || !weights)
+    return { document, problems, unmapped, outputs, weightsRun: null };
+  const runId = newRunId();
+  const paths = runPaths(dataDir, runId);
+  try {
+    await saveImportedWeights(tf, document, weights, paths.model);
+  } catch (error) {
+    await rm(paths.dir, { recursive: true, force: true });
+    throw error;
+  }
+  const ref: ImportedWeightsRef = { runId, source: imported.weightsSource ?? 'the model files' };
+  const graph: GraphDocument = { ...document, meta: { ...document.meta, [IMPORTED_WEIGHTS_META_KEY]: ref } };
+  const weightsRun: RunRecord = {
+    id: runId,
+    name: `Imported weights: ${document.name}`,
+    startedAt: new Date().toISOString(),
+    status: 'done',
+    graph,
+    training: graph.training,
+    datasetId: graph.training.dataset,
+    backend: null,
+    epochs: [],
+    result: null,
+    error: null,
+    resumable: false,
+  };
+  return { document: graph, problems, unmapped, outputs, weightsRun };
 }
 
 export { WeightMismatchError };

@@ -44,7 +44,9 @@ const smallCnn = chainGraph('small', [
 
 /** Random but fixed weights (batch norm's moving statistics too, so they are checked). */
 function randomize(model: tf.LayersModel): void {
-  model.setWeights(model.weights.map((w, i) => tf.randomUniform(w.shape, 0.2, 1.2, 'float32', 17 + i)));
+  model.setWeights(
+    model.weights.map((w, i) => tf.randomUniform([...w.shape] as number[], 0.2, 1.2, 'float32', 17 + i)),
+  );
 }
 
 async function predict(model: tf.LayersModel, input: tf.Tensor): Promise<Float32Array> {
@@ -208,5 +210,27 @@ describe('channels_first weights', () => {
     input.dispose();
     ours.dispose();
     expect(Array.from(actual)).toEqual(keras.map((v) => expect.closeTo(v, 5)));
+  });
+});
+
+describe('a model.json CNN Studio exported (its graph in the metadata)', () => {
+  it('takes its weights too, by the compiled layer names', async () => {
+    const { exportModel } = await import('./model-export');
+    const original = compileGraph(tf, smallCnn);
+    randomize(original);
+    await writeModelFiles(tf, original, dir);
+    original.dispose();
+    const files = await exportModel(smallCnn, 'tfjs', { modelDir: dir, tf });
+    const imported = importModelFiles(
+      tf,
+      files.map((f) => ({
+        name: f.path,
+        bytes: new Uint8Array(Buffer.from(f.content, f.encoding === 'base64' ? 'base64' : 'utf8')),
+      })),
+    );
+    expect(imported.document!.nodes.map((node) => node.id)).toEqual(smallCnn.nodes.map((node) => node.id));
+    await saveImportedWeights(tf, imported.document!, imported.weights!, join(dir, 'again'));
+    const saved = await readFile(join(dir, 'again', WEIGHTS_FILE));
+    expect(saved.equals(await readFile(join(dir, WEIGHTS_FILE)))).toBe(true);
   });
 });

@@ -191,6 +191,8 @@ with torch.no_grad():
   }
 });
 
+const modelJsonFile = (text: string) => ({ name: 'model.json', bytes: new TextEncoder().encode(text) });
+
 describe('TensorFlow.js export and import', () => {
   it('writes model.json and weights.bin, and re-imports the very same graph', async () => {
     const doc = getPreset('resnet18');
@@ -199,7 +201,7 @@ describe('TensorFlow.js export and import', () => {
     const trainable = analyzeGraph(doc).totals.trainable;
     const nonTrainable = analyzeGraph(doc).totals.nonTrainable;
     expect(Buffer.from(files[1].content, 'base64').byteLength).toBe(4 * (trainable + nonTrainable));
-    const imported = await importModel(files[0].content);
+    const imported = await importModel([modelJsonFile(files[0].content)], {}, tmpdir(), tf);
     expect(imported.document).toEqual(doc);
   }, 60_000);
 
@@ -208,8 +210,9 @@ describe('TensorFlow.js export and import', () => {
     const [modelJson] = await exportModel(doc, 'tfjs', { modelDir: null, tf });
     const bare = JSON.parse(modelJson.content);
     delete bare.userDefinedMetadata;
-    const { document, unmapped } = await importModel(JSON.stringify(bare));
-    expect(unmapped).toEqual([]);
+    const imported = await importModel([modelJsonFile(JSON.stringify(bare))], {}, tmpdir(), tf);
+    expect(imported.unmapped).toEqual([]);
+    const document = imported.document!;
     const before = analyzeGraph(doc);
     const after = analyzeGraph(document);
     expect(after.valid).toBe(true);

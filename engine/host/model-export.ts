@@ -9,12 +9,13 @@ import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { compileGraph } from '../compile/compile';
 import { exportCode } from '../export/index';
-import { GRAPH_METADATA_KEY, importLayersModel } from '../export/import-keras';
+import { GRAPH_METADATA_KEY, type ImportOptions } from '../export/import-keras';
 import { planExport } from '../export/plan';
 import { flattenPermutation, torchWeightTargets, type TorchWeightTarget } from '../export/pytorch-weights';
 import type { GraphDocument } from '../graph/document';
 import type { ExportedFile, ExportTarget } from '../protocol/api';
 import { MODEL_FILE, readModelWeights, WEIGHTS_FILE, writeModelFiles } from '../train/model-files';
+import { importForEditor, type EditorImport, type ModelFile } from './import-model';
 
 type Tf = typeof tfjs;
 
@@ -176,8 +177,12 @@ export async function exportModel(
 /** Exports fresh or trained weights for PyTorch regardless of a run (tests, CLI `--weights`). */
 export { torchWeightFiles };
 
+/** Imports model files for the editor, weights saved as a finished run (engine/host/import-model.ts). */
 export async function importModel(
-  modelJson: string,
-): Promise<{ document: GraphDocument; unmapped: string[] }> {
-  return importLayersModel(modelJson);
+  files: readonly ModelFile[],
+  options: ImportOptions,
+  dataDir: string,
+  tf?: Tf,
+): Promise<EditorImport> {
+  return importForEditor(tf ?? (await engineTf({ modelDir: null })), files, options, dataDir);
 }

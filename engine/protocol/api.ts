@@ -184,6 +184,24 @@ export interface MisclassifiedExample {
   predictedClass: number;
 }
 
+/** Files and choices that go with a model to import. */
+export interface ImportModelOptions {
+  /** Weight shards (by the names model.json's manifest gives) or a Keras `.h5`, base64. */
+  files?: Array<{ name: string; content: string }>;
+  /** Height and width for an input whose size the file leaves unknown. */
+  inputSize?: [number, number];
+  /** Of a model with several outputs, the output layer to keep (the head to train). */
+  output?: string;
+}
+
+export interface ImportedModelResult {
+  document: GraphDocument;
+  /** One line per layer with no CNN Studio node (wired through). */
+  unmapped: string[];
+  /** The finished run holding the imported weights (Evaluate, Try an image, export, fine-tuning). */
+  weightsRunId?: string;
+}
+
 export type ExportTarget = 'pytorch' | 'keras' | 'tfjs';
 
 export interface ExportedFile {
@@ -243,7 +261,14 @@ export interface EngineApi {
   misclassified(runId: string, count: number): Promise<MisclassifiedExample[]>;
 
   exportModel(graph: GraphDocument, target: ExportTarget, runId?: string): Promise<ExportedFile[]>;
-  importModel(modelJson: string): Promise<{ document: GraphDocument; unmapped: string[] }>;
+  /**
+   * Imports a Keras / TensorFlow.js layers model (model.json text; '' when `options.files`
+   * holds a Keras `.h5`). Weights given in `options.files` (the manifest's shards, or the
+   * `.h5`) are saved as a finished run, named in `weightsRunId` and in the graph's
+   * `meta.importedWeights`. Refuses with `InvalidImport` (`data.problems`; `data.outputs`
+   * when a head must be chosen; `data.inputSize` naming an input of unknown size).
+   */
+  importModel(modelJson: string, options?: ImportModelOptions): Promise<ImportedModelResult>;
 
   /** Project files on the engine's machine (browser mode's file list; Electron uses dialogs for paths). */
   listProjects(directory?: string): Promise<{ directory: string; files: ProjectFileInfo[] }>;

@@ -14,6 +14,7 @@ import type {
   EngineApi,
   EngineMethod,
   ExportTarget,
+  ImportModelOptions,
   SampleImage,
   SaveProjectOptions,
   StartRunRequest,
@@ -117,6 +118,21 @@ const startRunRequest: z.ZodType<StartRunRequest, unknown> = fieldsOf<StartRunRe
   engine: z.enum(['auto', 'tfjs', 'pytorch']).optional(),
 });
 
+const imageEdge = z.number().int().min(1).max(MAX_IMAGE_EDGE);
+const importModelOptions: z.ZodType<ImportModelOptions, unknown> = fieldsOf<ImportModelOptions>()({
+  files: z
+    .array(
+      z.object({
+        name: z.string().min(1).max(MAX_PATH_LENGTH),
+        content: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64'),
+      }),
+    )
+    .max(1000, 'must hold at most 1,000 files')
+    .optional(),
+  inputSize: z.tuple([imageEdge, imageEdge]).optional(),
+  output: z.string().min(1).max(MAX_PATH_LENGTH).optional(),
+});
+
 const saveProjectOptions: z.ZodType<SaveProjectOptions, unknown> = fieldsOf<SaveProjectOptions>()({
   overwrite: z.boolean().optional(),
 });
@@ -148,7 +164,7 @@ export const methodArguments: MethodTable = {
     argument('target', exportTarget),
     argument('runId', identifier.optional()),
   ],
-  importModel: [argument('modelJson', z.string())],
+  importModel: [argument('modelJson', z.string()), argument('options', importModelOptions.optional())],
   listProjects: [argument('directory', path.optional())],
   openProject: [argument('path', path)],
   saveProject: [

@@ -85,6 +85,11 @@ export interface RunManager {
   classActivations(id: string, images: SampleImage[], classes?: number[]): Promise<ClassActivations>;
   /** The final model of a finished (or stopped) run as tfjs files, or null if it has none. */
   modelArtifactsDir(id: string): string | null;
+  /**
+   * Registers a finished run whose model files are already in place (imported weights,
+   * engine/host/import-model.ts): listed, predicted with and exported like any run.
+   */
+  adopt(record: RunRecord): Promise<void>;
   /** Resolves when run `id` is no longer active (for tests and shutdown). */
   whenSettled(id: string): Promise<void>;
   dispose(): Promise<void>;
@@ -394,6 +399,13 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     async classActivations(id, images, classes) {
       const { predictor } = await predictorFor(id);
       return predictor.classActivations(images, classes);
+    },
+
+    async adopt(record) {
+      await ready;
+      if (records.has(record.id)) throw new Error(`a run with id '${record.id}' exists already`);
+      records.set(record.id, structuredClone(record));
+      await persist(record);
     },
 
     modelArtifactsDir(id) {
