@@ -91,6 +91,11 @@ export interface StartRunRequest {
    * or `auto` (a GPU on either, else PyTorch on the CPU, else tfjs). A resumed run keeps its engine.
    */
   engine?: 'auto' | 'tfjs' | 'pytorch';
+  /**
+   * PyTorch runs: automatic mixed precision. `auto` (default) is on for CUDA and ROCm GPUs and
+   * off on the CPU; bf16 where the GPU has it, else fp16 with loss scaling.
+   */
+  amp?: 'auto' | 'on' | 'off';
 }
 
 export type RunStatus = 'running' | 'paused' | 'done' | 'failed' | 'stopped';

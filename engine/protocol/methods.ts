@@ -116,6 +116,7 @@ const startRunRequest: z.ZodType<StartRunRequest, unknown> = fieldsOf<StartRunRe
   limit: count.optional(),
   resumeFrom: identifier.optional(),
   engine: z.enum(['auto', 'tfjs', 'pytorch']).optional(),
+  amp: z.enum(['auto', 'on', 'off']).optional(),
 });
 
 const imageEdge = z.number().int().min(1).max(MAX_IMAGE_EDGE);

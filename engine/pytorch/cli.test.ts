@@ -14,6 +14,15 @@ describe('train --engine flags', () => {
     ).toEqual({ requested: 'pytorch', processes: 4, device: 'rocm', python: '/opt/py' });
   });
 
+  it('reads --amp; a wrong value or amp without PyTorch is refused', () => {
+    expect(parseEngineFlags({ engine: 'pytorch', amp: 'off' }, usage)).toMatchObject({ amp: 'off' });
+    expect(parseEngineFlags({ engine: 'auto' }, usage)).not.toHaveProperty('amp');
+    expect(() => parseEngineFlags({ engine: 'pytorch', amp: 'fp8' }, usage)).toThrow(
+      'usage: --amp must be on, off or auto, got "fp8"',
+    );
+    expect(() => parseEngineFlags({ amp: 'on' }, usage)).toThrow(/--amp and --python are PyTorch settings/);
+  });
+
   it('refuses wrong values, naming the flag and what it takes', () => {
     expect(() => parseEngineFlags({ engine: 'jax' }, usage)).toThrow(
       'usage: --engine must be one of auto, tfjs, pytorch, got "jax"',

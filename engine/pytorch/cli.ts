@@ -17,12 +17,15 @@ import {
 import { tfjsGpuFacts } from './engines';
 import { preparePyTorchRun, pytorchLauncher } from './launcher';
 import { probeTorch } from './probe';
+import { AMP_REQUESTS, type AmpRequest } from './speed';
 import { runWithLauncher } from './run-job';
 
 export const ENGINE_USAGE = `  --engine <name>        ${ENGINE_REQUESTS.join(' | ')} (default tfjs): auto takes a GPU on either engine,
                          else PyTorch on the CPU when torch imports, else tfjs
   --processes <n>        PyTorch: processes on this machine (torchrun, DistributedDataParallel)
   --device <name>        PyTorch: ${TORCH_DEVICES.join(' | ')} (default: the best one found)
+  --amp <on|off>         PyTorch: automatic mixed precision (default: on for CUDA/ROCm GPUs, off
+                         on the CPU): bf16 where the GPU has it, else fp16 with loss scaling
   --python <path>        PyTorch: the interpreter (default: CNN_STUDIO_PYTHON, python3, python)
   --nodes <n> --rdzv-endpoint <host:port> --out <dir>
                          PyTorch on several machines: write a self-contained run folder to
@@ -33,6 +36,7 @@ export const ENGINE_OPTIONS = {
   engine: { type: 'string' },
   processes: { type: 'string' },
   device: { type: 'string' },
+  amp: { type: 'string' },
   python: { type: 'string' },
   nodes: { type: 'string' },
   'rdzv-endpoint': { type: 'string' },
@@ -43,6 +47,8 @@ export interface EngineSelection {
   requested: EngineRequest;
   processes: number;
   device?: TorchDevice;
+  /** `--amp on|off`; absent: auto (on for CUDA and ROCm GPUs). */
+  amp?: AmpRequest;
   python?: string;
   /** Several machines: prepare `out` and print each node's command instead of training. */
   nodes?: { count: number; endpoint: string; out: string };
@@ -54,6 +60,7 @@ export function parseEngineFlags(
     engine?: string;
     processes?: string;
     device?: string;
+    amp?: string;
     python?: string;
     nodes?: string;
     'rdzv-endpoint'?: string;
@@ -70,8 +77,16 @@ export function parseEngineFlags(
   const processes = values.processes === undefined ? 1 : Number(values.processes);
   if (!Number.isInteger(processes) || processes < 1)
     throw usage(`--processes must be a whole number ≥ 1, got "${values.processes}"`);
-  if (requested === 'tfjs' && (device !== undefined || processes > 1 || values.python !== undefined))
-    throw usage('--device, --processes and --python are PyTorch settings: add --engine pytorch (or auto)');
+  const amp = values.amp as AmpRequest | undefined;
+  if (amp !== undefined && !AMP_REQUESTS.includes(amp))
+    throw usage(`--amp must be on, off or auto, got "${values.amp}"`);
+  if (
+    requested === 'tfjs' &&
+    (device !== undefined || processes > 1 || values.python !== undefined || amp !== undefined)
+  )
+    throw usage(
+      '--device, --processes, --amp and --python are PyTorch settings: add --engine pytorch (or auto)',
+    );
   let nodes: EngineSelection['nodes'];
   if (values.nodes !== undefined) {
     const count = Number(values.nodes);
@@ -89,6 +104,7 @@ export function parseEngineFlags(
     processes,
     ...(nodes ? { nodes } : {}),
     ...(device ? { device } : {}),
+    ...(amp ? { amp } : {}),
     ...(values.python ? { python: values.python } : {}),
   };
 }
@@ -149,6 +165,7 @@ export async function runJobOnEngine(
   const launcher = pytorchLauncher({
     choice,
     processes: selection.processes,
+    ...(selection.amp ? { amp: selection.amp } : {}),
     ...(selection.python ? { python: selection.python } : {}),
   });
   const run = runWithLauncher(launcher, { job, dataDir: options.dataDir }, options);
@@ -188,7 +205,13 @@ export async function prepareNodes(
   });
   const { workDir, nodeCommands } = await preparePyTorchRun(
     { job: { ...job, checkpointDir: null, resumeFrom: null, finalModelDir: null }, dataDir },
-    { choice, processes: selection.processes, workDir: nodes.out, nodes },
+    {
+      choice,
+      processes: selection.processes,
+      workDir: nodes.out,
+      nodes,
+      ...(selection.amp ? { amp: selection.amp } : {}),
+    },
   );
   return [
     `Run folder: ${workDir}`,

@@ -15,6 +15,7 @@ import type { JobLauncher } from '../train/job-messages';
 import { chooseEngine, type EngineChoice, type EngineRequest, type TfjsFacts } from './choice';
 import { pytorchLauncher, type PyTorchLaunchOptions } from './launcher';
 import { probeTorch } from './probe';
+import { speedSettings } from './speed';
 
 /** What tfjs-node-gpu offers here, without loading tfjs when it is not even installed. */
 export async function tfjsGpuFacts(): Promise<TfjsFacts> {
@@ -95,6 +96,8 @@ export function engineLauncherChooser(
     });
     if (choice.engine === 'tfjs') return withEngineReasons(options.tfjs, choice);
     checkPyTorchRunnable(resumed?.graph ?? request.graph);
-    return pytorchLauncher({ ...pytorch, choice });
+    const amp = request.amp ?? pytorch.amp ?? 'auto';
+    if (torch.found) speedSettings({ device: choice.device!, amp, processes: 1, report: torch.report }); // refuses amp on MPS before launch
+    return pytorchLauncher({ ...pytorch, choice, amp });
   };
 }

@@ -11,7 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,7 @@ import { createRandom, withRandom } from '../train/seeded-random';
 import { chooseEngine, type EngineChoice, type TorchDevice } from './choice';
 import { probeTorch } from './probe';
 import { signalGroup, trackGroup } from './process-groups';
+import { speedLabel, speedSettings, type AmpRequest } from './speed';
 import { torchHealthUnits } from './health-modules';
 import { tfjsWeightSources } from './weights-back';
 
@@ -43,6 +44,8 @@ export interface PyTorchLaunchOptions {
   device?: TorchDevice;
   /** Processes on this machine (torchrun `--nproc_per_node`); default 1. */
   processes?: number;
+  /** Automatic mixed precision (`--amp`); default `auto`: on for CUDA and ROCm GPUs. */
+  amp?: AmpRequest;
   /** An engine choice already made (the run manager's `auto`); default: chosen here. */
   choice?: EngineChoice;
   /** How long a stop may take before the trainer is ended; default 30 s. */
@@ -311,6 +314,7 @@ async function prepareLaunch(start: JobStart, options: PyTorchLaunchOptions): Pr
   const processes = options.processes ?? 1;
   if (!Number.isInteger(processes) || processes < 1)
     throw new Error(`processes must be a whole number ≥ 1, got ${processes}`);
+  const speed = speedSettings({ device: choice.device!, amp: options.amp ?? 'auto', processes, report });
 
   const dataset = await openDataset(settings.dataset, { dataDir });
   const runPlan = checkRunnable(job.graph, dataset.info);
@@ -371,7 +375,7 @@ async function prepareLaunch(start: JobStart, options: PyTorchLaunchOptions): Pr
     cropPadding: cropPadding(h, w),
     batchEventIntervalMs: job.batchEventIntervalMs ?? 50,
     device: choice.torchDevice,
-    threads: choice.torchDevice === 'cpu' ? Math.max(1, Math.floor(cpus().length / processes)) : null,
+    speed,
     dataset: {
       file: await datasetFile(dataset, dataDir, workDir, options.nodes !== undefined),
       train,
@@ -433,7 +437,14 @@ async function prepareLaunch(start: JobStart, options: PyTorchLaunchOptions): Pr
     env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
     backend: {
       name: 'pytorch',
-      device: `${choice.deviceLabel}, PyTorch ${report.torch}${processes > 1 ? `, ${processes} processes` : ''}`,
+      device: [
+        choice.deviceLabel,
+        `PyTorch ${report.torch}`,
+        ...(processes > 1 ? [`${processes} processes`] : []),
+        speedLabel(speed) ?? [],
+      ]
+        .flat()
+        .join(', '),
       skipped,
       patchedKernels: [],
     },

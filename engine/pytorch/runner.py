@@ -10,6 +10,7 @@ on rank 0's stdin, one per line: stop, pause, resume; end of input means the eng
 (stop). Checkpoints hold the weights in both layouts: torch.pt (model and optimizer state)
 and model.json + weights.bin (TensorFlow.js, so the app can evaluate and export the run).
 """
+import contextlib
 import datetime
 import json
 import math
@@ -81,13 +82,14 @@ class Inputs:
     [0, 1] (byte / 255), grey ↔ RGB (repeat / BT.601 luma), flip and padded crop at the stored
     size, then bilinear resizing with half-pixel centres."""
 
-    def __init__(self, target, settings, crop_padding, device, generator):
+    def __init__(self, target, settings, crop_padding, device, generator, pin=False, channels_last=False):
         self.h, self.w, self.c = target
         self.flip, self.crop = settings['augmentFlip'], settings['augmentCrop']
         self.crop_padding = crop_padding
         self.device = device
         self.generator = generator
-        self.pin = device.type == 'cuda'
+        self.pin = pin
+        self.channels_last = channels_last
 
     def __call__(self, images, augment=False):
         x = torch.from_numpy(np.ascontiguousarray(images))
@@ -109,7 +111,7 @@ class Inputs:
             x = (x * luma).sum(1, keepdim=True)
         if x.shape[2:] != (self.h, self.w):
             x = F.interpolate(x, size=(self.h, self.w), mode='bilinear', align_corners=False)
-        return x.contiguous(memory_format=torch.channels_last) if self.device.type == 'cuda' else x.contiguous()
+        return x.contiguous(memory_format=torch.channels_last) if self.channels_last else x.contiguous()
 
 
 # ---------------------------------------------------------------- settings
@@ -143,6 +145,33 @@ def make_optimizer(params, s):
     if name == 'rmsprop':
         return torch.optim.RMSprop(params, lr, alpha=0.99, eps=1e-8, momentum=s['momentum'], weight_decay=wd)
     raise ValueError(f"unknown optimizer '{name}' (use sgd, adam, adamw or rmsprop)")
+
+
+def speed_options(device_type, speed, bf16_supported=None):
+    """What the run does for speed on `device_type` (torch's 'cuda', 'mps' or 'cpu'), from
+    config.json's `speed` (engine/pytorch/speed.ts decides it from the probe): the autocast type
+    (None: float32), a GradScaler for float16, channels-last, cuDNN autotuning, pinned memory, CPU
+    threads. GPU settings apply only on a GPU, CPU autocast only takes bfloat16, and bfloat16 on
+    a GPU without it (a node older than the one the config was written for) becomes float16."""
+    gpu = device_type == 'cuda'
+    amp = {'bfloat16': torch.bfloat16, 'float16': torch.float16}.get(speed.get('amp'))
+    if device_type == 'mps' or (device_type == 'cpu' and amp is not torch.bfloat16):
+        amp = None
+    if gpu and amp is torch.bfloat16:
+        if bf16_supported is None:
+            bf16_supported = torch.cuda.is_bf16_supported()
+        if not bf16_supported:
+            amp = torch.float16
+    return {'amp': amp, 'grad_scaler': gpu and amp is torch.float16,
+            'channels_last': gpu and speed.get('channelsLast', True),
+            'cudnn_benchmark': gpu and speed.get('cudnnBenchmark', True),
+            'pin_memory': gpu and speed.get('pinMemory', True),
+            'threads': speed.get('threads') if device_type == 'cpu' else None}
+
+
+def autocast(device, amp):
+    """Mixed precision for the forward pass, or nothing when the run is float32."""
+    return torch.autocast(device.type, dtype=amp) if amp is not None else contextlib.nullcontext()
 
 
 def loss_of(output, labels, probabilities):
@@ -268,7 +297,7 @@ def write_tfjs_weights(model, tfjs, folder):
 
 # ---------------------------------------------------------------- training
 
-def evaluate(model, images, labels, chosen, inputs, config, device):
+def evaluate(model, images, labels, chosen, inputs, config, device, amp=None):
     """Mean loss, accuracy and confusion over `chosen` images, shared out across ranks."""
     classes, batch_size = config['classCount'], config['training']['batchSize']
     mine = chosen[RANK::WORLD]
@@ -279,7 +308,8 @@ def evaluate(model, images, labels, chosen, inputs, config, device):
         for start in range(0, len(mine), batch_size):
             part = np.sort(mine[start:start + batch_size])
             y = torch.from_numpy(labels[part].astype(np.int64)).to(device)
-            out = model(inputs(images[part]))
+            with autocast(device, amp):
+                out = model(inputs(images[part])).float()
             loss_sum += loss_of(out, y, config['outputIsProbabilities']).item() * len(part)
             confusion += torch.bincount(y * classes + out.argmax(1), minlength=classes * classes).double()
     model.train()
@@ -461,18 +491,22 @@ def main(config_path):
     device = torch.device(config['device'] if config['device'] != 'cuda' or WORLD == 1 else f"cuda:{int(os.environ.get('LOCAL_RANK', '0'))}")
     if WORLD > 1:
         dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo', timeout=datetime.timedelta(days=7))
-    if device.type == 'cpu' and config.get('threads'):
-        torch.set_num_threads(config['threads'])
+    speed = speed_options(device.type, config.get('speed') or {'threads': config.get('threads')})
+    if speed['threads']:
+        torch.set_num_threads(speed['threads'])
     if device.type == 'cuda':
         torch.cuda.set_device(device)
+    if speed['cudnn_benchmark']:
         torch.backends.cudnn.benchmark = True
 
     torch.manual_seed(settings['seed'])
     model = build_model().to(device)
-    if device.type == 'cuda':
+    if speed['channels_last']:
         model = model.to(memory_format=torch.channels_last)
     trained = torch.nn.parallel.DistributedDataParallel(model) if WORLD > 1 else model
     optimizer = make_optimizer(model.parameters(), settings)
+    amp = speed['amp']
+    scaler = torch.cuda.amp.GradScaler() if speed['grad_scaler'] else None
     # Training health on rank 0 (its figures are rank 0's batch); absent in older configs.
     health = LayerHealth(model, config['health']) if config.get('health') and RANK == 0 else None
 
@@ -482,7 +516,8 @@ def main(config_path):
     test_idx = indices(subsets['test'], len(test_labels))
     validation_idx = indices(subsets['validation'], 0) if subsets['validation'] else None
     generator = torch.Generator().manual_seed(settings['seed'] + 1)
-    inputs = Inputs(config['input'], settings, config['cropPadding'], device, generator)
+    inputs = Inputs(config['input'], settings, config['cropPadding'], device, generator,
+                    pin=speed['pin_memory'], channels_last=speed['channels_last'])
     sampler = DistributedSampler(range(len(train_idx)), num_replicas=WORLD, rank=RANK, shuffle=True, seed=settings['seed'])
     per_epoch = math.ceil(len(sampler) / settings['batchSize'])
     epochs = settings['epochs']
@@ -500,6 +535,8 @@ def main(config_path):
         start_epoch, history, position = saved['epochsDone'], saved['history'], saved.get('position')
         torch.set_rng_state(saved['rng'])
         generator.set_state(saved['augmentRng'])
+        if scaler is not None and saved.get('gradScaler'):
+            scaler.load_state_dict(saved['gradScaler'])
 
     def save_checkpoint(epochs_done, position=None):
         if RANK != 0 or not checkpoint_dir:
@@ -515,7 +552,8 @@ def main(config_path):
             open(os.path.join(tmp, 'optimizer.bin'), 'wb').close()
             torch.save({'model': model.state_dict(), 'optimizer': optimizer.state_dict(), 'epochsDone': epochs_done,
                         'history': history, 'position': position, 'rng': torch.get_rng_state(),
-                        'augmentRng': generator.get_state()}, os.path.join(tmp, 'torch.pt'))
+                        'augmentRng': generator.get_state(),
+                        'gradScaler': scaler.state_dict() if scaler is not None else None}, os.path.join(tmp, 'torch.pt'))
             write_tfjs_weights(model, config['tfjs'], tmp)
         replace_dir(checkpoint_dir, CHECKPOINT_FILES, fill)
 
@@ -531,9 +569,11 @@ def main(config_path):
         if fault.startswith('oom>') and len(y) > int(fault[4:]):
             raise RuntimeError('CUDA out of memory. Tried to allocate 2.00 GiB (injected)')
         optimizer.zero_grad(set_to_none=True)
-        out = trained(x)
+        with autocast(device, amp):
+            out = trained(x)
+        out = out.float()  # the loss in float32, as tfjs computes it
         loss = loss_of(out, y, probabilities)
-        loss.backward()
+        (scaler.scale(loss) if scaler is not None else loss).backward()
         return loss, out
 
     for epoch in range(start_epoch, epochs):
@@ -566,11 +606,17 @@ def main(config_path):
                 if not is_out_of_memory(error):
                     raise
                 raise out_of_memory(error, len(part), device, lambda size: forward_backward(x[:size], y[:size]) and True)
+            if scaler is not None:
+                scaler.unscale_(optimizer)  # health figures and clipping see the true gradients
             if sampling:
                 health.after_backward()
             if settings['gradientClip'] > 0:
                 torch.nn.utils.clip_grad_norm_(model.parameters(), settings['gradientClip'])
-            optimizer.step()
+            if scaler is not None:
+                scaler.step(optimizer)  # skipped when float16 overflowed; the scale then shrinks
+                scaler.update()
+            else:
+                optimizer.step()
             health_layers = health.collect(device, x) if sampling else None
             value, hits = loss.item(), (out.argmax(1) == y).sum().item()
             if not math.isfinite(value):
@@ -598,9 +644,9 @@ def main(config_path):
             save_checkpoint(epoch, {'epoch': epoch, 'batch': batch, 'lossSum': loss_sum, 'correct': correct, 'seen': seen})
             break
         if validation_idx is not None:
-            last_eval = evaluate(model, train_images, train_labels, validation_idx, inputs, config, device)
+            last_eval = evaluate(model, train_images, train_labels, validation_idx, inputs, config, device, amp)
         else:
-            last_eval = evaluate(model, test_images, test_labels, test_idx, inputs, config, device)
+            last_eval = evaluate(model, test_images, test_labels, test_idx, inputs, config, device, amp)
         metrics = {'epoch': epoch + 1, 'trainLoss': last_train[0], 'trainAccuracy': last_train[1],
                    'testLoss': last_eval['loss'], 'testAccuracy': last_eval['accuracy'], 'seconds': epoch_seconds}
         history.append(metrics)
@@ -609,7 +655,7 @@ def main(config_path):
         position = None
 
     if validation_idx is not None and last_eval is not None and not stopped:
-        last_eval = evaluate(model, test_images, test_labels, test_idx, inputs, config, device)
+        last_eval = evaluate(model, test_images, test_labels, test_idx, inputs, config, device, amp)
     if RANK == 0 and config.get('finalModelDir'):
         replace_dir(config['finalModelDir'], MODEL_FILES, lambda tmp: write_tfjs_weights(model, config['tfjs'], tmp))
         torch.save(model.state_dict(), os.path.join(folder, 'model.pt'))

@@ -95,7 +95,6 @@ export function createCommands(flow: CanvasView, pointer: () => XY): Commands {
     ungroup: () => editorActions.ungroupSelection(),
     makeBlock: startMakeBlock,
     bypass: () => editorActions.toggleBypass(),
-    freeze: () => editorActions.toggleFreeze(),
     toggleExpand() {
       const { doc, selection } = editorStore.getState();
       for (const n of doc.nodes.filter((x) => selection.nodes.includes(x.id))) {

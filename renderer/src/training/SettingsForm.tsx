@@ -13,6 +13,7 @@ import { DatasetImportDialog } from './DatasetImportDialog';
 import { CheckField, NumberField, numberParser, SelectField } from './fields';
 import { SampleCanvas } from './SampleCanvas';
 import { TRAIN_ENGINES, useTrainEngine } from '../window-training/engine-choice';
+import { AMP_CHOICES, useAmpChoice } from './amp-choice';
 import { loadSamples, trainingActions, useTraining } from './training-store';
 
 const OPTIMIZERS: ReadonlyArray<readonly [OptimizerName, string]> = [
@@ -51,6 +52,7 @@ export function SettingsForm() {
   const training = useEditor((s) => s.doc.training);
   const limit = useTraining((s) => s.limit);
   const { engine: trainEngine, setEngine: setTrainEngine } = useTrainEngine();
+  const { amp, setAmp } = useAmpChoice(); // PyTorch runs only
   const num = (
     key: keyof typeof parsers & keyof TrainingSettings,
     label: string,
@@ -77,6 +79,15 @@ export function SettingsForm() {
           options={TRAIN_ENGINES}
           onChange={setTrainEngine}
         />
+        {(trainEngine === 'pytorch' || trainEngine === 'auto') && (
+          <SelectField
+            label="Mixed precision"
+            testId="train-amp"
+            value={amp}
+            options={AMP_CHOICES}
+            onChange={setAmp}
+          />
+        )}
         {num('epochs', 'Epochs', 'train-epochs')}
         {num('batchSize', 'Batch size', 'train-batch-size')}
         <SelectField

@@ -23,6 +23,7 @@ import { applyRunEvent, emptySeries, seriesFromRecord, type RunSeries } from './
 import { receiveHealthEvent } from '../canvas/health-store';
 import { graphSignature, trainingReadiness } from './readiness';
 import { useTrainEngine, windowBackendOf } from '../window-training/engine-choice';
+import { useAmpChoice } from './amp-choice';
 import { controlWindowRun, startWindowTraining } from '../window-training/window-runs';
 
 /** What `train-status` shows: the five words tests and people read. */
@@ -384,6 +385,10 @@ export const trainingActions = {
       const now = get();
       set({
         currentRunId: runId,
+        // PyTorch's mixed precision, when the panel asks for more than the device's default.
+        ...((trainEngine === 'auto' || trainEngine === 'pytorch') && useAmpChoice.getState().amp !== 'auto'
+          ? { amp: useAmpChoice.getState().amp }
+          : {}),
         starting: false,
         view: 'curves',
         startedSignatures: { ...now.startedSignatures, [runId]: graphSignature(graph) },
