@@ -91,7 +91,17 @@ test('make a block of three layers, place a second instance, edit the definition
   expect(await editor.paramsTotal()).toBe(total);
   await page.screenshot({ path: '/tmp/user-blocks-two-instances.png' });
 
+  // Opened, an instance shows its layers as a graph, with this instance's shapes.
+  await editor.node(second).getByTestId('open-block').click();
+  const inside = page.getByTestId('block-canvas');
+  await expect(inside.getByTestId('inner-node-dense1').getByTestId('inner-shape')).toHaveText('84');
+  await expect(inside.getByTestId('inner-node-sigmoid3').getByTestId('inner-shape')).toHaveText('84');
+  await page.screenshot({ path: '/tmp/user-blocks-open.png' });
+  await editor.press('Escape');
+  await expect(inside).toHaveCount(0);
+
   // Edit the definition: no bias in the Dense layer, in both instances at once.
+  await editor.select(second);
   await page.getByTestId('edit-block-definition').click();
   const definition = page.getByTestId('block-definition-dialog');
   await expect(definition).toBeVisible();

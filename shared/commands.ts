@@ -79,6 +79,11 @@ export const COMMANDS = {
     keys: [plain('Delete'), plain('Backspace')],
   },
   bypass: { label: 'Bypass', description: 'Bypass / un-bypass the selected layers', keys: [mod('b')] },
+  freeze: {
+    label: 'Freeze',
+    description: 'Freeze / unfreeze the selected layers (their weights are not trained: transfer learning)',
+    keys: [mod('f', { shift: true })],
+  },
   toggleExpand: { label: 'Expand', description: 'Expand / collapse the selected blocks', keys: [mod('e')] },
   group: {
     label: 'Group',

@@ -63,6 +63,12 @@ describe('real model files', () => {
     const grouped = new Set(groups.flatMap((group) => group.nodeIds));
     expect(document.nodes.filter((node) => !grouped.has(node.id))).toEqual([]);
     expect(groups[2].nodeIds.length).toBeLessThan(10);
+    // The editor frames the two outer ones (its groups do not nest).
+    const frames = document.meta.editorGroups as Array<{ label: string; nodeIds: string[] }>;
+    expect(frames.map((frame) => [frame.label, frame.nodeIds.length])).toEqual([
+      ['sequential_3', groups[0].nodeIds.length],
+      ['sequential_5', groups[2].nodeIds.length],
+    ]);
   });
 
   it('Keras 2.0.6 Sequential (a bare layer list, the input shape on the first layer)', () => {

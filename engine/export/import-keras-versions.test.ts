@@ -261,6 +261,10 @@ describe('nested models', () => {
     expect(document.meta[IMPORT_GROUPS_META_KEY]).toEqual([
       { name: 'backbone', className: 'Functional', nodeIds: ['conv', 'bn'] },
     ]);
+    // …and a frame in the editor around its layers.
+    expect(document.meta.editorGroups).toEqual([
+      { id: 'imported-1', label: 'backbone', nodeIds: ['conv', 'bn'] },
+    ]);
     expect(nodeOfLayer.get('bn')).toBe('bn');
     expect(analysis.totals.nonTrainable).toBe(8);
   });

@@ -94,6 +94,8 @@ export interface ImportGroup {
 
 /** Key under the document's `meta` listing the nested models the graph was flattened from. */
 export const IMPORT_GROUPS_META_KEY = 'importGroups';
+/** Key under the document's `meta` where the editor keeps its visual groups (renderer/src/store/groups.ts). */
+const EDITOR_GROUPS_META_KEY = 'editorGroups';
 /** Key under the document's `meta` marking a model with several outputs (its output nodes). */
 export const IMPORT_OUTPUTS_META_KEY = 'importOutputs';
 /** Key under the document's `meta` where notes on what the import converted are kept. */
@@ -171,7 +173,7 @@ interface Flattened {
 /** Flattens (nested) models into one list of layers, recording each nested model as a group. */
 class Flattener {
   readonly layers: FlatLayer[] = [];
-  readonly groups: Array<{ name: string; className: string; layers: string[] }> = [];
+  readonly groups: Array<{ name: string; className: string; layers: string[]; depth: number }> = [];
   readonly inputs: string[] = [];
   private readonly taken = new Set<string>();
   /** The nested models being flattened, innermost last. */
@@ -207,7 +209,12 @@ class Flattener {
   }
 
   private nested(raw: Json, name: string, bound: string[] | null): Flattened {
-    const group = { name, className: String(raw.class_name), layers: [] as string[] };
+    const group = {
+      name,
+      className: String(raw.class_name),
+      layers: [] as string[],
+      depth: this.openGroups.length,
+    };
     this.groups.push(group);
     this.openGroups.push(group);
     try {
@@ -701,14 +708,26 @@ export function importLayersModel(
     (isObject(modelConfig.config) && modelConfig.config.name) || opts.name || 'Imported model',
   );
   const meta: Record<string, unknown> = { importedFrom: 'layers-model' };
-  const groups: ImportGroup[] = flattener.groups
-    .map((group) => ({
-      name: group.name,
-      className: group.className,
-      nodeIds: group.layers.flatMap((name) => nodesOfLayer.get(name) ?? []),
-    }))
-    .filter((group) => group.nodeIds.length > 0);
+  const withNodes = flattener.groups.map((group) => ({
+    ...group,
+    nodeIds: group.layers.flatMap((name) => nodesOfLayer.get(name) ?? []),
+  }));
+  const groups: ImportGroup[] = withNodes
+    .filter((group) => group.nodeIds.length > 0)
+    .map(({ name, className, nodeIds }) => ({ name, className, nodeIds }));
   if (groups.length > 0) meta[IMPORT_GROUPS_META_KEY] = groups;
+  // The outermost nested models also become the editor's visual groups (renderer/src/store/
+  // groups.ts, `meta.editorGroups`: disjoint frames around layers, collapsible).
+  const editorGroups = withNodes
+    .map((group, i) => ({
+      id: `imported-${i + 1}`,
+      label: group.name,
+      nodeIds: group.nodeIds,
+      depth: group.depth,
+    }))
+    .filter((group) => group.depth === 0 && group.nodeIds.length >= 2)
+    .map(({ id, label, nodeIds }) => ({ id, label, nodeIds }));
+  if (editorGroups.length > 0) meta[EDITOR_GROUPS_META_KEY] = editorGroups;
   const outputNodes = outputs
     .map((output) => outputOf.get(output))
     .filter((id): id is string => id !== undefined);

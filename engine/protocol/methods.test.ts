@@ -108,3 +108,35 @@ describe('argument schemas at the wire', () => {
     expect(schema.parse({ path: 'a', unknown: 1 })).toEqual({ path: 'a' });
   });
 });
+
+describe('evaluation queries', () => {
+  const image = { width: 2, height: 2, channels: 1, pixels: 'AAAAAA==', label: 0 };
+
+  it('takes a page of a confusion cell within bounds, and says which bound was crossed', () => {
+    expect(checkArguments('confusionCell', ['run-1', 3, 5, 0, 48])).toEqual({
+      ok: true,
+      args: ['run-1', 3, 5, 0, 48],
+    });
+    expect(checkArguments('confusionCell', ['run-1', -1, 5, 0, 48])).toMatchObject({
+      ok: false,
+      error: { message: 'confusionCell argument 2 (trueClass): must be 0 or more' },
+    });
+    expect(checkArguments('confusionCell', ['run-1', 3, 5, 0, 201])).toMatchObject({
+      ok: false,
+      error: { message: 'confusionCell argument 5 (count): must be at most 200' },
+    });
+  });
+
+  it('explains 1 to 64 images, with optional classes', () => {
+    expect(checkArguments('classActivations', ['run-1', [image]])).toMatchObject({ ok: true });
+    expect(checkArguments('classActivations', ['run-1', [image], [2]])).toMatchObject({ ok: true });
+    expect(checkArguments('classActivations', ['run-1', []])).toMatchObject({
+      ok: false,
+      error: { message: 'classActivations argument 2 (images): must hold at least one image' },
+    });
+    expect(checkArguments('classActivations', ['run-1', Array(65).fill(image)])).toMatchObject({
+      ok: false,
+      error: { message: 'classActivations argument 2 (images): must hold at most 64 images' },
+    });
+  });
+});

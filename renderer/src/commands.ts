@@ -95,6 +95,7 @@ export function createCommands(flow: CanvasView, pointer: () => XY): Commands {
     ungroup: () => editorActions.ungroupSelection(),
     makeBlock: startMakeBlock,
     bypass: () => editorActions.toggleBypass(),
+    freeze: () => editorActions.toggleFreeze(),
     toggleExpand() {
       const { doc, selection } = editorStore.getState();
       for (const n of doc.nodes.filter((x) => selection.nodes.includes(x.id))) {

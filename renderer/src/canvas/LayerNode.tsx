@@ -8,6 +8,7 @@ import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import type { GraphNode, Params } from '../../../engine/graph/document';
 import type { NodeAnalysis } from '../../../engine/graph/types';
 import { formatCompact, formatCount, formatShape } from '../../../engine/graph/format';
+import { isFrozen } from '../../../engine/graph/freeze';
 import { getNodeType } from '../../../engine/nodes/registry';
 import { resolveParams } from '../../../engine/nodes/params';
 import { editorActions } from '../store/editor-store';
@@ -52,6 +53,7 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
   const classes = ['layer-node', `cat-${(def?.category ?? 'unknown').toLowerCase()}`];
   if (error) classes.push(error.incomplete ? 'incomplete' : 'invalid');
   if (node.bypassed) classes.push('bypassed');
+  if (isFrozen(node)) classes.push('frozen');
   if (selected) classes.push('selected');
   if (diff) classes.push(`diff-${diff.kind}`);
   if (paint.colour) classes.push('health-painted');
@@ -63,6 +65,7 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
       data-health={paint.colour}
       data-invalid={error ? 'true' : undefined}
       data-bypassed={node.bypassed ? 'true' : undefined}
+      data-frozen={isFrozen(node) ? 'true' : undefined}
       data-expanded={node.expanded ? 'true' : undefined}
       data-diff={diff?.kind}
       title={def?.doc}
@@ -85,6 +88,15 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
       <div className="layer-head">
         <span className="layer-title">{node.label ?? def?.label ?? node.type}</span>
         {node.bypassed && <span className="layer-badge">bypassed</span>}
+        {isFrozen(node) && (
+          <span
+            className="layer-badge frozen-badge"
+            data-testid="frozen-badge"
+            title="Frozen: its weights are not trained"
+          >
+            <span aria-hidden="true">❄</span> frozen
+          </span>
+        )}
         {expandable && (
           <button
             type="button"
@@ -181,6 +193,7 @@ function sameFace(a: NodeProps<LayerFlowNode>, b: NodeProps<LayerFlowNode>): boo
     x.node.params === y.node.params &&
     x.node.label === y.node.label &&
     x.node.bypassed === y.node.bypassed &&
+    x.node.trainable === y.node.trainable &&
     x.node.expanded === y.node.expanded &&
     sameMark(x.diff, y.diff) &&
     formatShape(x.info?.outputShape) === formatShape(y.info?.outputShape) &&

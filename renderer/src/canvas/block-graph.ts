@@ -27,13 +27,22 @@ import { errorsByNode } from './flow-model';
 import type { Node } from '@xyflow/react';
 
 /**
- * The registry's types, with an `input` that takes any size: a block's input is whatever
- * the layer before it outputs (192 channels in GoogLeNet), not a picture a person loads,
- * which is what the real input's bounds are for.
+ * The registry's types, with an `input` that outputs the block's input shape, whatever it
+ * is: a block's input is what the layer before it outputs (192 channels in GoogLeNet, a
+ * vector before a block of Dense layers of one's own), not a picture a person loads, which
+ * is what the real input's bounds are for.
  */
-const INSIDE_TYPES: readonly NodeTypeDefinition[] = nodeTypes.map((def) =>
-  def.type === 'input' ? { ...def, params: def.params.map((spec) => ({ ...spec, max: undefined })) } : def,
-);
+function insideTypes(inputShape: Shape): readonly NodeTypeDefinition[] {
+  return nodeTypes.map((def) =>
+    def.type === 'input'
+      ? {
+          ...def,
+          params: def.params.map((spec) => ({ ...spec, max: undefined })),
+          inferShape: () => [...inputShape],
+        }
+      : def,
+  );
+}
 
 /** Id of the node standing for the block's input (no built-in block uses it inside). */
 export const BLOCK_INPUT_ID = 'block_input';
@@ -69,8 +78,9 @@ export function blockInside(
   const def = getNodeType(block.type);
   const subgraph = expandBlock(def, block.params);
   if (!subgraph) return null;
-  const known = inputShape !== null && inputShape.length === 3;
-  const [height, width, channels] = known ? inputShape : [1, 1, 1];
+  const known = inputShape !== null;
+  // The input node's params only label it; its shape is the block's input (insideTypes).
+  const [height, width, channels] = inputShape?.length === 3 ? inputShape : [1, 1, inputShape?.at(-1) ?? 1];
   const nodes: GraphNode[] = [
     {
       id: BLOCK_INPUT_ID,
@@ -109,7 +119,7 @@ export function blockInside(
   };
   return {
     doc,
-    analysis: known ? analyzeGraph(doc, { types: INSIDE_TYPES }) : null,
+    analysis: known ? analyzeGraph(doc, { types: insideTypes(inputShape) }) : null,
     outputId: subgraph.output,
   };
 }

@@ -4,6 +4,7 @@
  */
 import { useMemo } from 'react';
 import { formatCount, formatShape } from '../../../engine/graph/format';
+import { isFrozen } from '../../../engine/graph/freeze';
 import { getNodeType } from '../../../engine/nodes/registry';
 import { editorActions, useEditor } from '../store/editor-store';
 import { fixesFor } from '../store/fixits';
@@ -110,6 +111,18 @@ export function Inspector() {
             onChange={() => editorActions.toggleBypass(ids)}
           />
           Bypass <kbd>{keyLabel(COMMANDS.bypass.keys[0])}</kbd>
+        </label>
+        <label
+          className="check"
+          title="A frozen layer keeps its weights while the rest trains (transfer learning)"
+        >
+          <input
+            type="checkbox"
+            data-testid="node-freeze"
+            checked={nodes.every(isFrozen)}
+            onChange={() => editorActions.toggleFreeze(ids)}
+          />
+          <span aria-hidden="true">❄</span> Freeze <kbd>{keyLabel(COMMANDS.freeze.keys[0])}</kbd>
         </label>
       </div>
       {issues.length > 0 && (

@@ -51,6 +51,7 @@ function readNode(v: unknown): GraphNode | null {
   if (typeof v.label === 'string') node.label = v.label;
   if (v.bypassed === true) node.bypassed = true;
   if (v.expanded === true) node.expanded = true;
+  if (v.trainable === false) node.trainable = false;
   return node;
 }
 

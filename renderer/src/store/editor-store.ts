@@ -18,6 +18,7 @@ import {
 } from '../../../engine/graph/document';
 import type { GraphAnalysis } from '../../../engine/graph/types';
 import { analyzeGraph } from '../../../engine/graph/analyze';
+import { isFrozen, setFrozen } from '../../../engine/graph/freeze';
 import * as edit from './graph-edit';
 import { copySelection, parseClipboard, pastePayload, type ClipboardPayload } from './clipboard';
 import { addLinked, type LinkEnd } from './fitting';
@@ -246,6 +247,13 @@ export function createEditorStore(initial: GraphDocument = emptyDocument()) {
           return bypass ? { ...rest, bypassed: true } : rest;
         }),
       );
+    },
+    /** Freezes the nodes (their weights are not trained), or unfreezes them when all already are; one undo step. */
+    toggleFreeze(ids?: Iterable<string>): void {
+      const targets = selectedOr(ids);
+      const nodes = get().doc.nodes.filter((n) => targets.includes(n.id));
+      if (nodes.length === 0) return;
+      change(setFrozen(get().doc, targets, !nodes.every(isFrozen)));
     },
     /**
      * Expands or collapses a block node's inner layers. With `room` (the height the inner

@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { getPreset } from '../../../engine/presets/index';
+import { blockInside } from '../canvas/block-graph';
+import { useBlockLibrary } from './block-library';
 import { createEditorStore } from './editor-store';
 import { definitionFrom, draftBlock, type BlockDraft } from './user-blocks';
 
@@ -106,6 +108,33 @@ describe('Make block', () => {
 
     store.actions.undo();
     expect(store.getState().analysis.totals).toEqual(before.totals);
+  });
+
+  it('brings a library block’s definition into the project it is placed in', () => {
+    const maker = bnLenetStore();
+    const { definition } = makeDenseBlock(maker);
+    useBlockLibrary.setState({ definitions: [definition] });
+    try {
+      const store = createEditorStore();
+      const id = store.actions.addNode(definition.type, { x: 0, y: 0 });
+      expect(store.getState().doc.blocks).toEqual([definition]);
+      expect(store.getState().doc.nodes.find((n) => n.id === id)?.params).toEqual({ units: 120, repeat: 1 });
+      store.actions.undo();
+      expect(store.getState().doc.blocks).toBeUndefined();
+    } finally {
+      useBlockLibrary.setState({ definitions: [] });
+    }
+  });
+
+  it('opens as a graph with its shapes, a vector input included', () => {
+    const store = bnLenetStore();
+    const { id } = makeDenseBlock(store);
+    const { doc, analysis } = store.getState();
+    const instance = doc.nodes.find((n) => n.id === id)!;
+    const inside = blockInside(instance, analysis.nodes[id].inputShapes[0], 'TB')!;
+    expect(inside.analysis?.valid).toBe(true);
+    expect(inside.analysis?.nodes.dense1.outputShape).toEqual([120]);
+    expect(inside.analysis?.totals.trainable).toBe(analysis.nodes[id].params.trainable);
   });
 
   it('refuses a selection with two inputs or two outputs, saying why', () => {

@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { ClassActivations } from '../../../engine/protocol/api';
+import { useEngine } from '../engine/connection';
 import { CellImages, type CellChoice } from './CellImages';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { HeatmapLegend } from './HeatmapOverlay';
@@ -41,11 +42,17 @@ export function Evaluation({ runId }: { runId: string }) {
       }),
     [],
   );
+  const engine = useEngine((s) => s.client);
+  const finished = record?.result != null && !isActive(status);
+  // The engine classifies the test images once per model for the cells (seconds for 10,000
+  // images on a CPU): start it when the matrix appears, so a click finds it done.
+  useEffect(() => {
+    if (engine && finished) engine.confusionCell(runId, 0, 0, 0, 1).catch(() => {});
+  }, [engine, runId, finished]);
   if (!record) return <p className="muted empty-view">Loading the run…</p>;
   const classNames = dataset?.classNames ?? [];
   const imageShape = dataset?.imageShape ?? [28, 28, 1];
   const hasWeights = record.epochs.length > 0;
-  const finished = record.result !== null && !isActive(status);
   const toggleGradCam = (on: boolean) => {
     setGradCam(on);
     try {
