@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every test: installs what the tests need from Debian (Chromium for the end-to-end tests,
-# PyTorch to run exported models), builds, then runs the checks, unit + integration tests
+# PyTorch to run exported models, ONNX to check exported .onnx files), builds, then runs the checks, unit + integration tests
 # (Vitest) and end-to-end tests (Playwright in Chromium against the browser mode).
 # Ends with one line: `N passed, N failed[, N skipped]`.
 set -u
@@ -12,6 +12,7 @@ mkdir -p test-results
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 /usr/bin/python3 -c 'import torch' >/dev/null 2>&1 || need+=(python3-torch)
+/usr/bin/python3 -c 'import onnx' >/dev/null 2>&1 || need+=(python3-onnx)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing from Debian: ${need[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

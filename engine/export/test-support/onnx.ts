@@ -8,8 +8,13 @@ import * as ort from 'onnxruntime-node';
 import { expect } from 'vitest';
 import { compileGraph } from '../../compile/compile';
 import { analyzeGraph } from '../../graph/analyze';
-import type { GraphDocument } from '../../graph/document';
+import type { GraphDocument, Params } from '../../graph/document';
+import { documentOf, nodeOf } from '../../graph/test-graphs';
+import { ACTIVATION_NAMES } from '../../nodes/activation';
+import { checkImportedGraph } from '../import-repair';
+import { applyImportedWeights, layersByNode, type ImportedWeights } from '../imported-weights';
 import { exportOnnx, modelWeightSource, ONNX_INPUT, ONNX_OUTPUT } from '../onnx/export';
+import { importOnnxModel } from '../onnx/import';
 
 /**
  * Sets random weights that keep activations in range: kernels as initialised, biases and
@@ -91,3 +96,127 @@ export async function expectSamePredictions(
     model.dispose();
   }
 }
+
+/** The imported graph compiled with its imported weights (through the imported-weights carrier). */
+export function compileImported(graph: GraphDocument, weights: ImportedWeights): tf.LayersModel {
+  const layerOwners = new Map<string, string>();
+  const model = compileGraph(tf, graph, { layerOwners });
+  applyImportedWeights(tf, layersByNode(model, layerOwners), weights);
+  return model;
+}
+
+/**
+ * Exports `graph` (random weights) to ONNX, imports the file, and checks the imported graph:
+ * nothing unmapped, valid, the same parameter counts, and the same predictions.
+ */
+export async function expectRoundTrip(graph: GraphDocument, tolerance = 1e-4): Promise<void> {
+  const { model, onnx } = compiledWithOnnx(graph);
+  const images = randomImages(graph, 2);
+  try {
+    const imported = importOnnxModel(onnx);
+    expect(imported.unmapped).toEqual([]);
+    const checked = checkImportedGraph(imported.document);
+    expect(checked.problems).toEqual([]);
+    const counts = (document: GraphDocument) => {
+      const { trainable, nonTrainable } = analyzeGraph(document).totals;
+      return { trainable, nonTrainable };
+    };
+    expect(counts(checked.document!)).toEqual(counts(graph));
+    const back = compileImported(checked.document!, imported.weights);
+    try {
+      const expected = await enginePredict(model, images);
+      const actual = await enginePredict(back, images);
+      expect(maxDifference(actual, expected)).toBeLessThanOrEqual(tolerance);
+    } finally {
+      back.dispose();
+    }
+  } finally {
+    images.dispose();
+    model.dispose();
+  }
+}
+
+export type Layer = [type: string, params?: Params];
+
+/** input [h, w, c] → the layers in a chain → flatten → dense(3). */
+export function layerChain(input: [number, number, number], layers: Layer[]): GraphDocument {
+  const nodes = [
+    nodeOf('image', 'input', { height: input[0], width: input[1], channels: input[2] }),
+    ...layers.map(([type, params = {}], i) => nodeOf(`l${i + 1}`, type, params)),
+    nodeOf('flat', 'flatten'),
+    nodeOf('head', 'dense', { units: 3 }),
+  ];
+  return documentOf(
+    nodes,
+    nodes.slice(1).map((node, i) => [nodes[i].id, node.id]),
+  );
+}
+
+export const image: [number, number, number] = [9, 11, 3];
+
+/** Small chains, one per layer type and setting whose ONNX form differs. */
+export const onnxLayerCases: Array<[string, Layer[]]> = [
+  ['conv numeric padding', [['conv2d', { filters: 4, kernelSize: 3, padding: 1 }]]],
+  [
+    'conv same, stride 2 (odd pixel after)',
+    [['conv2d', { filters: 4, kernelSize: 3, strides: 2, padding: 'same' }]],
+  ],
+  [
+    'conv valid, non-square kernel and stride',
+    [['conv2d', { filters: 5, kernelSize: [1, 3], strides: [2, 1], padding: 'valid' }]],
+  ],
+  [
+    'conv dilation 2, no bias',
+    [['conv2d', { filters: 4, kernelSize: 3, dilation: 2, padding: 2, useBias: false }]],
+  ],
+  [
+    'conv uneven numeric padding with stride 2',
+    [['conv2d', { filters: 4, kernelSize: 4, strides: 2, padding: 1 }]],
+  ],
+  [
+    'depthwise, multiplier 2, same stride 2',
+    [['depthwiseConv2d', { depthMultiplier: 2, kernelSize: 3, strides: 2, padding: 'same' }]],
+  ],
+  [
+    'separable conv',
+    [['separableConv2d', { filters: 6, depthMultiplier: 1, kernelSize: 3, padding: 1, activation: 'relu6' }]],
+  ],
+  ['max pool 3 / 2, padding 1', [['maxPool2d', { poolSize: 3, strides: 2, padding: 1 }]]],
+  ['max pool same', [['maxPool2d', { poolSize: 2, strides: 2, padding: 'same' }]]],
+  ['avg pool 3 / 2, padding 1 (zeros counted)', [['avgPool2d', { poolSize: 3, strides: 2, padding: 1 }]]],
+  ['avg pool same (padding not counted)', [['avgPool2d', { poolSize: 3, strides: 2, padding: 'same' }]]],
+  ['avg pool non-square', [['avgPool2d', { poolSize: [2, 3], strides: [2, 3], padding: 'valid' }]]],
+  ['global average pool', [['conv2d', { filters: 4 }], ['globalAvgPool2d']]],
+  ['global max pool', [['conv2d', { filters: 4 }], ['globalMaxPool2d']]],
+  [
+    'batch norm on an image',
+    [
+      ['conv2d', { filters: 4 }],
+      ['batchNorm', { epsilon: 1e-3 }],
+    ],
+  ],
+  [
+    'dropout and spatial dropout (left out)',
+    [
+      ['spatialDropout2d', { rate: 0.5 }],
+      ['dropout', { rate: 0.5 }],
+    ],
+  ],
+  ['zero padding, asymmetric', [['zeroPadding2d', { top: 1, bottom: 2, left: 0, right: 3 }]]],
+  ['cropping, asymmetric', [['cropping2d', { top: 1, bottom: 2, left: 3, right: 0 }]]],
+  ['upsampling nearest 2×3', [['upSampling2d', { size: [2, 3], interpolation: 'nearest' }]]],
+  ['upsampling bilinear 2', [['upSampling2d', { size: 2, interpolation: 'bilinear' }]]],
+  ['resize bilinear to 7×5', [['resize', { height: 7, width: 5 }]]],
+  ['resize bilinear to 20×17', [['resize', { height: 20, width: 17 }]]],
+  ...ACTIVATION_NAMES.map((fn): [string, Layer[]] => [
+    `activation ${fn}`,
+    [
+      ['conv2d', { filters: 4, activation: 'none' }],
+      ['activation', { fn, alpha: fn === 'elu' ? 0.7 : 0.05 }],
+    ],
+  ]),
+  ...ACTIVATION_NAMES.filter((fn) => fn !== 'softmax').map((fn): [string, Layer[]] => [
+    `conv with fused ${fn}`,
+    [['conv2d', { filters: 4, activation: fn }]],
+  ]),
+];

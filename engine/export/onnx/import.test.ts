@@ -1,0 +1,79 @@
+/**
+ * ONNX import: what CNN Studio exports comes back as the same graph (same counts, same
+ * predictions with the imported weights), per layer type and for the presets; bad files
+ * and ops with no node are named.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { getPreset } from '../../presets/index';
+import { ModelImportError } from '../import-keras';
+import { expectRoundTrip, image, layerChain, onnxLayerCases } from '../test-support/onnx';
+import { importOnnxModel } from './import';
+import { encodeOnnxModel } from './proto';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('ONNX round trip (export → import): same counts, same predictions', () => {
+  // GELU is written as its erf formula (ONNX has no Gelu op before opset 20): not folded back.
+  const cases = onnxLayerCases.filter(([name]) => !name.includes('gelu'));
+  it.each(cases)('%s', async (_name, layers) => {
+    await expectRoundTrip(layerChain(image, layers));
+  });
+
+  it.each(['lenet', 'bn-lenet', 'resnet18', 'densenet'])(
+    'preset %s',
+    async (id) => {
+      await expectRoundTrip(getPreset(id));
+    },
+    300_000,
+  );
+});
+
+describe('ONNX import of bad input', () => {
+  it('refuses bytes that are not an ONNX model', () => {
+    expect(() => importOnnxModel(new TextEncoder().encode('{"not": "onnx"}'))).toThrow(ModelImportError);
+  });
+
+  it('lists an op with no node by name and type, and wires through it', () => {
+    const bytes = encodeOnnxModel({
+      irVersion: 7,
+      opsetImport: [{ version: 13 }],
+      graph: {
+        name: 'lrn-net',
+        input: [
+          {
+            name: 'x',
+            type: {
+              tensorType: {
+                elemType: 1,
+                shape: { dim: [{ dimParam: 'N' }, { dimValue: 3 }, { dimValue: 8 }, { dimValue: 8 }] },
+              },
+            },
+          },
+        ],
+        output: [{ name: 'y' }],
+        node: [
+          { name: 'relu1', opType: 'Relu', input: ['x'], output: ['a'] },
+          {
+            name: 'norm1',
+            opType: 'LRN',
+            input: ['a'],
+            output: ['b'],
+            attribute: [{ name: 'size', type: 2, i: 3 }],
+          },
+          { name: 'pool', opType: 'GlobalAveragePool', input: ['b'], output: ['c'] },
+          { name: 'flat', opType: 'Flatten', input: ['c'], output: ['y'] },
+        ],
+      },
+    });
+    const { document, unmapped } = importOnnxModel(bytes);
+    expect(unmapped).toEqual(['norm1 (LRN): no CNN Studio node for the ONNX op LRN']);
+    const edges = document.edges.map((edge) => `${edge.source}→${edge.target}`);
+    expect(edges).toEqual(['x→relu1', 'relu1→pool', 'pool→flat']);
+    expect(document.meta.importUnmapped).toEqual([
+      { name: 'norm1', opType: 'LRN', reason: 'no CNN Studio node for the ONNX op LRN', input: 'relu1' },
+    ]);
+  });
+});
