@@ -83,3 +83,32 @@ test('a trained run paints its layers by the chosen health metric, with a legend
   await expect(page.getByTestId('health-legend')).toHaveCount(0);
   await expect(page.getByTestId('node-conv1')).not.toHaveAttribute('data-health', /.+/);
 });
+
+test('a block opened after a tfjs run shows its inner layers painted', async ({ page }) => {
+  test.setTimeout(TRAIN_TIMEOUT * 3);
+  const editor = new EditorPage(page);
+  await editor.loadPreset('resnet18');
+  await page.getByTestId('dock-tab-training').click();
+  await page.getByTestId('train-engine').selectOption('tfjs');
+  await setField(page, 'train-epochs', 1);
+  await setField(page, 'train-batch-size', 16);
+  await setField(page, 'train-limit', 32);
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: TRAIN_TIMEOUT * 2 });
+  await page.getByTestId('overlay-metric').selectOption('gradNorm');
+  await page.getByTestId('fit-view').click();
+  await expect(page.getByTestId('node-residual1')).toHaveAttribute('data-health', /^#[0-9a-f]{6}$/);
+
+  await editor.node('residual1').getByTestId('open-block').click();
+  const inside = page.getByTestId('block-canvas');
+  await expect(inside).toBeVisible();
+  // Inner layers with weights carry their own gradient norm; the ReLUs have none.
+  for (const id of ['conv1', 'bn1', 'conv2', 'bn2'])
+    await expect(inside.getByTestId(`inner-node-${id}`)).toHaveAttribute('data-health', /^#[0-9a-f]{6}$/);
+  await expect(inside.getByTestId('inner-node-relu1')).not.toHaveAttribute('data-health', /.+/);
+  // The opened block has the same control (the model's canvas is behind it).
+  await inside.getByTestId('overlay-metric').selectOption('zeroShare');
+  await expect(inside.getByTestId('inner-node-relu1').getByTestId('inner-health')).toHaveText(/^\d+%$/);
+  await expect(inside.getByTestId('health-legend')).toBeVisible();
+  await page.screenshot({ path: '/tmp/training-health-block.png' });
+});

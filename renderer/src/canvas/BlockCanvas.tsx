@@ -32,6 +32,7 @@ import { tidyLayout } from './layout';
 import { readableFit } from './fit';
 import { ShapeEdge } from './ShapeEdge';
 import './block-canvas.css';
+import { HealthOverlay } from './HealthOverlay';
 
 const nodeTypes = { inner: InnerNode };
 const edgeTypes = { shape: ShapeEdge };
@@ -198,6 +199,8 @@ function InsideFlow({ inside }: { inside: BlockInside }) {
         <Background variant={BackgroundVariant.Dots} gap={16} size={1.2} color="#c9ced6" />
         <Controls showInteractive={false} position="bottom-left" />
       </ReactFlow>
+      {/* The same control and legend as on the model's canvas: inner layers are painted too. */}
+      <HealthOverlay corner="right" />
     </div>
   );
 }

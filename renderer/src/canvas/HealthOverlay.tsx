@@ -17,14 +17,19 @@ function useFollowShownRun(): void {
   useEffect(() => showHealthOf(runId, recorded), [runId, recorded]);
 }
 
-export function HealthOverlay() {
+/** `right`: in the top right corner (the opened block's view, whose input sits top left). */
+export function HealthOverlay({ corner = 'left' }: { corner?: 'left' | 'right' }) {
   useFollowShownRun();
   const metric = useHealth((s) => s.metric);
   const scale = useHealth((s) => s.scale);
   const step = useHealth((s) => s.step);
   if (step === 0) return null;
   return (
-    <aside className="health-overlay" data-testid="health-overlay" aria-label="Training health overlay">
+    <aside
+      className={`health-overlay ${corner}`}
+      data-testid="health-overlay"
+      aria-label="Training health overlay"
+    >
       <label className="health-overlay-pick">
         <span>Paint layers by</span>
         <select
