@@ -1,17 +1,17 @@
 /**
  * File → Export…: the model as PyTorch or Keras code, or TensorFlow.js files, optionally
  * with the trained weights of a finished run; every returned file is offered for download
- * with its size. Import reads a Keras / TensorFlow.js model.json back into the editor (one
- * undoable step) and lists the layers that had no CNN Studio equivalent.
+ * with its size. Import (ImportModel.tsx) reads a Keras / TensorFlow.js model, with its
+ * weights when given, back into the editor (one undoable step).
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { ExportTarget, RunRecord } from '../../../engine/protocol/api';
 import { useEngine } from '../engine/connection';
-import { editorActions, editorStore } from '../store/editor-store';
+import { editorStore } from '../store/editor-store';
 import { errorText, initTraining, refreshRuns, useTraining } from '../training/training-store';
 import { Modal } from '../ui/Modal';
-import { useUi } from '../ui/ui-store';
 import { formatSize, toDownloadable } from './exported-files';
+import { ImportModel } from './ImportModel';
 import './export.css';
 
 const TARGETS: Array<[ExportTarget, string, string]> = [
@@ -165,65 +165,5 @@ export function ExportDialog({ onClose }: { onClose(): void }) {
       </div>
       <ImportModel onImported={onClose} />
     </Modal>
-  );
-}
-
-function ImportModel({ onImported }: { onImported(): void }) {
-  const engine = useEngine((s) => s.client);
-  const [error, setError] = useState<string | null>(null);
-  const [unmapped, setUnmapped] = useState<string[] | null>(null);
-
-  const importFile = async (file: File | undefined) => {
-    if (!file || !engine) return;
-    setError(null);
-    setUnmapped(null);
-    try {
-      const { document, unmapped: missing } = await engine.importModel(await file.text());
-      editorActions.replaceDocument(document);
-      const note = missing.length
-        ? ` ${missing.length} layer${missing.length === 1 ? '' : 's'} had no equivalent: ${missing.join(', ')}.`
-        : '';
-      useUi
-        .getState()
-        .toast(
-          `Imported “${document.name}” from ${file.name} (undo to go back).${note}`,
-          missing.length ? 'error' : 'info',
-        );
-      if (missing.length) setUnmapped(missing);
-      else onImported();
-    } catch (e) {
-      setError(`Could not import ${file.name}: ${errorText(e)}`);
-    }
-  };
-
-  return (
-    <section className="import-model">
-      <h3>Import a model</h3>
-      <p className="muted small">
-        A Keras or TensorFlow.js model.json (the layers; weights are not imported).
-      </p>
-      <input
-        type="file"
-        accept=".json,application/json"
-        aria-label="Model file to import (model.json)"
-        data-testid="import-model-file"
-        onChange={(e) => void importFile(e.target.files?.[0])}
-      />
-      {error && (
-        <p className="error-text" data-testid="import-error">
-          {error}
-        </p>
-      )}
-      {unmapped && (
-        <div data-testid="import-unmapped">
-          <p className="small">Imported, but these layers had no CNN Studio equivalent and were left out:</p>
-          <ul className="small">
-            {unmapped.map((name) => (
-              <li key={name}>{name}</li>
-            ))}
-          </ul>
-        </div>
-      )}
-    </section>
   );
 }
