@@ -13,6 +13,7 @@ import {
   type ManifestGroup,
 } from './import-keras';
 import { checkImportedGraph } from './import-repair';
+import { kerasResNet50 } from './test-support/keras-resnet50';
 
 const read = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 
@@ -88,5 +89,19 @@ describe('real model files', () => {
     // keras.applications.MobileNet(alpha=1.0, input 224): 4,253,864 parameters.
     expect(totals.trainable).toBe(4_231_976);
     expect(totals.nonTrainable).toBe(21_888);
+  });
+});
+
+describe('ResNet-50 as Keras Applications writes it', () => {
+  it.each([
+    ['Keras 2', false],
+    ['Keras 3', true],
+  ])("%s JSON imports with Keras's counts", (_version, keras3) => {
+    const result = importLayersModel(kerasResNet50({ keras3 }));
+    const checked = checkImportedGraph(result.document);
+    expect(checked.problems).toEqual([]);
+    const { totals } = analyzeGraph(checked.document!);
+    expect(totals.trainable).toBe(25_583_592);
+    expect(totals.nonTrainable).toBe(53_120);
   });
 });
