@@ -8,7 +8,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ClassActivations, ClassifiedImage } from '../../../engine/protocol/api';
 import { useEngine } from '../engine/connection';
 import { useClassActivations } from './class-activations';
-import { ClassifiedTile } from './ClassifiedTile';
+import { ClassifiedGrid } from './ClassifiedTile';
 import { errorText } from './training-store';
 
 /** Images per page: a few rows of the grid. */
@@ -120,24 +120,13 @@ export function CellImages({
       {!loaded && !error && <p className="muted small">Classifying the test images…</p>}
       {loaded && loaded.total === 0 && <p className="muted small">No test image is in this cell.</p>}
       {loaded && loaded.images.length > 0 && (
-        <div className="misclassified-grid" data-testid="cell-images-grid">
-          {loaded.images.map((example, i) => {
-            const map = gradCam ? activations?.maps[i] : undefined;
-            return (
-              <ClassifiedTile
-                key={example.index}
-                example={example}
-                className={name}
-                testId="cell-image"
-                heatmap={
-                  map && activations
-                    ? { values: map.values, width: activations.width, height: activations.height }
-                    : null
-                }
-              />
-            );
-          })}
-        </div>
+        <ClassifiedGrid
+          examples={loaded.images}
+          activations={gradCam ? activations : null}
+          className={name}
+          testId="cell-images-grid"
+          itemTestId="cell-image"
+        />
       )}
       {loaded && loaded.images.length < loaded.total && (
         <button

@@ -2,7 +2,7 @@
  * One test image as the evaluation shows it: the image (with its Grad-CAM map over it when
  * the overlay is on), its true class, the class the model predicted and how sure it was.
  */
-import type { ClassifiedImage } from '../../../engine/protocol/api';
+import type { ClassActivations, ClassifiedImage } from '../../../engine/protocol/api';
 import { formatPercent } from './format';
 import { HeatmapOverlay } from './HeatmapOverlay';
 import { SampleCanvas } from './SampleCanvas';
@@ -46,5 +46,41 @@ export function ClassifiedTile({
         </span>
       </figcaption>
     </figure>
+  );
+}
+
+/** A grid of classified test images, each under its Grad-CAM map when `activations` (in the same order) are given. */
+export function ClassifiedGrid({
+  examples,
+  activations,
+  className,
+  testId,
+  itemTestId,
+}: {
+  examples: readonly ClassifiedImage[];
+  activations: ClassActivations | null;
+  className: (index: number) => string;
+  testId: string;
+  itemTestId: string;
+}) {
+  return (
+    <div className="misclassified-grid" data-testid={testId}>
+      {examples.map((example, i) => {
+        const map = activations?.maps[i];
+        return (
+          <ClassifiedTile
+            key={example.index}
+            example={example}
+            className={className}
+            testId={itemTestId}
+            heatmap={
+              map && activations
+                ? { values: map.values, width: activations.width, height: activations.height }
+                : null
+            }
+          />
+        );
+      })}
+    </div>
   );
 }

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ClassActivations, MisclassifiedExample } from '../../../engine/protocol/api';
 import { useEngine } from '../engine/connection';
 import { useClassActivations } from './class-activations';
-import { ClassifiedTile } from './ClassifiedTile';
+import { ClassifiedGrid } from './ClassifiedTile';
 import { errorText } from './training-store';
 
 export function Misclassified({
@@ -60,24 +60,13 @@ export function Misclassified({
         <p className="muted small">None — every test image was classified right.</p>
       )}
       {examples && examples.length > 0 && (
-        <div className="misclassified-grid" data-testid="misclassified-grid">
-          {examples.map((example, i) => {
-            const map = gradCam ? activations?.maps[i] : undefined;
-            return (
-              <ClassifiedTile
-                key={example.index}
-                example={example}
-                className={name}
-                testId="misclassified-item"
-                heatmap={
-                  map && activations
-                    ? { values: map.values, width: activations.width, height: activations.height }
-                    : null
-                }
-              />
-            );
-          })}
-        </div>
+        <ClassifiedGrid
+          examples={examples}
+          activations={gradCam ? activations : null}
+          className={name}
+          testId="misclassified-grid"
+          itemTestId="misclassified-item"
+        />
       )}
     </section>
   );
