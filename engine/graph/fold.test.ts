@@ -1,0 +1,180 @@
+/**
+ * Folding flat graphs into blocks: every preset's blocks, unfolded into single layers, fold
+ * back into the same block nodes with the same params and counts; a folded ResNet-18 and a
+ * MobileNet-style chain compute the flat graph's outputs with its weights; foreign layers
+ * around the blocks and blocks whose inner values leak stay as they are.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileGraph } from '../compile/compile';
+import { resolveParams } from '../nodes/params';
+import { getNodeType } from '../nodes/registry';
+import { chainGraph } from '../nodes/test-support/export-check';
+import { getPreset, presetIds } from '../presets/index';
+import { analyzeGraph } from './analyze';
+import type { GraphDocument } from './document';
+import { foldBlocks, unfoldAll, unfoldBlock, type Fold } from './fold';
+import { setFrozen } from './freeze';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+afterAll(() => {
+  tf.disposeVariables();
+});
+
+const isBlock = (type: string) => Boolean(getNodeType(type)?.expand);
+/** The block nodes' types and full params. */
+const blocksOf = (doc: GraphDocument) =>
+  doc.nodes
+    .filter((node) => isBlock(node.type))
+    .map((node) => [node.type, resolveParams(getNodeType(node.type)!, node.params)]);
+
+/** Parameters and multiply-adds (activation memory is counted per node, so a block counts fewer). */
+const counts = (doc: GraphDocument) => {
+  const { trainable, nonTrainable, macs } = analyzeGraph(doc).totals;
+  return { trainable, nonTrainable, macs };
+};
+
+/** A MobileNet-style chain: a depthwise-separable block, inverted residuals with and without SE. */
+function mobileChain(): GraphDocument {
+  return chainGraph(
+    'mobile',
+    [16, 16, 3],
+    [
+      [
+        'stem',
+        'conv2d',
+        { filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'none', useBias: false },
+      ],
+      ['stem_bn', 'batchNorm', { momentum: 0.999, epsilon: 1e-3 }],
+      ['stem_relu', 'activation', { fn: 'relu6' }],
+      ['dwsep', 'depthwiseSeparable', { filters: 8 }],
+      ['ir1', 'invertedResidual', { channels: 8, expansion: 1, filters: 8 }],
+      [
+        'ir2',
+        'invertedResidual',
+        { channels: 8, expansion: 4, filters: 12, strides: 2, squeezeExcitation: true },
+      ],
+      ['ir3', 'invertedResidual', { channels: 12, expansion: 3, filters: 12, squeezeExcitation: true }],
+      ['se', 'squeezeExcitation', { channels: 12, squeezeChannels: 4 }],
+      ['gap', 'globalAvgPool2d', {}],
+      ['flat', 'flatten', {}],
+      ['head', 'dense', { units: 5 }],
+    ],
+  );
+}
+
+/** Outputs of the flat and the folded model, the folded one given the flat one's weights. */
+function outputsWithSameWeights(flat: GraphDocument, folded: GraphDocument, folds: Fold[], input: number[]) {
+  const flatOwners = new Map<string, string>();
+  const flatModel = compileGraph(tf, flat, { layerOwners: flatOwners });
+  const foldedModel = compileGraph(tf, folded);
+  const blockOf = new Map<string, { blockId: string; innerId: string }>();
+  for (const fold of folds)
+    for (const [innerId, flatId] of Object.entries(fold.inner))
+      blockOf.set(flatId, { blockId: fold.blockId, innerId });
+  try {
+    for (const layer of flatModel.layers) {
+      if (layer.getWeights().length === 0) continue;
+      const owner = flatOwners.get(layer.name)!;
+      const inBlock = blockOf.get(owner);
+      const name = inBlock
+        ? `${inBlock.blockId}_${inBlock.innerId}_${layer.name.slice(owner.length + 1)}`
+        : layer.name;
+      foldedModel.getLayer(name).setWeights(layer.getWeights());
+    }
+    return tf.tidy(() => {
+      const x = tf.randomNormal([2, ...input], 0, 1, 'float32', 9);
+      const a = flatModel.predict(x) as tf.Tensor;
+      const b = foldedModel.predict(x) as tf.Tensor;
+      return { difference: a.sub(b).abs().max().dataSync()[0], scale: a.abs().max().dataSync()[0] };
+    });
+  } finally {
+    flatModel.dispose();
+    foldedModel.dispose();
+  }
+}
+
+describe('foldBlocks', () => {
+  it.each(presetIds.filter((id) => getPreset(id).nodes.some((node) => isBlock(node.type))))(
+    "folds %s's blocks, unfolded into layers, back into the same blocks with the same counts",
+    (id) => {
+      const preset = getPreset(id);
+      const flat = unfoldAll(preset);
+      expect(flat.nodes.some((node) => isBlock(node.type))).toBe(false);
+      const flatAnalysis = analyzeGraph(flat);
+      expect(flatAnalysis.issues.filter((issue) => issue.severity === 'error')).toEqual([]);
+      const { document, folds } = foldBlocks(flat);
+      expect(blocksOf(document)).toEqual(blocksOf(preset));
+      expect(folds).toHaveLength(blocksOf(preset).length);
+      expect(counts(document)).toEqual(counts(flat));
+      expect(counts(document)).toEqual(counts(preset));
+      expect(analyzeGraph(document).outputShape).toEqual(flatAnalysis.outputShape);
+      expect(document.nodes).toHaveLength(preset.nodes.length);
+    },
+    60_000,
+  );
+
+  it('ResNet-50 from 177 layers opens as a stem, sixteen bottlenecks and a head', () => {
+    const flat = unfoldAll(getPreset('resnet50'));
+    expect(flat.nodes.length).toBeGreaterThan(170);
+    const { document } = foldBlocks(flat);
+    expect(document.nodes.filter((node) => node.type === 'bottleneck')).toHaveLength(16);
+    expect(document.nodes).toHaveLength(24);
+    expect(counts(document)).toMatchObject({ trainable: 25_583_592, nonTrainable: 53_120 });
+  });
+
+  it('gives a folded ResNet-18 the flat one’s outputs with its weights', () => {
+    const flat = unfoldAll(getPreset('resnet18'));
+    const { document, folds } = foldBlocks(flat);
+    const { difference, scale } = outputsWithSameWeights(flat, document, folds, [96, 96, 1]);
+    expect(scale).toBeGreaterThan(0);
+    expect(difference).toBeLessThan(1e-4 * Math.max(1, scale));
+  }, 120_000);
+
+  it('folds MobileNet blocks (SE inside the inverted residual too) with the same outputs', () => {
+    const built = mobileChain();
+    const flat = unfoldAll(built);
+    const { document, folds } = foldBlocks(flat);
+    expect(blocksOf(document)).toEqual(blocksOf(built));
+    const { difference, scale } = outputsWithSameWeights(flat, document, folds, [16, 16, 3]);
+    expect(scale).toBeGreaterThan(0);
+    expect(difference).toBeLessThan(1e-5 * Math.max(1, scale));
+  }, 120_000);
+
+  it('leaves layers alone whose values are used outside the would-be block, and mixed frozen states', () => {
+    const flat = unfoldAll(
+      chainGraph('one block', [8, 8, 4], [['res', 'residual', { filters: 4, use1x1: false, strides: 1 }]]),
+    );
+    // A second consumer of an inner value: folding would lose it.
+    const leaky: GraphDocument = {
+      ...flat,
+      nodes: [...flat.nodes, { id: 'tap', type: 'globalAvgPool2d', params: {}, position: { x: 0, y: 0 } }],
+      edges: [
+        ...flat.edges,
+        { id: 'tap_in', source: 'res_bn1', sourcePort: 'out', target: 'tap', targetPort: 'in' },
+      ],
+    };
+    expect(foldBlocks(leaky).folds).toEqual([]);
+    expect(foldBlocks(setFrozen(flat, ['res_conv1'], true)).folds).toEqual([]);
+    const frozen = foldBlocks(
+      setFrozen(
+        flat,
+        flat.nodes.filter((node) => node.id.startsWith('res')).map((node) => node.id),
+        true,
+      ),
+    );
+    expect(frozen.document.nodes.find((node) => node.id === 'res')).toMatchObject({
+      type: 'residual',
+      trainable: false,
+    });
+  });
+
+  it('returns a graph without blocks as it was, and unfolding a layer is refused', () => {
+    const lenet = getPreset('lenet');
+    expect(foldBlocks(lenet)).toEqual({ document: lenet, folds: [] });
+    expect(() => unfoldBlock(lenet, 'conv1')).toThrow('node "conv1" is not a block that can be unfolded');
+  });
+});
