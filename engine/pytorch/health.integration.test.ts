@@ -30,10 +30,10 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function healthOf(runId: string, graph: GraphDocument): Promise<HealthEvent[]> {
+async function healthOf(runId: string, graph: GraphDocument, processes = 1): Promise<HealthEvent[]> {
   const events: RunEvent[] = [];
   const run = runWithLauncher(
-    pytorchLauncher(),
+    pytorchLauncher({ processes }),
     {
       job: { runId, graph, training: graph.training, limit: 256, batchEventIntervalMs: 0 },
       dataDir,
@@ -84,5 +84,13 @@ describe('PyTorch training health', () => {
       expect.arrayContaining(['conv1', 'bn1', 'conv2', 'bn2']),
     );
     expect(block.gradNorm).toBeCloseTo(Math.hypot(...inner.map((layer) => layer.gradNorm ?? 0)), 5);
+  });
+
+  it('reports rank 0’s batch in a two-process (DDP) run, which still ends done', async () => {
+    const graph = tinyCnn({ batchNorm: true });
+    graph.training = quickTraining({ epochs: 1, batchSize: 32 });
+    const health = await healthOf('health-ddp', graph, 2);
+    expect(health.length).toBeGreaterThanOrEqual(2);
+    expect(health[0].layers.find((layer) => layer.nodeId === 'conv')?.gradNorm).toBeGreaterThan(0);
   });
 });
