@@ -82,7 +82,8 @@ export function Inspector() {
       ))}
       {nodes.length > 1 && fields.length === 0 && <p className="muted">These layers share no parameters.</p>}
       <div className="inspector-actions">
-        {nodes.length > 1 && (
+        {/* One layer too: a built-in block made a block of one's own gets a repeat count (a stage). */}
+        {!(single && isUserBlockType(single.type)) && (
           <button
             type="button"
             className="block-action"
