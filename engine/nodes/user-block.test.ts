@@ -126,6 +126,32 @@ describe('a block of your own', () => {
     expect(issue?.message).toContain('inner layer "r4_pool"');
   });
 
+  it('makes a ResNet stage: N residual blocks as one node with a repeat count', () => {
+    const stage: UserBlockDefinition = {
+      type: 'user.stage',
+      label: 'Stage',
+      exampleInput: [12, 12, 8],
+      nodes: [{ id: 'block', type: 'residual', params: { filters: 8 } }],
+      edges: [{ source: '$in', target: 'block' }],
+      output: 'block',
+      params: [
+        { name: 'filters', label: 'Filters', default: 8, targets: [{ node: 'block', param: 'filters' }] },
+      ],
+    };
+    const stem: ChainLayer = ['stem', 'conv2d', { filters: 8, kernelSize: 3, padding: 1 }];
+    const asStage = withBlocks(
+      chainGraph('stage', [12, 12, 3], [stem, ['stage', 'user.stage', { repeat: 3 }], ...head]),
+      [stage],
+    );
+    const written = chainGraph(
+      'written out',
+      [12, 12, 3],
+      [stem, ...[1, 2, 3].map((k): ChainLayer => [`res${k}`, 'residual', { filters: 8 }]), ...head],
+    );
+    expect(analyzeGraph(asStage).valid).toBe(true);
+    expect(counts(asStage)).toEqual(counts(written));
+  });
+
   it('checks exposed params against the bounds the person set', () => {
     const doc = twoInstances();
     doc.nodes.find((n) => n.id === 'b')!.params = { filters: 65 };
