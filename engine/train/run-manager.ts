@@ -155,6 +155,14 @@ export function createRunManager(options: RunManagerOptions): RunManager {
     return next;
   }
 
+  /** The saved model of run `id` that a new run starts from (imported weights, fine-tuning). */
+  async function initialWeightsDir(id: string): Promise<string> {
+    await requireRecord(id);
+    const dir = runPaths(dataDir, id).model;
+    if (!(await readableDir(dir))) throw new Error(`run '${id}' has no saved model to start from`);
+    return dir;
+  }
+
   async function requireRecord(id: string): Promise<RunRecord> {
     await ready;
     const record = records.get(id);
@@ -289,7 +297,14 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       checkSettings(training);
       const plan = checkRunnable(graph, await datasetInfo(training.dataset));
       checkMemory(estimateStepMemory(plan.analysis, training, memoryBudget()));
-      const launcher = placement?.launcher ?? (await chooseLauncher(request, resumed));
+      // Fine-tuning saved (imported) weights: the tfjs engine reads them, so it trains there.
+      const startWeights =
+        !resumed && request.initialWeights ? await initialWeightsDir(request.initialWeights) : null;
+      if (startWeights && request.engine && request.engine !== 'tfjs')
+        log('info', `starting from run ${request.initialWeights}'s weights: training on the tfjs engine`);
+      const launcher =
+        placement?.launcher ??
+        (await chooseLauncher(startWeights ? { ...request, engine: 'tfjs' } : request, resumed));
       let record: RunRecord;
       if (resumed) {
         record = resumed;
@@ -327,6 +342,7 @@ export function createRunManager(options: RunManagerOptions): RunManager {
           limit,
           checkpointDir: paths.checkpoint,
           resumeFrom: resumed ? paths.checkpoint : null,
+          ...(startWeights ? { initialWeightsDir: startWeights } : {}),
           finalModelDir: paths.model,
           ...(options.batchEventIntervalMs !== undefined
             ? { batchEventIntervalMs: options.batchEventIntervalMs }

@@ -18,6 +18,7 @@ import { checkMemory, checkRunnable, checkSettings } from './preflight';
 import { MODEL_DIR_RULES, writeModelFiles } from './model-files';
 import { trainCompiledJob } from './train-job';
 import { assertReplaceable, replaceDirAtomic } from './atomic-fs';
+import { loadInitialWeights } from './initial-weights';
 
 /** Everything that defines one training job. Plain JSON (it crosses the worker boundary). */
 export interface TrainingJob {
@@ -30,6 +31,11 @@ export interface TrainingJob {
   checkpointDir?: string | null;
   /** Continue from the checkpoint in this directory, at its next epoch. */
   resumeFrom?: string | null;
+  /**
+   * A new run starts from the weights of this model folder (fine-tuning imported weights):
+   * matched by layer name and shape, the rest start fresh. Ignored when resuming.
+   */
+  initialWeightsDir?: string | null;
   /** Save the trained model here (tfjs files) when the run ends. */
   finalModelDir?: string | null;
   /** Force a backend by name (otherwise `CNN_STUDIO_BACKEND` or the automatic choice). */
@@ -87,7 +93,16 @@ export async function runTrainingJob(job: TrainingJob, options: RunnerOptions): 
         ...(job.batchEventIntervalMs !== undefined ? { batchEventIntervalMs: job.batchEventIntervalMs } : {}),
       },
       restore: async (model, optimizer) => {
-        if (!job.resumeFrom) return null;
+        if (!job.resumeFrom) {
+          if (job.initialWeightsDir) {
+            const { loaded, fresh } = await loadInitialWeights(tf, model, job.initialWeightsDir);
+            const freshText = fresh.length
+              ? `; ${fresh.length} start fresh: ${fresh.slice(0, 5).join(', ')}${fresh.length > 5 ? ', …' : ''}`
+              : '';
+            log('info', `starting from the weights in ${job.initialWeightsDir}: ${loaded} set${freshText}`);
+          }
+          return null;
+        }
         const state = await restoreCheckpoint(tf, job.resumeFrom, { model, optimizer });
         if (state.epochsDone >= settings.epochs) {
           throw new TrainingError(
