@@ -10,7 +10,10 @@
 import { getNodeType, registerNodeType } from './registry';
 import { userBlockNodeType, USER_BLOCK_PREFIX, type UserBlockDefinition } from './user-block';
 
-const registered = new Map<string, { key: string; unregister: () => void }>();
+const registered = new Map<
+  string,
+  { key: string; definition: UserBlockDefinition; unregister: () => void }
+>();
 
 /**
  * Registers (or re-registers, when changed) each definition as a node type. Types that do
@@ -26,8 +29,13 @@ export function registerUserBlocks(definitions: readonly UserBlockDefinition[] |
     registered.delete(definition.type);
     if (getNodeType(definition.type)) continue; // registered by someone else: leave it
     const unregister = registerNodeType(userBlockNodeType(definition, getNodeType));
-    registered.set(definition.type, { key, unregister });
+    registered.set(definition.type, { key, definition, unregister });
   }
+}
+
+/** The definition registered for a user block type (the one last read or analyzed). */
+export function registeredUserBlock(type: string): UserBlockDefinition | undefined {
+  return registered.get(type)?.definition;
 }
 
 /** Forgets one user block type (a definition deleted from the library). */

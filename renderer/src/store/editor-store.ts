@@ -328,7 +328,8 @@ export function createEditorStore(initial: GraphDocument = emptyDocument()) {
       const payload = (text !== undefined ? parseClipboard(text) : null) ?? get().clipboard;
       if (!payload) return 0;
       const { doc, ids } = pastePayload(get().doc, payload, offset);
-      change(doc, { nodes: ids, edges: [] });
+      // Blocks of one's own copied from another project bring their definitions along.
+      change(userBlocks.withUsedDefinitions(doc), { nodes: ids, edges: [] });
       // Paste again → further down, like every editor.
       set({
         clipboard: {

@@ -137,6 +137,16 @@ describe('Make block', () => {
     expect(inside.analysis?.totals.trainable).toBe(analysis.nodes[id].params.trainable);
   });
 
+  it('pasted into another project, an instance brings its definition', () => {
+    const maker = bnLenetStore();
+    const { definition, id } = makeDenseBlock(maker);
+    maker.actions.select({ nodes: [id] });
+    const text = maker.actions.copy()!;
+    const other = createEditorStore();
+    expect(other.actions.paste(text)).toBe(1);
+    expect(other.getState().doc.blocks).toEqual([definition]);
+  });
+
   it('refuses a selection with two inputs or two outputs, saying why', () => {
     const store = bnLenetStore();
     const { doc, analysis } = store.getState();

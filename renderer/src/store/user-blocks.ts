@@ -15,7 +15,11 @@ import {
   type ExposedParam,
   type UserBlockDefinition,
 } from '../../../engine/nodes/user-block';
-import { registerUserBlocks } from '../../../engine/nodes/user-block-registry';
+import {
+  isUserBlockType,
+  registeredUserBlock,
+  registerUserBlocks,
+} from '../../../engine/nodes/user-block-registry';
 import { freshId } from './ids';
 
 /** An inner param the dialog offers to expose, with the value it has now. */
@@ -272,6 +276,19 @@ export function withDefinition(
 ): GraphDocument {
   if (!definition || doc.blocks?.some((b) => b.type === definition.type)) return doc;
   return { ...doc, blocks: [...(doc.blocks ?? []), definition] };
+}
+
+/**
+ * The document with the definitions its nodes use and it lacks (instances pasted from
+ * another project), taken from the ones the registry holds.
+ */
+export function withUsedDefinitions(doc: GraphDocument): GraphDocument {
+  const have = new Set((doc.blocks ?? []).map((b) => b.type));
+  const missing = [...new Set(doc.nodes.map((n) => n.type))]
+    .filter((type) => isUserBlockType(type) && !have.has(type))
+    .map(registeredUserBlock)
+    .filter((definition): definition is UserBlockDefinition => definition !== undefined);
+  return missing.length === 0 ? doc : { ...doc, blocks: [...(doc.blocks ?? []), ...missing] };
 }
 
 /** The definition of a type in the document, if it has one. */
