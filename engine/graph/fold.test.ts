@@ -13,7 +13,8 @@ import { chainGraph } from '../nodes/test-support/export-check';
 import { getPreset, presetIds } from '../presets/index';
 import { analyzeGraph } from './analyze';
 import type { GraphDocument } from './document';
-import { foldBlocks, unfoldAll, unfoldBlock, type Fold } from './fold';
+import { foldBlocks, foldWeights, unfoldAll, unfoldBlock, type Fold } from './fold';
+import { applyImportedWeights, layersByNode, type ImportedTensor } from '../export/imported-weights';
 import { setFrozen } from './freeze';
 
 beforeAll(async () => {
@@ -142,6 +143,41 @@ describe('foldBlocks', () => {
     const { difference, scale } = outputsWithSameWeights(flat, document, folds, [16, 16, 3]);
     expect(scale).toBeGreaterThan(0);
     expect(difference).toBeLessThan(1e-5 * Math.max(1, scale));
+  }, 120_000);
+
+  it('moves imported per-node weights onto the blocks (foldWeights), giving the same outputs', () => {
+    const flat = unfoldAll(mobileChain());
+    const { document, folds } = foldBlocks(flat);
+    const flatOwners = new Map<string, string>();
+    const flatModel = compileGraph(tf, flat, { layerOwners: flatOwners });
+    const foldedOwners = new Map<string, string>();
+    const foldedModel = compileGraph(tf, document, { layerOwners: foldedOwners });
+    try {
+      // The flat model's weights as an importer would hand them: per node, in layer order.
+      const weights = new Map<string, ImportedTensor[]>();
+      for (const [nodeId, layers] of layersByNode(flatModel, flatOwners))
+        weights.set(
+          nodeId,
+          layers.flatMap((layer) =>
+            (layer as unknown as tf.layers.Layer).getWeights().map((tensor, i) => ({
+              name: `${layer.name}/${i}`,
+              shape: tensor.shape,
+              values: tensor.dataSync() as Float32Array,
+            })),
+          ),
+        );
+      applyImportedWeights(tf, layersByNode(foldedModel, foldedOwners), foldWeights(weights, folds));
+      const difference = tf.tidy(() => {
+        const x = tf.randomNormal([2, 16, 16, 3], 0, 1, 'float32', 4);
+        const a = flatModel.predict(x) as tf.Tensor;
+        const b = foldedModel.predict(x) as tf.Tensor;
+        return a.sub(b).abs().max().dataSync()[0];
+      });
+      expect(difference).toBeLessThan(1e-5);
+    } finally {
+      flatModel.dispose();
+      foldedModel.dispose();
+    }
   }, 120_000);
 
   it('leaves layers alone whose values are used outside the would-be block, and mixed frozen states', () => {

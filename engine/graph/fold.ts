@@ -439,3 +439,22 @@ export function unfoldAll(doc: GraphDocument): GraphDocument {
   for (const node of doc.nodes) if (getNodeType(node.type)?.expand) current = unfoldBlock(current, node.id);
   return current;
 }
+
+/**
+ * Per-node weights (as importers hand them: each node's tensors in the order its compiled
+ * layers hold them) moved onto the folded graph: a block's tensors are its inner layers'
+ * in `expand()` order, which is the order the block's compiled layers are made in.
+ */
+export function foldWeights<T>(
+  weights: ReadonlyMap<string, readonly T[]>,
+  folds: readonly Fold[],
+): Map<string, T[]> {
+  const result = new Map<string, T[]>([...weights].map(([id, tensors]) => [id, [...tensors]]));
+  for (const fold of folds) {
+    const flatIds = Object.values(fold.inner);
+    const tensors = flatIds.flatMap((id) => weights.get(id) ?? []);
+    for (const id of flatIds) result.delete(id);
+    if (tensors.length > 0) result.set(fold.blockId, tensors);
+  }
+  return result;
+}
