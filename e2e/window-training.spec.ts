@@ -113,3 +113,78 @@ for (const { backend, limit, batch } of RUNS) {
     await page.screenshot({ path: `${root}test-results/window-training/lenet-${backend}-done.png` });
   });
 }
+
+test('a window run belongs to the engine: runs list, Evaluate, a reload stops it, Resume continues', async ({
+  page,
+  engine,
+  appUrl,
+}) => {
+  test.setTimeout(TRAIN_TIMEOUT + 120_000);
+  await new EditorPage(page).loadPreset('lenet');
+  await page.getByTestId('dock-tab-training').click();
+  await page.getByTestId('train-engine').selectOption('webgl');
+  await page.getByTestId('train-optimizer').selectOption('adam');
+  await setField(page, 'train-lr', 0.005);
+  await setField(page, 'train-epochs', 3);
+  await setField(page, 'train-batch-size', 64);
+  await setField(page, 'train-limit', 600);
+  await page.getByTestId('train-start').click();
+
+  // Registered with the engine: its record says it trains in a window, and the list shows it.
+  let runId = '';
+  await expect
+    .poll(async () => {
+      runId = (await engine.listRuns()).find((run) => run.windowBackend === 'webgl')?.id ?? '';
+      return runId;
+    })
+    .not.toBe('');
+  await expect(page.getByTestId(`run-${runId}`)).toBeVisible();
+
+  // The first epoch's checkpoint reaches the engine; then the page goes away mid-run.
+  const firstEpoch = async () => {
+    const run = await engine.getRun(runId);
+    return run.epochs.length > 0
+      ? 'an epoch done'
+      : run.status === 'failed'
+        ? `failed: ${run.error}`
+        : run.status;
+  };
+  await expect.poll(firstEpoch, { timeout: 120_000 }).toBe('an epoch done');
+  await expect.poll(async () => (await engine.getRun(runId)).resumable).toBe(true);
+  // The page loads afresh (the address with the session token, as a new window would).
+  await page.goto(appUrl);
+  await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'online');
+  // The edited settings were autosaved: the fresh page offers them back.
+  await expect(page.getByTestId('recovery-dialog')).toBeVisible({ timeout: 20_000 });
+  await page.getByTestId('recovery-restore').click();
+  // Its heartbeat stopped: the engine ends the run as stopped (never "running" forever).
+  await expect.poll(async () => (await engine.getRun(runId)).status, { timeout: 30_000 }).toBe('stopped');
+  const epochsBefore = (await engine.getRun(runId)).epochs.length;
+  expect(epochsBefore).toBeLessThan(3);
+
+  // Resume in the panel restarts it in this window from its checkpoint, under the same id.
+  await page.getByTestId('dock-tab-training').click();
+  const resume = page.getByTestId(`run-resume-${runId}`);
+  await expect(resume).toBeVisible({ timeout: 20_000 });
+  await resume.click();
+  await expect(page.getByTestId('train-backend')).toContainText('Runs on webgl', { timeout: 60_000 });
+  await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: TRAIN_TIMEOUT });
+  const record = await engine.getRun(runId);
+  expect(record).toMatchObject({ status: 'done', windowBackend: 'webgl' });
+  expect(record.epochs.map((epoch) => epoch.epoch)).toEqual([1, 2, 3]);
+
+  // Evaluate works on it: the confusion matrix, and misclassified images from its saved model.
+  await page.getByTestId('train-view-evaluate').click();
+  const matrix = page.getByTestId('confusion-matrix');
+  await expect(matrix.locator('tbody tr')).toHaveCount(10);
+  await expect(page.getByTestId('misclassified-grid').getByTestId('misclassified-item').first()).toBeVisible({
+    timeout: 30_000,
+  });
+  // And every export: the tfjs files carry the weights the window trained.
+  const files = await engine.exportModel(record.graph, 'tfjs', runId);
+  expect(files.map((file) => file.path)).toEqual(
+    expect.arrayContaining([expect.stringMatching(/weights\.bin$/)]),
+  );
+  mkdirSync(`${root}test-results/window-training`, { recursive: true });
+  await page.screenshot({ path: `${root}test-results/window-training/window-run-evaluate.png` });
+});

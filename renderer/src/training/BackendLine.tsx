@@ -5,7 +5,9 @@
  */
 import { useEffect } from 'react';
 import type { BackendInfo } from '../../../engine/protocol/api';
+import { chooseAutoPlacement } from '../window-training/auto-choice';
 import { useTrainEngine } from '../window-training/engine-choice';
+import { loadWindowGpus, useWindowGpus } from '../window-training/window-gpus';
 import { loadEngineReport, useEngineReport } from './engine-report';
 import { useTraining } from './training-store';
 
@@ -45,11 +47,29 @@ export function BackendLine() {
   const error = useTraining((s) => s.backendError);
   const trainEngine = useTrainEngine((s) => s.engine);
   const { report, error: reportError } = useEngineReport();
+  const windowProbe = useWindowGpus((s) => s.probe);
   const askEngine = trainEngine === 'auto' || trainEngine === 'pytorch';
   useEffect(() => {
     if (askEngine && !report) void loadEngineReport();
-  }, [askEngine, report]);
+    if (trainEngine === 'auto') void loadWindowGpus();
+  }, [askEngine, report, trainEngine]);
 
+  if (trainEngine === 'auto') {
+    // `auto` counts this window's GPU too: a GPU in the engine, then WebGPU, then WebGL here.
+    if (reportError) return <Line text={reportError} error />;
+    if (!report || !windowProbe) return <Line text="Checking the training engines and this window's GPU…" />;
+    const placement = chooseAutoPlacement(
+      { choice: report.choices.auto, onGpu: report.gpuAdvice === null },
+      windowProbe,
+    );
+    if (placement.where === 'none') return <Line text={placement.error} error />;
+    return (
+      <Backend
+        backend={placement.backend}
+        gpuAdvice={placement.where === 'engine' ? report.gpuAdvice : null}
+      />
+    );
+  }
   if (askEngine) {
     if (reportError) return <Line text={reportError} error />;
     const choice = report?.choices[trainEngine];

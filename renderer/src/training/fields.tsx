@@ -31,9 +31,20 @@ export function numberParser(
   };
 }
 
-export function Field({ label, children, hint }: { label: string; children: ReactNode; hint?: string }) {
+export function Field({
+  label,
+  children,
+  hint,
+  wide,
+}: {
+  label: string;
+  children: ReactNode;
+  hint?: string;
+  /** Takes the settings grid's whole row (for controls whose text would not fit half of it). */
+  wide?: boolean;
+}) {
   return (
-    <label className="train-field" title={hint}>
+    <label className="train-field" title={hint} style={wide ? { gridColumn: '1 / -1' } : undefined}>
       <span className="train-field-label">{label}</span>
       {children}
     </label>
@@ -111,6 +122,13 @@ export function NumberField({
   );
 }
 
+/**
+ * The longest option label a select shows whole in half the settings grid (the panel's
+ * narrowest width); a select with a longer one takes the whole row, so no label is cut off
+ * (e.g. "TensorFlow.js (engine)", "WebGL (window)").
+ */
+const HALF_ROW_CHARACTERS = 10;
+
 export function SelectField<T extends string>({
   label,
   testId,
@@ -127,7 +145,7 @@ export function SelectField<T extends string>({
   disabled?: boolean;
 }) {
   return (
-    <Field label={label}>
+    <Field label={label} wide={options.some(([, name]) => name.length > HALF_ROW_CHARACTERS)}>
       <select
         data-testid={testId}
         value={value}

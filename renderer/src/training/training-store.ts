@@ -25,6 +25,10 @@ import { graphSignature, trainingReadiness } from './readiness';
 import { useTrainEngine, windowBackendOf } from '../window-training/engine-choice';
 import { useAmpChoice } from './amp-choice';
 import { controlWindowRun, startWindowTraining } from '../window-training/window-runs';
+import type { WindowBackendName } from '../window-training/adapter-choice';
+import { chooseAutoPlacement } from '../window-training/auto-choice';
+import { loadWindowGpus } from '../window-training/window-gpus';
+import { loadEngineReport, useEngineReport } from './engine-report';
 
 /** What `train-status` shows: the five words tests and people read. */
 export type PanelStatus = 'idle' | 'running' | 'paused' | 'done' | 'failed';
@@ -299,10 +303,17 @@ export function handleRunEvent(event: RunEvent): void {
   refreshSoon();
 }
 
-/** A window run's events: as an engine run's, and its backend line names the window's adapter. */
-function handleWindowRunEvent(event: RunEvent): void {
-  if (event.kind === 'started') set({ backend: event.backend, backendError: null });
-  handleRunEvent(event);
+/**
+ * `auto` with this window's GPU counted: the window backend when it is the best place to
+ * train (no GPU in the engine, a real one here), else null and the engine's `auto` decides.
+ */
+async function autoWindowBackend(): Promise<WindowBackendName | null> {
+  await loadEngineReport();
+  const report = useEngineReport.getState().report;
+  if (!report) return null;
+  const facts = { choice: report.choices.auto, onGpu: report.gpuAdvice === null };
+  const placement = chooseAutoPlacement(facts, await loadWindowGpus());
+  return placement.where === 'window' ? placement.backend.name : null;
 }
 
 /** Record series are cached; a live copy must not share their arrays. */
@@ -374,21 +385,41 @@ export const trainingActions = {
         ...(trainEngine === 'auto' || trainEngine === 'tfjs' || trainEngine === 'pytorch'
           ? { engine: trainEngine }
           : {}),
-      };
-      // WebGPU/WebGL runs train in this window's worker (a resumed run goes back to the engine).
-      const windowBackend = resumeFrom ? null : windowBackendOf(trainEngine);
-      const dataset = state.datasets?.find((d) => d.id === training.dataset);
-      const runId =
-        windowBackend && dataset
-          ? startWindowTraining(request, dataset, windowBackend, handleWindowRunEvent)
-          : (await engine.startRun(request)).runId;
-      const now = get();
-      set({
-        currentRunId: runId,
         // PyTorch's mixed precision, when the panel asks for more than the device's default.
         ...((trainEngine === 'auto' || trainEngine === 'pytorch') && useAmpChoice.getState().amp !== 'auto'
           ? { amp: useAmpChoice.getState().amp }
           : {}),
+      };
+      // WebGPU/WebGL runs train in this window's worker, registered with the engine; a resumed
+      // run goes back where it trained (a window run to this window, on its backend).
+      const windowBackend = resumed
+        ? (resumed.windowBackend ?? null)
+        : trainEngine === 'auto'
+          ? await autoWindowBackend()
+          : windowBackendOf(trainEngine);
+      const dataset = state.datasets?.find((d) => d.id === training.dataset);
+      if (windowBackend && !dataset)
+        throw new Error(
+          `dataset '${training.dataset}' is not in the engine's list, so the window cannot fetch it`,
+        );
+      const runId =
+        windowBackend && dataset
+          ? await startWindowTraining(
+              client,
+              {
+                graph,
+                training,
+                ...(request.limit ? { limit: request.limit } : {}),
+                ...(resumeFrom ? { resumeFrom } : {}),
+              },
+              dataset,
+              windowBackend,
+              { started: (event) => set({ backend: event.backend, backendError: null }) },
+            )
+          : (await engine.startRun(request)).runId;
+      const now = get();
+      set({
+        currentRunId: runId,
         starting: false,
         view: 'curves',
         startedSignatures: { ...now.startedSignatures, [runId]: graphSignature(graph) },

@@ -39,7 +39,7 @@ async function probeWebGpu(): Promise<WindowGpuProbe['webgpu']> {
 }
 
 function probeWebGl(): WindowGpuProbe['webgl'] {
-  if (typeof OffscreenCanvas === 'undefined') return { unavailable: 'no OffscreenCanvas in this worker' };
+  if (typeof OffscreenCanvas === 'undefined') return { unavailable: 'no OffscreenCanvas in this browser' };
   const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
   if (!gl) return { unavailable: 'no WebGL2 context' };
   try {
