@@ -15,6 +15,7 @@ import { analyzeGraph } from './analyze';
 import type { GraphDocument } from './document';
 import { foldBlocks, foldWeights, unfoldAll, unfoldBlock, type Fold } from './fold';
 import { applyImportedWeights, layersByNode, type ImportedTensor } from '../export/imported-weights';
+import { importLayersModel } from '../export/import-keras';
 import { setFrozen } from './freeze';
 
 beforeAll(async () => {
@@ -179,6 +180,81 @@ describe('foldBlocks', () => {
       foldedModel.dispose();
     }
   }, 120_000);
+
+  it('folds a bottleneck as Keras Applications writes it (shortcut first, Add([shortcut, x]), separate ReLUs)', () => {
+    const layer = (
+      className: string,
+      name: string,
+      config: Record<string, unknown>,
+      inbound: string[] = [],
+    ) => ({
+      class_name: className,
+      name,
+      config: { name, ...config },
+      inbound_nodes: inbound.length ? [inbound.map((source) => [source, 0, 0, {}])] : [],
+    });
+    const conv = (
+      name: string,
+      filters: number,
+      kernel: number,
+      strides: number,
+      from: string,
+      padding = 'valid',
+    ) =>
+      layer(
+        'Conv2D',
+        name,
+        {
+          filters,
+          kernel_size: [kernel, kernel],
+          strides: [strides, strides],
+          padding,
+          activation: 'linear',
+          use_bias: true,
+        },
+        [from],
+      );
+    const bn = (name: string, from: string) =>
+      layer('BatchNormalization', name, { axis: 3, momentum: 0.99, epsilon: 1.001e-5 }, [from]);
+    const relu = (name: string, from: string) => layer('Activation', name, { activation: 'relu' }, [from]);
+    const { document, unmapped } = importLayersModel({
+      modelTopology: {
+        class_name: 'Functional',
+        config: {
+          name: 'resnet_stage',
+          layers: [
+            layer('InputLayer', 'input_1', { batch_input_shape: [null, 16, 16, 64] }),
+            conv('b1_0_conv', 256, 1, 2, 'input_1'),
+            bn('b1_0_bn', 'b1_0_conv'),
+            conv('b1_1_conv', 64, 1, 2, 'input_1'),
+            bn('b1_1_bn', 'b1_1_conv'),
+            relu('b1_1_relu', 'b1_1_bn'),
+            conv('b1_2_conv', 64, 3, 1, 'b1_1_relu', 'same'),
+            bn('b1_2_bn', 'b1_2_conv'),
+            relu('b1_2_relu', 'b1_2_bn'),
+            conv('b1_3_conv', 256, 1, 1, 'b1_2_relu'),
+            bn('b1_3_bn', 'b1_3_conv'),
+            layer('Add', 'b1_add', {}, ['b1_0_bn', 'b1_3_bn']),
+            relu('b1_out', 'b1_add'),
+            layer('GlobalAveragePooling2D', 'avg_pool', {}, ['b1_out']),
+            layer('Dense', 'predictions', { units: 10, activation: 'softmax' }, ['avg_pool']),
+          ],
+          input_layers: [['input_1', 0, 0]],
+          output_layers: [['predictions', 0, 0]],
+        },
+      },
+    });
+    expect(unmapped).toEqual([]);
+    const { document: folded, folds } = foldBlocks(document);
+    expect(folds.map((fold) => fold.type)).toEqual(['bottleneck']);
+    expect(folded.nodes.find((node) => node.type === 'bottleneck')?.params).toEqual({
+      filters: 64,
+      projection: true,
+      strides: 2,
+    });
+    expect(counts(folded)).toEqual(counts(document));
+    expect(folds[0].inner).toMatchObject({ conv1: 'b1_1_conv', shortcut: 'b1_0_conv', add: 'b1_add' });
+  });
 
   it('leaves layers alone whose values are used outside the would-be block, and mixed frozen states', () => {
     const flat = unfoldAll(
