@@ -17,7 +17,6 @@ import type {
 } from './api';
 import { fieldsOf } from './fields-of';
 import { healthSampleFields } from './layer-health';
-import { healthSampleFields } from './layer-health';
 
 /** A number (zod 4's `z.number()` refuses NaN and Infinity). */
 const finite = z.number();
