@@ -7,12 +7,13 @@ import { useMemo, useState } from 'react';
 import type { Params, ParamValue } from '../../../engine/graph/document';
 import { defaultParams } from '../../../engine/nodes/params';
 import { getNodeType } from '../../../engine/nodes/registry';
-import type { UserBlockDefinition } from '../../../engine/nodes/user-block';
+import type { ExposedParam, UserBlockDefinition } from '../../../engine/nodes/user-block';
 import { ParamField } from '../inspector/ParamField';
 import { libraryDefinition, saveToLibrary } from '../store/block-library';
 import { editorActions, useEditor } from '../store/editor-store';
 import { definitionIn, definitionProblems } from '../store/user-blocks';
 import { closeBlockDialogs, useBlockDialogs } from './block-dialogs';
+import { exposedTexts, parseExposed, type ExposedTexts } from './exposed-param-input';
 import { Modal } from './Modal';
 import { useUi } from './ui-store';
 import './user-blocks.css';
@@ -29,17 +30,34 @@ function DefinitionForm({ definition }: { definition: UserBlockDefinition }) {
   const [params, setParams] = useState<Record<string, Params>>(() =>
     Object.fromEntries(definition.nodes.map((n) => [n.id, n.params])),
   );
+  const [exposed, setExposed] = useState<Record<string, ExposedTexts>>(() =>
+    Object.fromEntries(definition.params.map((p) => [p.name, exposedTexts(p.default, p.min, p.max)])),
+  );
   const instances = useEditor((s) => s.doc.nodes.filter((n) => n.type === definition.type).length);
 
-  const edited = useMemo(
-    (): UserBlockDefinition => ({
+  const { edited, problems } = useMemo(() => {
+    const typed: string[] = [];
+    const blockParams = definition.params.map((param): ExposedParam => {
+      const target = param.targets[0];
+      const node = definition.nodes.find((n) => n.id === target?.node);
+      const spec = node ? getNodeType(node.type)?.params.find((p) => p.name === target.param) : undefined;
+      if (!spec) return param;
+      const values = parseExposed(spec, param.label, exposed[param.name]);
+      if ('problem' in values) {
+        typed.push(values.problem);
+        return param;
+      }
+      const { min: _min, max: _max, ...rest } = param;
+      return { ...rest, ...values };
+    });
+    const next: UserBlockDefinition = {
       ...definition,
       label: label.trim(),
+      params: blockParams,
       nodes: definition.nodes.map((n) => ({ ...n, params: params[n.id] })),
-    }),
-    [definition, label, params],
-  );
-  const problems = useMemo(() => definitionProblems(edited), [edited]);
+    };
+    return { edited: next, problems: [...typed, ...definitionProblems(next)] };
+  }, [definition, label, params, exposed]);
   const exposedAs = (node: string, param: string) =>
     definition.params.find((p) => p.targets.some((t) => t.node === node && t.param === param))?.name;
 
@@ -70,6 +88,49 @@ function DefinitionForm({ definition }: { definition: UserBlockDefinition }) {
           onChange={(e) => setLabel(e.target.value)}
         />
       </div>
+      {definition.params.length > 0 && (
+        <fieldset className="expose-params">
+          <legend>Parameters of the block (each use sets its own; these are the default and bounds)</legend>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Parameter</th>
+                <th scope="col">Default</th>
+                <th scope="col">Lowest</th>
+                <th scope="col">Highest</th>
+              </tr>
+            </thead>
+            <tbody>
+              {definition.params.map((param) => {
+                const texts = exposed[param.name];
+                const field = (key: keyof ExposedTexts, what: string) => (
+                  <input
+                    aria-label={`${param.label}: ${what}`}
+                    data-testid={`definition-param-${param.name}-${what.split(' ')[0]}`}
+                    value={texts[key]}
+                    onChange={(e) =>
+                      setExposed((current) => ({
+                        ...current,
+                        [param.name]: { ...current[param.name], [key]: e.target.value },
+                      }))
+                    }
+                  />
+                );
+                return (
+                  <tr key={param.name}>
+                    <td>
+                      {param.label} <span className="muted small">({param.name})</span>
+                    </td>
+                    <td>{field('defaultText', 'default')}</td>
+                    <td>{field('minText', 'lowest value')}</td>
+                    <td>{field('maxText', 'highest value')}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </fieldset>
+      )}
       {definition.nodes.map((node) => {
         const def = getNodeType(node.type);
         if (!def) return null;

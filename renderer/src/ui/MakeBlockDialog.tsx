@@ -4,11 +4,9 @@
  * definition goes into the project and, unless unticked, the person's library.
  */
 import { useMemo, useState } from 'react';
-import type { ParamValue } from '../../../engine/graph/document';
 import { getNodeType } from '../../../engine/nodes/registry';
 import type { ParamSpec } from '../../../engine/nodes/types';
 import type { ExposedParam, UserBlockDefinition } from '../../../engine/nodes/user-block';
-import { paramText, parseParam } from '../inspector/param-input';
 import { saveToLibrary, useBlockLibrary } from '../store/block-library';
 import { editorActions, editorStore } from '../store/editor-store';
 import {
@@ -18,6 +16,7 @@ import {
   type ExposableParam,
 } from '../store/user-blocks';
 import { closeBlockDialogs, useBlockDialogs } from './block-dialogs';
+import { exposedTexts, parseExposed } from './exposed-param-input';
 import { Modal } from './Modal';
 import { useUi } from './ui-store';
 import './user-blocks.css';
@@ -44,9 +43,7 @@ function initialRows(draft: BlockDraft): Record<string, ExposeRow> {
         // The param's own name when only one layer has it, else prefixed by the layer.
         name: counts.get(p.param) === 1 ? p.param : `${p.node}_${p.param}`,
         label: counts.get(p.param) === 1 ? p.paramLabel : p.label,
-        defaultText: paramText(p.value),
-        minText: p.min === undefined ? '' : String(p.min),
-        maxText: p.max === undefined ? '' : String(p.max),
+        ...exposedTexts(p.value, p.min, p.max),
       },
     ]),
   );
@@ -68,32 +65,12 @@ function exposedFrom(
     if (!row.checked) continue;
     const spec = specOf(draft, p);
     if (!spec) continue;
-    const parsed = parseParam(spec, row.defaultText);
-    if (!parsed.ok) return { problem: `${p.label}: default ${parsed.error}` };
-    const bound = (text: string, which: string): number | undefined | string => {
-      if (text.trim() === '') return undefined;
-      const n = Number(text);
-      return Number.isFinite(n) ? n : `${p.label}: the ${which} value "${text}" is not a number`;
-    };
-    const min = bound(row.minText, 'lowest');
-    const max = bound(row.maxText, 'highest');
-    if (typeof min === 'string') return { problem: min };
-    if (typeof max === 'string') return { problem: max };
-    const value = parsed.value as ParamValue;
-    const numbers = Array.isArray(value) ? (value as number[]) : [value as number];
-    if (
-      (min !== undefined && numbers.some((v) => v < min)) ||
-      (max !== undefined && numbers.some((v) => v > max))
-    )
-      return {
-        problem: `${p.label}: the default ${paramText(value)} is outside ${min ?? '…'} to ${max ?? '…'}`,
-      };
+    const values = parseExposed(spec, p.label, row);
+    if ('problem' in values) return values;
     params.push({
       name: row.name.trim(),
       label: row.label.trim() || row.name.trim(),
-      default: value,
-      ...(min !== undefined ? { min } : {}),
-      ...(max !== undefined ? { max } : {}),
+      ...values,
       targets: [{ node: p.node, param: p.param }],
     });
   }
