@@ -162,6 +162,9 @@ function sentinel(index: number, kind: string): number {
   return kind === 'float' ? 0.7000017 + index * 1e-6 : 7000017 + index * 1000;
 }
 
+/** The Python variable of an inner layer's value inside the Keras function. */
+const kerasValue = (id: string): string => `v_${id}`;
+
 function kerasFunction(def: UserBlockDefinition, lookup: InnerTypeLookup): string {
   const name = userBlockFunctionName(def);
   const kinds = def.params.map((param) => {
@@ -183,8 +186,15 @@ function kerasFunction(def: UserBlockDefinition, lookup: InnerTypeLookup): strin
     for (const param of def.params)
       for (const target of param.targets)
         if (target.node === node.id) params[target.param] = sentinels[param.name];
-    let text = rulesOf(inner, 'keras', def).statement({ ...inner.layer, params });
-    text = text.split(`name=${pyLiteral(node.id)}`).join(`name=f'{prefix}_${node.id}'`);
+    // Values are `v_<id>`: a bare id (`conv`) would shadow the script's helper of that name.
+    const layer = {
+      ...inner.layer,
+      name: kerasValue(node.id),
+      inputs: inner.layer.inputs.map((input) => (input === 'x' ? 'x' : kerasValue(input))),
+      params,
+    };
+    let text = rulesOf(inner, 'keras', def).statement(layer);
+    text = text.split(`name=${pyLiteral(layer.name)}`).join(`name=f'{prefix}_${node.id}'`);
     def.params.forEach((param, i) => {
       text = text.split(pyLiteral(sentinel(i, kinds[i]))).join(param.name);
     });
@@ -201,7 +211,7 @@ function kerasFunction(def: UserBlockDefinition, lookup: InnerTypeLookup): strin
     for copy in range(1, repeat + 1):
         prefix = name if repeat == 1 else f'{name}_r{copy}'
 ${indent(statements.join('\n'), 2)}
-        x = ${def.output}
+        x = ${kerasValue(def.output)}
     return x`;
 }
 

@@ -11,6 +11,7 @@ import { analyzeGraph } from '../graph/analyze';
 import { GRAPH_VERSION, type GraphDocument } from '../graph/document';
 import { loadGraphDocument } from '../graph/load';
 import { serializeGraphDocument } from '../graph/serialize';
+import { runPythonJson } from '../export/test-support/python';
 import { buildInTorch, chainGraph, type ChainLayer } from './test-support/export-check';
 import type { UserBlockDefinition } from './user-block';
 
@@ -214,6 +215,31 @@ describe('a block of your own', () => {
     const [keras] = exportCode(doc, 'keras');
     expect(keras.content.match(/def user_convBnRelu\(x, name, filters=8, repeat=1\)/g)).toHaveLength(1);
     expect(keras.content).toContain('b = user_convBnRelu(a, "b", filters=16, repeat=2)');
+    // Inner values never take a helper's name (`conv = conv(…)` would not run).
+    expect(keras.content).toContain('v_conv = conv(x, filters, 3, 1, 1, activation=None');
+    expect(keras.content).toContain("name=f'{prefix}_conv'");
+
+    // The function runs (Python, with Keras's calls recorded), naming each copy's layers.
+    const start = keras.content.indexOf('def user_convBnRelu');
+    const source = keras.content.slice(start, keras.content.indexOf('\n\n\n', start));
+    const names = runPythonJson<string[]>(
+      `
+import json, sys
+names = []
+def record(*args, name=None, **kwargs):
+    names.append(name)
+    return args[0] if args and isinstance(args[0], str) else (lambda t: t)
+class Layers:
+    def __getattr__(self, _):
+        return record
+layers = Layers()
+conv = batch_norm = record
+exec(json.load(sys.stdin))
+user_convBnRelu('x', 'b', filters=16, repeat=2)
+print(json.dumps([n for n in names if n]))`,
+      source,
+    );
+    expect(names).toEqual(['b_r1_conv', 'b_r1_bn', 'b_r2_conv', 'b_r2_bn']);
 
     const [build] = buildInTorch([doc]);
     expect(build.torch).toEqual(build.engine);
