@@ -162,6 +162,17 @@ function sentinel(index: number, kind: string): number {
   return kind === 'float' ? 0.7000017 + index * 1e-6 : 7000017 + index * 1000;
 }
 
+/** The inner layers on the definition's example input (the Keras function is written from them). */
+function exampleLayers(def: UserBlockDefinition, values: Params, lookup: InnerTypeLookup): InnerLayer[] {
+  try {
+    return innerLayers(userBlockCopy(def, values), def.exampleInput, lookup).layers;
+  } catch (error) {
+    throw new UnexportableLayerError(
+      `block "${def.label}": its layers do not fit its example input ${def.exampleInput.join('×')} (${(error as Error).message})`,
+    );
+  }
+}
+
 /** The Python variable of an inner layer's value inside the Keras function. */
 const kerasValue = (id: string): string => `v_${id}`;
 
@@ -178,7 +189,7 @@ function kerasFunction(def: UserBlockDefinition, lookup: InnerTypeLookup): strin
   );
   // Shapes from the example input at the defaults; the statements are written with sentinels.
   const defaults: Params = Object.fromEntries(def.params.map((param) => [param.name, param.default]));
-  const shapes = innerLayers(userBlockCopy(def, defaults), def.exampleInput, lookup).layers;
+  const shapes = exampleLayers(def, defaults, lookup);
   const copy = userBlockCopy(def, sentinels);
   const statements = copy.nodes.map((node) => {
     const inner = shapes.find((candidate) => candidate.id === node.id)!;
