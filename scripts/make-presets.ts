@@ -42,7 +42,8 @@ class Chain {
     const prefix = type === 'activation' ? String((params as { fn?: string }).fn) : ID_PREFIX[type];
     const count = (this.counters.get(prefix) ?? 0) + 1;
     this.counters.set(prefix, count);
-    const id = type === 'input' ? 'input' : `${prefix}${count}`;
+    // relu6 → relu6_1, not relu61.
+    const id = type === 'input' ? 'input' : `${prefix}${/\d$/.test(prefix) ? '_' : ''}${count}`;
     const previous = this.nodes[this.nodes.length - 1];
     const node: GraphNode = {
       id,
