@@ -90,6 +90,9 @@ test('make a block of three layers, place a second instance, edit the definition
   await expect.poll(() => editor.trainable()).toBe(trainable);
   expect(await editor.paramsTotal()).toBe(total);
   await page.screenshot({ path: '/tmp/user-blocks-two-instances.png' });
+  // The palette's own blocks and the inspector's block buttons are readable too.
+  await expectNoSeriousViolations(page, '.palette');
+  await expectNoSeriousViolations(page, '[data-testid="inspector"]');
 
   // Opened, an instance shows its layers as a graph, with this instance's shapes.
   await editor.node(second).getByTestId('open-block').click();
