@@ -215,13 +215,13 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
 
     async exportModel(graph, target, runId) {
       const doc = document(graph, 'graph');
-      if (target !== 'pytorch' && target !== 'keras' && target !== 'tfjs') {
+      if (target !== 'pytorch' && target !== 'keras' && target !== 'tfjs' && target !== 'onnx') {
         throw new EngineError(
           RpcErrorName.badArguments,
-          `export target must be 'pytorch', 'keras' or 'tfjs', got ${JSON.stringify(target)}`,
+          `export target must be 'pytorch', 'keras', 'tfjs' or 'onnx', got ${JSON.stringify(target)}`,
         );
       }
-      const load = modules.exporter ?? missing('Export to PyTorch, Keras and TensorFlow.js');
+      const load = modules.exporter ?? missing('Export to PyTorch, Keras, TensorFlow.js and ONNX');
       const modelDir = runId ? await (await runs()).modelArtifactsDir(runId) : null;
       if (runId && !modelDir)
         throw new EngineError(

@@ -29,6 +29,7 @@ import {
 } from '../export/imported-weights';
 import { checkImportedGraph, type CheckedImport } from '../export/import-repair';
 import { readKerasH5 } from '../export/keras-h5';
+import { importOnnxModel } from '../export/onnx/import';
 import { analyzeGraph } from '../graph/analyze';
 import type { GraphDocument } from '../graph/document';
 import type { RunRecord } from '../protocol/api';
@@ -160,6 +161,25 @@ function compiledLayerOwners(tf: Tf, graph: GraphDocument): Map<string, string> 
 }
 
 /**
+ * An ONNX file (engine/export/onnx/import.ts) with its initializers as weights. An op with
+ * no node is a problem too: the graph is wired through it, but it is not the file's model.
+ */
+function importOnnxFile(file: ModelFile, options: ImportOptions): ImportedModel {
+  const result = importOnnxModel(file.bytes, options);
+  const checked = checkImportedGraph(result.document);
+  const leftOut = result.unmapped.map((line) => `ONNX op ${line} (left out: the graph is wired through it)`);
+  return {
+    ...checked,
+    problems: [...leftOut, ...checked.problems],
+    unmapped: result.unmapped,
+    outputs: [],
+    weights: result.weights.size > 0 ? result.weights : null,
+    weightsSource: result.weights.size > 0 ? baseName(file.name) : null,
+    unusedWeights: [],
+  };
+}
+
+/**
  * Imports the files the person gave and reads the weights for the graph's nodes.
  *
  * @throws ModelImportError (or its InputSizeNeededError) when the files are not a model.
@@ -169,6 +189,8 @@ export function importModelFiles(
   files: readonly ModelFile[],
   options: ImportOptions = {},
 ): ImportedModel {
+  const onnx = files.find((file) => /\.onnx$/i.test(file.name));
+  if (onnx) return importOnnxFile(onnx, options);
   const h5 = files.find((file) => isH5(file.name)) ?? null;
   const json = topologyFile(files);
   let h5Tensors: ImportedTensor[] | null = null;

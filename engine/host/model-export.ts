@@ -10,6 +10,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { compileGraph } from '../compile/compile';
 import { exportCode } from '../export/index';
 import { GRAPH_METADATA_KEY, type ImportOptions } from '../export/import-keras';
+import { exportOnnx, modelWeightSource } from '../export/onnx/export';
 import { planExport } from '../export/plan';
 import { flattenPermutation, torchWeightTargets, type TorchWeightTarget } from '../export/pytorch-weights';
 import type { GraphDocument } from '../graph/document';
@@ -159,9 +160,16 @@ async function torchWeightFiles(graph: GraphDocument, options: ExportOptions): P
   });
 }
 
+/** model.onnx (opset 13, NCHW input) with the run's weights, or freshly initialised ones. */
+async function onnxFiles(graph: GraphDocument, options: ExportOptions): Promise<ExportedFile[]> {
+  return withModel(graph, options, async (_tf, model) => [
+    binary('model.onnx', exportOnnx(graph, modelWeightSource(model))),
+  ]);
+}
+
 /**
- * Files for `target`. PyTorch with a trained model adds its weights; TensorFlow.js is the
- * model itself (trained weights when there is a run, fresh ones otherwise).
+ * Files for `target`. PyTorch with a trained model adds its weights; TensorFlow.js and ONNX
+ * are the model itself (trained weights when there is a run, fresh ones otherwise).
  */
 export async function exportModel(
   graph: GraphDocument,
@@ -169,6 +177,7 @@ export async function exportModel(
   options: ExportOptions,
 ): Promise<ExportedFile[]> {
   if (target === 'tfjs') return tfjsFiles(graph, options);
+  if (target === 'onnx') return onnxFiles(graph, options);
   const files = exportCode(graph, target);
   if (target === 'pytorch' && options.modelDir) files.push(...(await torchWeightFiles(graph, options)));
   return files;

@@ -116,7 +116,6 @@ const startRunRequest: z.ZodType<StartRunRequest, unknown> = fieldsOf<StartRunRe
   limit: count.optional(),
   resumeFrom: identifier.optional(),
   engine: z.enum(['auto', 'tfjs', 'pytorch']).optional(),
-  initialWeights: identifier.optional(),
   amp: z.enum(['auto', 'on', 'off']).optional(),
 });
 
@@ -139,7 +138,7 @@ const saveProjectOptions: z.ZodType<SaveProjectOptions, unknown> = fieldsOf<Save
   overwrite: z.boolean().optional(),
 });
 
-const exportTarget: z.ZodType<ExportTarget, unknown> = z.enum(['pytorch', 'keras', 'tfjs']);
+const exportTarget: z.ZodType<ExportTarget, unknown> = z.enum(['pytorch', 'keras', 'tfjs', 'onnx']);
 
 /** Argument names and schemas of every EngineApi method. */
 export const methodArguments: MethodTable = {

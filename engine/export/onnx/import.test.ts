@@ -7,9 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getPreset } from '../../presets/index';
 import { ModelImportError } from '../import-keras';
-import { expectRoundTrip, image, layerChain, onnxLayerCases } from '../test-support/onnx';
+import { expectRoundTrip, image, layerChain, onnxLayerCases, onnxWithLrn } from '../test-support/onnx';
 import { importOnnxModel } from './import';
-import { encodeOnnxModel } from './proto';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -37,37 +36,7 @@ describe('ONNX import of bad input', () => {
   });
 
   it('lists an op with no node by name and type, and wires through it', () => {
-    const bytes = encodeOnnxModel({
-      irVersion: 7,
-      opsetImport: [{ version: 13 }],
-      graph: {
-        name: 'lrn-net',
-        input: [
-          {
-            name: 'x',
-            type: {
-              tensorType: {
-                elemType: 1,
-                shape: { dim: [{ dimParam: 'N' }, { dimValue: 3 }, { dimValue: 8 }, { dimValue: 8 }] },
-              },
-            },
-          },
-        ],
-        output: [{ name: 'y' }],
-        node: [
-          { name: 'relu1', opType: 'Relu', input: ['x'], output: ['a'] },
-          {
-            name: 'norm1',
-            opType: 'LRN',
-            input: ['a'],
-            output: ['b'],
-            attribute: [{ name: 'size', type: 2, i: 3 }],
-          },
-          { name: 'pool', opType: 'GlobalAveragePool', input: ['b'], output: ['c'] },
-          { name: 'flat', opType: 'Flatten', input: ['c'], output: ['y'] },
-        ],
-      },
-    });
+    const bytes = onnxWithLrn();
     const { document, unmapped } = importOnnxModel(bytes);
     expect(unmapped).toEqual(['norm1 (LRN): no CNN Studio node for the ONNX op LRN']);
     const edges = document.edges.map((edge) => `${edge.source}→${edge.target}`);

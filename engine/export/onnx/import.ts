@@ -595,6 +595,7 @@ export function importOnnxModel(bytes: Uint8Array, options: ImportOptions = {}):
           : (ints(attrs, 'pads') ?? []);
         const fill = node.input?.[2] ? constant(node.input[2], 'value').values[0] : float(attrs, 'value', 0);
         if (mode !== 'constant' || fill !== 0) unmappable(`${mode} padding with ${fill}`);
+        if (pads.every((p) => p === 0)) return first();
         if (pads.length !== 8 || pads[0] || pads[1] || pads[4] || pads[5] || pads.some((p) => p < 0))
           unmappable(`pads [${pads}] (only zeros around the image)`);
         return single('zeroPadding2d', { top: pads[2], left: pads[3], bottom: pads[6], right: pads[7] });
@@ -697,6 +698,13 @@ export function importOnnxModel(bytes: Uint8Array, options: ImportOptions = {}):
           constants.set(out, { dims: [v.length], values: Float64Array.from(v), float: null });
         } else return false;
         return true;
+      }
+      case 'Identity': {
+        // torch writes shared weights as Identity of one initializer.
+        const c = constants.get(inputs[0]);
+        if (c) constants.set(out, c);
+        else if (shapes.has(inputs[0])) shapes.set(out, shapes.get(inputs[0])!);
+        return c !== undefined || shapes.has(out);
       }
       case 'Shape': {
         const x = values.get(inputs[0]);

@@ -15,6 +15,7 @@ import { checkImportedGraph } from '../import-repair';
 import { applyImportedWeights, layersByNode, type ImportedWeights } from '../imported-weights';
 import { exportOnnx, modelWeightSource, ONNX_INPUT, ONNX_OUTPUT } from '../onnx/export';
 import { importOnnxModel } from '../onnx/import';
+import { encodeOnnxModel } from '../onnx/proto';
 
 /**
  * Sets random weights that keep activations in range: kernels as initialised, biases and
@@ -220,3 +221,32 @@ export const onnxLayerCases: Array<[string, Layer[]]> = [
     [['conv2d', { filters: 4, activation: fn }]],
   ]),
 ];
+
+/** A small ONNX file (8×8×3 input) with an op CNN Studio has no node for: relu1 → norm1 (LRN) → pool → flat. */
+export function onnxWithLrn(): Uint8Array {
+  const image = {
+    elemType: 1,
+    shape: { dim: [{ dimParam: 'N' }, { dimValue: 3 }, { dimValue: 8 }, { dimValue: 8 }] },
+  };
+  return encodeOnnxModel({
+    irVersion: 7,
+    opsetImport: [{ version: 13 }],
+    graph: {
+      name: 'lrn-net',
+      input: [{ name: 'x', type: { tensorType: image } }],
+      output: [{ name: 'y' }],
+      node: [
+        { name: 'relu1', opType: 'Relu', input: ['x'], output: ['a'] },
+        {
+          name: 'norm1',
+          opType: 'LRN',
+          input: ['a'],
+          output: ['b'],
+          attribute: [{ name: 'size', type: 2, i: 3 }],
+        },
+        { name: 'pool', opType: 'GlobalAveragePool', input: ['b'], output: ['c'] },
+        { name: 'flat', opType: 'Flatten', input: ['c'], output: ['y'] },
+      ],
+    },
+  });
+}

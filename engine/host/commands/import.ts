@@ -4,6 +4,7 @@
  *
  *   cnn-studio import model.json --out my-graph.json [--input-size 224] [--output <layer>]
  *   cnn-studio import keras_model.h5 --out my-graph.json
+ *   cnn-studio import model.onnx --out my-graph.json
  *
  * Reads tfjs model.json (tfjs-layers 0.x to 4.x), Keras `to_json` files (Keras 2.0 to 3.x)
  * and Keras `.h5` files. Weights: the shards a model.json's `weightsManifest` names, when
@@ -32,10 +33,11 @@ import {
 import { serializeGraphDocument } from '../../graph/serialize';
 import { importModelFiles, saveImportedWeights, type ModelFile } from '../import-model';
 
-const USAGE = `Usage: cnn-studio import <model.json | model.h5> --out <graph.json> [options]
+const USAGE = `Usage: cnn-studio import <model.json | model.h5 | model.onnx> --out <graph.json> [options]
 
   Formats: TensorFlow.js model.json (tfjs-layers 0.x–4.x), Keras to_json / .keras config
-  (Keras 2.0–3.x), Keras .h5 (topology and weights).
+  (Keras 2.0–3.x), Keras .h5 (topology and weights), ONNX .onnx (opset 7 and later, as
+  torch.onnx.export and model zoos write them; topology and weights).
 
   --out <graph.json>      the graph file to write
   --input-size <n|hxw>    image size for an input the file leaves unknown (224 or 224x160)

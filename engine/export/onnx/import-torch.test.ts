@@ -1,0 +1,98 @@
+/**
+ * ONNX files PyTorch writes (torch 1.13's torch.onnx.export) import into valid graphs:
+ * the committed fixtures (fixtures/make_fixtures.py regenerates them) predict what PyTorch
+ * predicted, and CNN Studio's PyTorch export of every preset, exported to ONNX by torch,
+ * imports with the book's parameter counts.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { analyzeGraph } from '../../graph/analyze';
+import type { GraphDocument } from '../../graph/document';
+import { getPreset, presetIds } from '../../presets/index';
+import { exportCode } from '../index';
+import { checkImportedGraph } from '../import-repair';
+import { compileImported, enginePredict, maxDifference } from '../test-support/onnx';
+import { PYTHON, requireTorch } from '../test-support/python';
+import { importOnnxModel } from './import';
+
+const fixtures = join(__dirname, 'fixtures');
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const counts = (document: GraphDocument) => {
+  const { trainable, nonTrainable } = analyzeGraph(document).totals;
+  return { trainable, nonTrainable };
+};
+
+/** Imports an ONNX file and checks it is a valid graph with nothing left out. */
+function importValid(bytes: Uint8Array) {
+  const imported = importOnnxModel(bytes);
+  expect(imported.unmapped).toEqual([]);
+  const checked = checkImportedGraph(imported.document);
+  expect(checked.problems).toEqual([]);
+  return { document: checked.document!, weights: imported.weights };
+}
+
+describe('PyTorch ONNX fixtures', () => {
+  it.each([
+    ['lenet', 'LeNet as CNN Studio exports it to PyTorch (Pad + AveragePool, Flatten, Gemm)'],
+    [
+      'zoo-cnn',
+      'a zoo-style CNN (BN folded, Clip as relu6, depthwise, GlobalAveragePool, view() as Reshape)',
+    ],
+  ])('%s: %s, predicts what PyTorch predicted', async (name) => {
+    const { document, weights } = importValid(new Uint8Array(readFileSync(join(fixtures, `${name}.onnx`))));
+    if (name === 'lenet') expect(counts(document)).toEqual(counts(getPreset('lenet')));
+    const expected = JSON.parse(readFileSync(join(fixtures, `${name}.expected.json`), 'utf8')) as {
+      shape: [number, number, number, number];
+      input: number[];
+      output: number[];
+    };
+    const nhwc = tf.tensor4d(expected.input, expected.shape).transpose([0, 2, 3, 1]) as tf.Tensor4D;
+    const model = compileImported(document, weights);
+    try {
+      const actual = await enginePredict(model, nhwc);
+      expect(maxDifference(actual, Float32Array.from(expected.output))).toBeLessThanOrEqual(1e-4);
+    } finally {
+      model.dispose();
+      nhwc.dispose();
+    }
+  });
+});
+
+describe("PyTorch's ONNX export of every preset imports with the book's parameter counts", () => {
+  beforeAll(requireTorch);
+  it.each(presetIds)(
+    '%s',
+    (id) => {
+      const dir = mkdtempSync(join(tmpdir(), 'cnn-torch-onnx-'));
+      try {
+        const preset = getPreset(id);
+        for (const file of exportCode(preset, 'pytorch')) writeFileSync(join(dir, file.path), file.content);
+        const path = join(dir, 'model.onnx');
+        execFileSync(
+          PYTHON,
+          [
+            '-c',
+            'import sys; sys.path.insert(0, sys.argv[1]); import make_fixtures; make_fixtures.export_model_py(sys.argv[2], sys.argv[3])',
+            fixtures,
+            dir,
+            path,
+          ],
+          { stdio: 'pipe' },
+        );
+        const { document } = importValid(new Uint8Array(readFileSync(path)));
+        expect(counts(document)).toEqual(counts(preset));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    600_000,
+  );
+});
