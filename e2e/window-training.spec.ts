@@ -188,3 +188,36 @@ test('a window run belongs to the engine: runs list, Evaluate, a reload stops it
   mkdirSync(`${root}test-results/window-training`, { recursive: true });
   await page.screenshot({ path: `${root}test-results/window-training/window-run-evaluate.png` });
 });
+
+test('the GPU lost mid-run (the GPU process crashes): the run fails with a message and keeps its checkpoint', async ({
+  page,
+  engine,
+}) => {
+  test.setTimeout(TRAIN_TIMEOUT);
+  await new EditorPage(page).loadPreset('lenet');
+  await page.getByTestId('dock-tab-training').click();
+  await page.getByTestId('train-engine').selectOption('webgl');
+  await setField(page, 'train-epochs', 5);
+  await setField(page, 'train-batch-size', 64);
+  await setField(page, 'train-limit', 300);
+  await page.getByTestId('train-start').click();
+  let runId = '';
+  await expect
+    .poll(
+      async () => {
+        const run = (await engine.listRuns()).find((candidate) => candidate.windowBackend === 'webgl');
+        runId = run?.id ?? '';
+        return run?.epochs.length ?? 0;
+      },
+      { timeout: 120_000 },
+    )
+    .toBeGreaterThanOrEqual(1);
+  // chrome://gpucrash ends Chromium's GPU process: every WebGL context, the worker's too, is lost.
+  const crasher = await page.context().newPage();
+  await crasher.goto('chrome://gpucrash').catch(() => {});
+  await expect(page.getByTestId('train-status')).toHaveText('failed', { timeout: 60_000 });
+  await expect(page.getByTestId('train-failure')).toContainText('The GPU was lost while training on webgl');
+  const record = await engine.getRun(runId);
+  expect(record).toMatchObject({ status: 'failed', resumable: true });
+  expect(record.error).toMatch(/keeps its last checkpoint/);
+});

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { batchSizeThatFits, isGpuOutOfMemory, watchGpuFaults, type GpuFault } from './gpu-faults';
+import {
+  batchSizeThatFits,
+  isGpuOutOfMemory,
+  watchGpuFaults,
+  webGlContextLost,
+  type GpuFault,
+} from './gpu-faults';
 
 /** A fake tfjs webgpu backend whose device can be lost or report an uncaptured error. */
 function fakeWebGpu() {
@@ -73,6 +79,12 @@ describe('watchGpuFaults', () => {
     expect(faults[0].message).toMatch(
       /^The GPU was lost while training on webgl \(the WebGL context was lost\)/,
     );
+  });
+
+  it('knows a WebGL context lost before its event arrives', () => {
+    expect(webGlContextLost({ gpgpu: { gl: { canvas: {}, isContextLost: () => true } } })).toBe(true);
+    expect(webGlContextLost({ gpgpu: { gl: { canvas: {}, isContextLost: () => false } } })).toBe(false);
+    expect(webGlContextLost({})).toBe(false);
   });
 
   it('says when a backend offers nothing to watch', () => {

@@ -22,7 +22,20 @@ interface WebGpuBackendLike {
 
 /** The slice of tfjs's webgl backend watched here. */
 interface WebGlBackendLike {
-  gpgpu?: { gl: { canvas: { addEventListener(type: string, listener: (event: Event) => void): void } } };
+  gpgpu?: {
+    gl: {
+      canvas: { addEventListener(type: string, listener: (event: Event) => void): void };
+      isContextLost?(): boolean;
+    };
+  };
+}
+
+/**
+ * Whether `backend`'s WebGL context is lost now: an error thrown by a lost context can
+ * arrive before its `webglcontextlost` event, and must still be reported as the GPU lost.
+ */
+export function webGlContextLost(backend: unknown): boolean {
+  return (backend as WebGlBackendLike).gpgpu?.gl.isContextLost?.() ?? false;
 }
 
 /** A fault, in words for the run's failure message. */

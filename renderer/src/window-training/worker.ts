@@ -27,7 +27,14 @@ import type { tfjs } from '../../../engine/train/tf-types';
 import { base64ToBytes, bytesToBase64 } from '../training/base64';
 import { chooseWindowBackend, type WindowBackendName } from './adapter-choice';
 import { startTrainingBackend } from './backend-setup';
-import { isGpuOutOfMemory, outOfMemoryFault, watchGpuFaults, type GpuFault } from './gpu-faults';
+import {
+  deviceLostFault,
+  isGpuOutOfMemory,
+  outOfMemoryFault,
+  watchGpuFaults,
+  webGlContextLost,
+  type GpuFault,
+} from './gpu-faults';
 import { probeWindowGpus } from './probe';
 import type { FromWorker, ToWorker, WeightsToSave, WindowJob } from './protocol';
 
@@ -202,6 +209,11 @@ async function train(job: WindowJob): Promise<void> {
     emit({ kind: 'done', runId: job.runId, stopped: outcome.stopped, result: outcome.result });
     post({ type: 'finished', status: outcome.stopped ? 'stopped' : 'done' });
   } catch (error) {
+    if (!fault && backendName === 'webgl' && webGlContextLost(tf.backend()))
+      fault = deviceLostFault('the WebGL context was lost', {
+        backend: 'webgl',
+        batchSize: settings.batchSize,
+      });
     const message =
       fault?.message ??
       (backendName && isGpuOutOfMemory(error)
