@@ -95,7 +95,7 @@ export interface ImportGroup {
 /** Key under the document's `meta` listing the nested models the graph was flattened from. */
 export const IMPORT_GROUPS_META_KEY = 'importGroups';
 /** Key under the document's `meta` where the editor keeps its visual groups (renderer/src/store/groups.ts). */
-const EDITOR_GROUPS_META_KEY = 'editorGroups';
+export const EDITOR_GROUPS_META_KEY = 'editorGroups';
 /** Key under the document's `meta` marking a model with several outputs (its output nodes). */
 export const IMPORT_OUTPUTS_META_KEY = 'importOutputs';
 /** Key under the document's `meta` where notes on what the import converted are kept. */

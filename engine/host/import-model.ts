@@ -15,6 +15,8 @@ import {
   type ImportOptions,
   type ImportResult,
   CHANNELS_FIRST_FLATTEN_META_KEY,
+  EDITOR_GROUPS_META_KEY,
+  IMPORT_GROUPS_META_KEY,
 } from '../export/import-keras';
 import {
   applyImportedWeights,
@@ -31,6 +33,7 @@ import { checkImportedGraph, type CheckedImport } from '../export/import-repair'
 import { readKerasH5 } from '../export/keras-h5';
 import { importOnnxModel } from '../export/onnx/import';
 import { analyzeGraph } from '../graph/analyze';
+import { foldBlocks, foldWeights, type Fold } from '../graph/fold';
 import type { GraphDocument } from '../graph/document';
 import type { RunRecord } from '../protocol/api';
 import { writeModelFiles } from '../train/model-files';
@@ -179,16 +182,54 @@ function importOnnxFile(file: ModelFile, options: ImportOptions): ImportedModel 
   };
 }
 
+/** Import choices, and whether to fold the book's blocks (default: yes). */
+export interface ImportFilesOptions extends ImportOptions {
+  /** Recognise blocks (bottleneck, inverted residual, …) and fold them; false keeps one node per layer. */
+  fold?: boolean;
+}
+
 /**
- * Imports the files the person gave and reads the weights for the graph's nodes.
+ * Imports the files the person gave and reads the weights for the graph's nodes; the book's
+ * blocks are folded (engine/graph/fold.ts) unless `options.fold` is false.
  *
  * @throws ModelImportError (or its InputSizeNeededError) when the files are not a model.
  */
 export function importModelFiles(
   tf: Tf,
   files: readonly ModelFile[],
-  options: ImportOptions = {},
+  options: ImportFilesOptions = {},
 ): ImportedModel {
+  const imported = importFlat(tf, files, options);
+  if (options.fold === false || !imported.document || imported.problems.length > 0) return imported;
+  const { document, folds } = foldBlocks(imported.document);
+  if (folds.length === 0) return imported;
+  return {
+    ...imported,
+    document: regroup(document, folds),
+    // A folded block takes its inner layers' weights, in the order its layers are made.
+    weights: imported.weights ? foldWeights(imported.weights, folds) : null,
+  };
+}
+
+/** Group members (`meta.editorGroups`, `meta.importGroups`) after folding: a folded layer is its block. */
+function regroup(document: GraphDocument, folds: readonly Fold[]): GraphDocument {
+  const blockOf = new Map(
+    folds.flatMap((fold) => Object.values(fold.inner).map((flat): [string, string] => [flat, fold.blockId])),
+  );
+  const meta = { ...document.meta };
+  for (const key of [EDITOR_GROUPS_META_KEY, IMPORT_GROUPS_META_KEY]) {
+    const groups = meta[key];
+    if (!Array.isArray(groups)) continue;
+    meta[key] = (groups as Array<{ nodeIds: string[] }>).map((group) => ({
+      ...group,
+      nodeIds: [...new Set(group.nodeIds.map((id) => blockOf.get(id) ?? id))],
+    }));
+  }
+  return { ...document, meta };
+}
+
+/** The import, one node per layer. */
+function importFlat(tf: Tf, files: readonly ModelFile[], options: ImportOptions): ImportedModel {
   const onnx = files.find((file) => /\.onnx$/i.test(file.name));
   if (onnx) return importOnnxFile(onnx, options);
   const h5 = files.find((file) => isH5(file.name)) ?? null;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { compileGraph } from '../compile/compile';
-import { WeightMismatchError } from '../export/imported-weights';
+import { layersByNode, WeightMismatchError } from '../export/imported-weights';
 import { ModelImportError } from '../export/import-keras';
 import { chainGraph } from '../train/test-support';
 import { MODEL_FILE, readModelWeights, WEIGHTS_FILE, writeModelFiles } from '../train/model-files';
@@ -233,4 +233,61 @@ describe('a model.json CNN Studio exported (its graph in the metadata)', () => {
     const saved = await readFile(join(dir, 'again', WEIGHTS_FILE));
     expect(saved.equals(await readFile(join(dir, WEIGHTS_FILE)))).toBe(true);
   });
+});
+
+describe('folding an imported model with its weights', () => {
+  it('MobileNet v1 (the real Keras file) folds into blocks and predicts as the flat model did', async () => {
+    const keras = JSON.parse(await readFile(fixture('keras-2.2-mobilenet-v1.json'), 'utf8'));
+    // 32×32 instead of 224×224 keeps the test quick; every weight keeps its shape.
+    keras.config.layers[0].config.batch_input_shape = [null, 32, 32, 3];
+    const text = (json: unknown) => new TextEncoder().encode(JSON.stringify(json));
+    const flat = importModelFiles(tf, [{ name: 'model.json', bytes: text(keras) }], {
+      fold: false,
+    }).document!;
+
+    // Random weights on the flat graph, written as the file's own manifest (Keras layer names).
+    const layerOwners = new Map<string, string>();
+    const model = compileGraph(tf, flat, { layerOwners });
+    // Kernels of both signs (so relu6 does not saturate everything); scales and variances positive.
+    model.setWeights(
+      model.weights.map((w, i) =>
+        w.shape.length === 1
+          ? tf.randomUniform([...w.shape] as number[], 0.5, 1.5, 'float32', i)
+          : tf.randomUniform([...w.shape] as number[], -0.05, 0.05, 'float32', i),
+      ),
+    );
+    const specs: Array<{ name: string; shape: number[]; dtype: string }> = [];
+    const chunks: Float32Array[] = [];
+    for (const [nodeId, layers] of layersByNode(model, layerOwners))
+      for (const layer of layers)
+        for (const [i, value] of layer.getWeights().entries()) {
+          specs.push({ name: `${nodeId}/w${i}`, shape: value.shape, dtype: 'float32' });
+          chunks.push(value.dataSync() as Float32Array);
+        }
+    const bin = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
+    chunks.reduce((at, chunk) => (bin.set(chunk, at), at + chunk.length), 0);
+    const input = tf.randomUniform([1, 32, 32, 3], 0, 1, 'float32', 5);
+    const expected = await predict(model, input);
+    model.dispose();
+
+    const imported = importModelFiles(tf, [
+      {
+        name: 'model.json',
+        bytes: text({ ...keras, weightsManifest: [{ paths: ['w.bin'], weights: specs }] }),
+      },
+      { name: 'w.bin', bytes: new Uint8Array(bin.buffer) },
+    ]);
+    expect(imported.problems).toEqual([]);
+    const types = imported.document!.nodes.map((node) => node.type);
+    expect(types.filter((type) => type === 'depthwiseSeparable').length).toBeGreaterThan(0);
+    expect(types.length).toBeLessThan(flat.nodes.length);
+    await saveImportedWeights(tf, imported.document!, imported.weights!, join(dir, 'folded'));
+    const folded = compileGraph(tf, imported.document!);
+    await readModelWeights(tf, folded, join(dir, 'folded'));
+    const actual = await predict(folded, input);
+    folded.dispose();
+    input.dispose();
+    expect(new Set(Array.from(expected).map((v) => v.toPrecision(4))).size).toBeGreaterThan(100);
+    expect(Array.from(actual)).toEqual(Array.from(expected).map((v) => expect.closeTo(v, 5)));
+  }, 60_000);
 });

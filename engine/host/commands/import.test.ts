@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../../compile/compile';
 import { IMPORTED_WEIGHTS_META_KEY } from '../../export/imported-weights';
+import { kerasResNet50 } from '../../export/test-support/keras-resnet50';
 import { readModelWeights, writeModelFiles } from '../../train/model-files';
 import { chainGraph } from '../../train/test-support';
 import { captureOutput } from './test-support';
@@ -230,4 +231,22 @@ describe('cnn-studio import: weights, heads and sizes', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--input-size must be a size like 224 or 224x160 (1 to 4096), got "big"');
   });
+});
+
+describe('cnn-studio import: folding', () => {
+  it('folds ResNet-50 into a stem, sixteen bottlenecks and a head; --no-fold keeps its 177 layers', async () => {
+    const path = join(dir, 'resnet50.json');
+    writeFileSync(path, JSON.stringify(kerasResNet50()));
+    const folded = join(dir, 'resnet50-folded.json');
+    expect((await importCommand(path, '--out', folded)).code).toBe(0);
+    const document = loadGraphDocument(readFileSync(folded, 'utf8'));
+    expect(document.nodes.filter((node) => node.type === 'bottleneck')).toHaveLength(16);
+    const totals = analyzeGraph(document).totals;
+    expect([totals.trainable, totals.nonTrainable]).toEqual([25_583_592, 53_120]);
+    const flat = join(dir, 'resnet50-flat.json');
+    expect((await importCommand(path, '--out', flat, '--no-fold')).code).toBe(0);
+    expect(
+      loadGraphDocument(readFileSync(flat, 'utf8')).nodes.some((node) => node.type === 'bottleneck'),
+    ).toBe(false);
+  }, 60_000);
 });

@@ -13,6 +13,9 @@
  * names in `meta.importedWeights` and `cnn-studio export --weights <folder>` reads. Weights
  * that do not fit the topology are refused naming the weight, and nothing is written.
  *
+ * Blocks the graph holds (ResNet bottlenecks, MobileNet inverted residuals, …) are folded
+ * (engine/graph/fold.ts) unless `--no-fold`.
+ *
  * Layers with no CNN Studio node are listed on stderr (the graph is wired through them).
  * The graph is checked as CNN Studio reads it: repairs are named on stderr and kept in the
  * file's `meta.importRepairs`; a graph still invalid (a model with several outputs and no
@@ -24,14 +27,19 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { InputSizeNeededError, type ImportOptions } from '../../export/import-keras';
+import { InputSizeNeededError } from '../../export/import-keras';
 import {
   IMPORTED_WEIGHTS_META_KEY,
   WeightMismatchError,
   type ImportedWeightsRef,
 } from '../../export/imported-weights';
 import { serializeGraphDocument } from '../../graph/serialize';
-import { importModelFiles, saveImportedWeights, type ModelFile } from '../import-model';
+import {
+  importModelFiles,
+  saveImportedWeights,
+  type ImportFilesOptions,
+  type ModelFile,
+} from '../import-model';
 
 const USAGE = `Usage: cnn-studio import <model.json | model.h5 | model.onnx> --out <graph.json> [options]
 
@@ -45,6 +53,8 @@ const USAGE = `Usage: cnn-studio import <model.json | model.h5 | model.onnx> --o
   --weights-out <dir>     where to write the imported weights (default: <graph>.weights
                           beside the graph); weights are read from the shards beside
                           model.json or from the .h5 file
+  --no-fold               keep one node per layer (by default the book's blocks — bottleneck,
+                          inverted residual, … — are recognised and folded; unfold them in the editor)
   --allow-invalid         write the graph even when CNN Studio finds problems in it (to fix
                           them in the editor); the exit code is still 3`;
 
@@ -91,7 +101,7 @@ async function modelFiles(input: string): Promise<ModelFile[]> {
 
 export async function run(args: string[]): Promise<number> {
   let parsed;
-  let options: ImportOptions;
+  let options: ImportFilesOptions;
   try {
     parsed = parseArgs({
       args,
@@ -101,6 +111,7 @@ export async function run(args: string[]): Promise<number> {
         output: { type: 'string' },
         'weights-out': { type: 'string' },
         'allow-invalid': { type: 'boolean' },
+        'no-fold': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -109,6 +120,7 @@ export async function run(args: string[]): Promise<number> {
     options = {
       ...(size !== undefined ? { inputSize: parseInputSize(size) } : {}),
       ...(parsed.values.output !== undefined ? { output: parsed.values.output } : {}),
+      ...(parsed.values['no-fold'] ? { fold: false } : {}),
     };
   } catch (error) {
     console.error(`cnn-studio import: ${(error as Error).message}\n\n${USAGE}`);
