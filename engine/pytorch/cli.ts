@@ -29,7 +29,8 @@ export const ENGINE_USAGE = `  --engine <name>        ${ENGINE_REQUESTS.join(' |
   --python <path>        PyTorch: the interpreter (default: CNN_STUDIO_PYTHON, python3, python)
   --nodes <n> --rdzv-endpoint <host:port> --out <dir>
                          PyTorch on several machines: write a self-contained run folder to
-                         <dir> and print the torchrun command for each node (node 0 at host)`;
+                         <dir>, print the torchrun command for each other node, and train
+                         node 0 here (host:port is this machine; its progress is shown)`;
 
 /** parseArgs option specs of the engine flags. */
 export const ENGINE_OPTIONS = {
@@ -125,6 +126,8 @@ export async function runJobOnEngine(
   job: TrainingJob,
   options: RunnerOptions,
   selection: EngineSelection,
+  /** Several machines: where the folder is and what to run on the other nodes, said before node 0 starts. */
+  announce: (text: string) => void = () => undefined,
 ): Promise<{ outcome: JobOutcome; used: EngineUsed }> {
   let choice: EngineChoice | null = null;
   if (selection.requested !== 'tfjs') {
@@ -162,13 +165,23 @@ export async function runJobOnEngine(
     });
     return { outcome, used: { engine: 'tfjs', device, processes: 1 } };
   }
+  const { nodes } = selection;
   const launcher = pytorchLauncher({
     choice,
     processes: selection.processes,
     ...(selection.amp ? { amp: selection.amp } : {}),
     ...(selection.python ? { python: selection.python } : {}),
+    ...(nodes
+      ? {
+          nodes,
+          workDir: nodes.out,
+          onPrepared: ({ workDir, nodeCommands }) =>
+            announce(nodeInstructions(workDir, nodeCommands, nodes.endpoint)),
+        }
+      : {}),
   });
-  const run = runWithLauncher(launcher, { job, dataDir: options.dataDir }, options);
+  const multiNodeJob = nodes ? { ...job, checkpointDir: null, resumeFrom: null, finalModelDir: null } : job;
+  const run = runWithLauncher(launcher, { job: multiNodeJob, dataDir: options.dataDir }, options);
   const control = options.control;
   const forwardStop = control
     ? setInterval(() => {
@@ -219,5 +232,16 @@ export async function prepareNodes(
     ...nodeCommands.map((command, rank) => `  node ${rank}: cd ${workDir} && ${command}`),
     `Each node needs Python with torch ≥ 1.13 and numpy; node 0 must be reachable at ${nodes.endpoint}.`,
     'Node 0 prints the run events as JSON lines; checkpoint/ and model/ appear in its folder.',
+  ].join('\n');
+}
+
+/** What to do on the other nodes while node 0 trains here (`train --nodes`). */
+export function nodeInstructions(workDir: string, nodeCommands: string[], endpoint: string): string {
+  return [
+    `Run folder: ${workDir}. Node 0 trains here and reports this run's progress.`,
+    `Copy the folder to the same place on every other node (e.g. rsync -a ${workDir}/ NODE:${workDir}/), then run there:`,
+    ...nodeCommands.slice(1).map((command, i) => `  node ${i + 1}: cd ${workDir} && ${command}`),
+    `Each node needs Python with torch ≥ 1.13 and numpy, and must reach node 0 at ${endpoint}.`,
+    `Waiting for the other nodes to join; checkpoint/ and model/ will be in ${workDir}.`,
   ].join('\n');
 }

@@ -54,9 +54,15 @@ export interface PyTorchLaunchOptions {
   workDir?: string;
   /**
    * Several machines: the folder is made self-contained (dataset copied in, paths relative,
-   * checkpoints and the final model inside it) so it can be copied to every node.
+   * checkpoints and the final model inside it) so it can be copied to every node. A launch
+   * starts node 0 here (its rank 0 reports the events); the other nodes run their commands.
    */
   nodes?: { count: number; endpoint: string };
+  /**
+   * Called when the folder is written, before Python starts: with `nodes`, the command for each
+   * node (node 0's is the one launched here; the others are for the person to run).
+   */
+  onPrepared?: (prepared: { workDir: string; nodeCommands: string[] }) => void;
 }
 
 /** Events as the runner prints them: RunEvents without the engine-side fields. */
@@ -217,6 +223,7 @@ export function pytorchLauncher(options: PyTorchLaunchOptions = {}): JobLauncher
           }
         }
       };
+      options.onPrepared?.({ workDir: launch.cwd, nodeCommands: launch.nodeCommands });
       child = spawn(launch.command, launch.args, {
         cwd: launch.cwd,
         env: launch.env,
@@ -415,17 +422,27 @@ async function prepareLaunch(start: JobStart, options: PyTorchLaunchOptions): Pr
   const configPath = join(workDir, 'config.json');
   await writeFile(configPath, JSON.stringify(config));
   const python = report.executable || report.command;
-  const nodeCommands = options.nodes
-    ? Array.from(
-        { length: options.nodes.count },
-        (_, rank) =>
-          `${python} runner.py torchrun --nnodes=${options.nodes!.count} --node_rank=${rank} --nproc_per_node=${processes} ` +
-          `--rdzv_backend=static --rdzv_endpoint=${options.nodes!.endpoint} runner.py config.json`,
-      )
+  const { nodes } = options;
+  // Node n's torchrun, run in its copy of the folder. Static rendezvous: node n's processes are
+  // global ranks n·P … n·P + P − 1, so rank 0, the one that reports, is on node 0 (launched here).
+  const nodeArgs = (rank: number) => [
+    'runner.py',
+    'torchrun',
+    `--nnodes=${nodes!.count}`,
+    `--node_rank=${rank}`,
+    `--nproc_per_node=${processes}`,
+    '--rdzv_backend=static',
+    `--rdzv_endpoint=${nodes!.endpoint}`,
+    'runner.py',
+    'config.json',
+  ];
+  const nodeCommands = nodes
+    ? Array.from({ length: nodes.count }, (_, rank) => [python, ...nodeArgs(rank)].join(' '))
     : [];
 
-  const args =
-    processes > 1
+  const args = nodes
+    ? nodeArgs(0)
+    : processes > 1
       ? // torchrun, through the runner's fix for torch 1.13 on Python 3.11 (see runner.py)
         [runner, 'torchrun', '--standalone', `--nproc_per_node=${processes}`, runner, configPath]
       : [runner, configPath];
@@ -440,7 +457,11 @@ async function prepareLaunch(start: JobStart, options: PyTorchLaunchOptions): Pr
       device: [
         choice.deviceLabel,
         `PyTorch ${report.torch}`,
-        ...(processes > 1 ? [`${processes} processes`] : []),
+        ...(nodes
+          ? [`${nodes.count} nodes × ${processes} ${processes === 1 ? 'process' : 'processes'}`]
+          : processes > 1
+            ? [`${processes} processes`]
+            : []),
         speedLabel(speed) ?? [],
       ]
         .flat()

@@ -3,7 +3,9 @@
  * stop and resume, two processes, weights back, failures. These fail (never skip) when torch
  * is missing: the test command installs it.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { readdir, readFile } from 'node:fs/promises';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -343,7 +345,56 @@ describe('PyTorch on several machines', () => {
     expect(await readdir(out)).toEqual(
       expect.arrayContaining(['dataset.bin', 'model.py', 'runner.py', 'train.u32']),
     );
-    // Running the two commands here (two "nodes" on one machine) trained to done in manual runs,
-    // but under a loaded machine node 0 sometimes never started its rank (see engine/pytorch/README).
+  });
+
+  it('two "nodes" on this machine: node 0 is launched and streams the run, node 1 runs its printed command', async () => {
+    const out = join(dataDir, 'nodes', 'node0');
+    const copy = join(dataDir, 'nodes', 'node1');
+    const endpoint = `127.0.0.1:${await freePort()}`;
+    let node1Exit: Promise<number | null> | null = null;
+    const launched = train(
+      job('two-nodes', graphWith({ epochs: 2 }), { limit: 320 }),
+      pytorchLauncher({
+        processes: 1,
+        workDir: out,
+        nodes: { count: 2, endpoint },
+        onPrepared: ({ workDir, nodeCommands }) => {
+          // what a person does on the second machine: copy the folder, run node 1's command there
+          cpSync(workDir, copy, { recursive: true });
+          const [command, ...args] = nodeCommands[1].split(' ');
+          const node1 = spawn(command, args, { cwd: copy, stdio: 'ignore' });
+          node1Exit = new Promise((resolve) => node1.on('exit', (code) => resolve(code)));
+        },
+      }),
+    );
+    const outcome = await launched.outcome;
+    expect(outcome.status).toBe('done');
+    const kinds = launched.events.map((e) => e.kind);
+    expect([kinds[0], kinds.at(-1)]).toEqual(['started', 'done']);
+    expect(kinds.filter((kind) => kind === 'epoch')).toHaveLength(2);
+    expect(kinds).toContain('batch');
+    const started = launched.events[0] as Extract<RunEvent, { kind: 'started' }>;
+    expect(started.backend.device).toMatch(/2 nodes × 1 process/);
+    expect(started.totalBatches).toBe(10); // 2 epochs × 160 images per rank in batches of 32
+    const done = launched.events.at(-1) as Extract<RunEvent, { kind: 'done' }>;
+    expect(done.result.confusion.flat().reduce((a, b) => a + b, 0)).toBe(80); // both ranks' halves
+    expect(node1Exit).not.toBeNull();
+    expect(await node1Exit).toBe(0);
+    // node 0's folder holds the run's results
+    expect((await readCheckpointState(join(out, 'checkpoint')))?.epochsDone).toBe(2);
+    expect(await readdir(join(out, 'model'))).toEqual(expect.arrayContaining(['model.json', 'weights.bin']));
+    await expect.poll(() => liveGroups(), { timeout: 30_000 }).toBe(0);
   });
 });
+
+/** A TCP port nobody listens on right now (the rendezvous endpoint of a test). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -21,13 +21,7 @@ import { describeOverrides, resumeSettings, type Override } from '../../train/re
 import { loadGraphSource, parseNumber, UsageError } from './graph-source';
 import { createProgressPrinter, epochLine, summaryLines, type EvaluatedOn } from '../../train/cli/progress';
 import { RunControl } from '../../train/control';
-import {
-  ENGINE_OPTIONS,
-  ENGINE_USAGE,
-  parseEngineFlags,
-  prepareNodes,
-  runJobOnEngine,
-} from '../../pytorch/cli';
+import { ENGINE_OPTIONS, ENGINE_USAGE, parseEngineFlags, runJobOnEngine } from '../../pytorch/cli';
 import { resolveDataDir } from '../data-dir';
 
 const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop'];
@@ -161,16 +155,6 @@ export async function run(args: string[]): Promise<number> {
     return error instanceof UsageError ? 2 : 1;
   }
 
-  if (engine.nodes) {
-    console.log(
-      await prepareNodes(
-        { runId: 'cli', graph: job.graph, training: job.training, limit: job.limit },
-        resolveDataDir(),
-        engine,
-      ),
-    );
-    return 0;
-  }
   const json = values.json;
   const printer = createProgressPrinter(process.stderr, () => job.training.epochs);
   if (job.resume) {
@@ -245,6 +229,8 @@ export async function run(args: string[]): Promise<number> {
         },
       },
       engine,
+      // several machines: node 0 trains here once the others join
+      (instructions) => (json ? process.stderr.write(`${instructions}\n`) : printer.line(instructions)),
     );
     if (outcome.status === 'failed') {
       if (json) console.log(JSON.stringify({ event: 'failed', message: outcome.message }));
