@@ -5,6 +5,11 @@
  *
  *   cnn-studio bench --preset lenet [--batch-size 256] [--seconds 10] [--backend wasm] [--json]
  *   cnn-studio bench --all [--json]     (lenet, bn-lenet, resnet18 at 96×96; `npm run bench`)
+ *   cnn-studio bench --preset bn-lenet --engine pytorch [--epochs 2] [--processes 2] [--limit n]
+ *
+ * With --engine pytorch it measures the PyTorch engine against the book's hand-written PyTorch
+ * code instead (engine/pytorch/bench.ts): training step, epoch time on the real dataset,
+ * start-up and accuracy, and says which of the issue's targets are met.
  *
  * --json prints one object per preset: {"preset","backend","device","batchSize","imagesPerSecond",
  * "pipelineImagesPerSecond","pytorchImagesPerSecond"?,"ratio"?} (with --all, a JSON array).
@@ -14,8 +19,10 @@ import { selectBackend } from '../../backends/select';
 import { benchPipeline } from '../../datasets/index';
 import { getPreset, isPresetId, presetIds } from '../../presets/index';
 import { benchHealthCost, benchTraining, type HealthCostResult } from '../../train/bench/training-bench';
-import { benchTorch, torchAvailable, torchModels } from '../../train/bench/torch-reference';
+import { benchTorch, torchAvailable, torchModels, type TorchModel } from '../../train/bench/torch-reference';
 import { parseNumber, UsageError } from './graph-source';
+import { benchPyTorchEngine, pytorchBenchText, pytorchTargets } from '../../pytorch/bench';
+import { resolveDataDir } from '../data-dir';
 
 const USAGE = `Usage: cnn-studio bench (--preset <id> | --all) [options]
 
@@ -25,7 +32,14 @@ const USAGE = `Usage: cnn-studio bench (--preset <id> | --all) [options]
   --seconds <s>       time to measure after warm-up (default 10; 5 per preset with --all)
   --backend <name>    force a backend (tensorflow, wasm, cpu, …)
   --no-torch          skip the PyTorch comparison
-  --json              JSON instead of text`;
+  --json              JSON instead of text
+
+  --engine pytorch    the PyTorch engine vs the book's PyTorch code (lenet, bn-lenet, resnet18):
+                      training step, then real runs on the preset's dataset through the engine
+    --epochs <n>      epochs of each run (default 1)
+    --processes <n>   also run with n processes (torchrun, DDP)
+    --limit <n>       train on at most n images (default: the whole dataset)
+    --python <path>   the interpreter (default: CNN_STUDIO_PYTHON, python3, python)`;
 
 export interface BenchRow {
   preset: string;
@@ -158,6 +172,11 @@ export async function run(args: string[]): Promise<number> {
         seconds: { type: 'string' },
         backend: { type: 'string' },
         'no-torch': { type: 'boolean', default: false },
+        engine: { type: 'string' },
+        epochs: { type: 'string' },
+        processes: { type: 'string' },
+        limit: { type: 'string' },
+        python: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -187,6 +206,9 @@ export async function run(args: string[]): Promise<number> {
   const progress = (text: string) => {
     if (!json) process.stderr.write(`${text}\n`);
   };
+  if (values.engine !== undefined && values.engine !== 'tfjs') {
+    return benchEngine(values, { batchSize, seconds, json, progress });
+  }
   let torch = !values['no-torch'];
   if (torch) {
     const available = await torchAvailable();
@@ -219,4 +241,61 @@ export async function run(args: string[]): Promise<number> {
       if (row.pytorchError) console.log(`${row.preset}: PyTorch failed: ${row.pytorchError}`);
   }
   return 0;
+}
+
+/** `bench --engine pytorch`: the PyTorch engine against the book's code (engine/pytorch/bench.ts). */
+async function benchEngine(
+  values: {
+    engine?: string;
+    preset?: string;
+    all?: boolean;
+    epochs?: string;
+    processes?: string;
+    limit?: string;
+    python?: string;
+  },
+  options: {
+    batchSize: number | undefined;
+    seconds: number | undefined;
+    json: boolean;
+    progress: (text: string) => void;
+  },
+): Promise<number> {
+  let epochs: number;
+  let processes: number;
+  let limit: number | undefined;
+  const preset = values.preset as TorchModel;
+  try {
+    if (values.engine !== 'pytorch')
+      throw new UsageError(`--engine must be tfjs or pytorch, got "${values.engine}"`);
+    if (values.all || !(torchModels as readonly string[]).includes(preset))
+      throw new UsageError(
+        `--engine pytorch benchmarks one preset the book wrote PyTorch code for: --preset ${torchModels.join(' | ')}`,
+      );
+    epochs = parseNumber('--epochs', values.epochs, 'int', 1) ?? 1;
+    processes = parseNumber('--processes', values.processes, 'int', 1) ?? 1;
+    limit = parseNumber('--limit', values.limit, 'int', 1);
+  } catch (error) {
+    console.error(`cnn-studio bench: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const report = await benchPyTorchEngine({
+      preset,
+      dataDir: resolveDataDir(),
+      epochs,
+      processes,
+      seconds: options.seconds ?? 10,
+      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+      ...(limit ? { limit } : {}),
+      ...(values.python ? { python: values.python } : {}),
+      progress: options.progress,
+    });
+    if (options.json) console.log(JSON.stringify({ ...report, targets: pytorchTargets(report) }));
+    else console.log(pytorchBenchText(report));
+    return 0;
+  } catch (error) {
+    console.error(`cnn-studio bench: ${(error as Error).message}`);
+    return 1;
+  }
 }
