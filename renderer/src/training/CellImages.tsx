@@ -7,7 +7,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ClassActivations, ClassifiedImage } from '../../../engine/protocol/api';
 import { useEngine } from '../engine/connection';
-import { useClassActivations } from './class-activations';
+import { useClassActivations, type GradCamTarget } from './class-activations';
 import { ClassifiedGrid } from './ClassifiedTile';
 import { errorText } from './training-store';
 
@@ -30,6 +30,7 @@ export function CellImages({
   matrixCount,
   classNames,
   gradCam,
+  gradCamTarget = 'predicted',
   onActivations,
   onClose,
 }: {
@@ -39,6 +40,8 @@ export function CellImages({
   matrixCount: number;
   classNames: readonly string[];
   gradCam: boolean;
+  /** The class the maps explain. */
+  gradCamTarget?: GradCamTarget;
   onActivations?: (activations: ClassActivations) => void;
   onClose(): void;
 }) {
@@ -82,7 +85,7 @@ export function CellImages({
   };
 
   const images = useMemo(() => loaded?.images.map((example) => example.image) ?? null, [loaded]);
-  const { activations, error: heatmapError } = useClassActivations(runId, images, gradCam);
+  const { activations, error: heatmapError } = useClassActivations(runId, images, gradCam, gradCamTarget);
   useEffect(() => {
     if (activations) onActivations?.(activations);
   }, [activations, onActivations]);

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ClassActivations } from '../../../engine/protocol/api';
 import { useEngine } from '../engine/connection';
 import { CellImages, type CellChoice } from './CellImages';
+import type { GradCamTarget } from './class-activations';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { HeatmapLegend } from './HeatmapOverlay';
 import { Misclassified } from './Misclassified';
@@ -29,6 +30,7 @@ export function Evaluation({ runId }: { runId: string }) {
   const dataset = useTraining((s) => s.datasets?.find((d) => d.id === record?.datasetId));
   const [cell, setCell] = useState<CellChoice | null>(null);
   const [gradCam, setGradCam] = useState(readGradCam);
+  const [gradCamTarget, setGradCamTarget] = useState<GradCamTarget>('predicted');
   const [layer, setLayer] = useState<{ name: string; size: string } | null>(null);
   useEffect(() => {
     setCell(null);
@@ -78,7 +80,29 @@ export function Evaluation({ runId }: { runId: string }) {
             />
             Grad-CAM heatmaps
           </label>
-          {gradCam && <HeatmapLegend layer={layer?.name ?? null} size={layer?.size ?? null} />}
+          {gradCam && finished && (
+            <label className="gradcam-class small">
+              explain
+              <select
+                data-testid="gradcam-class"
+                value={gradCamTarget}
+                onChange={(e) => setGradCamTarget(e.target.value as GradCamTarget)}
+                title="Which class the heatmaps of test images explain (a drawn image's: always the guess)"
+              >
+                <option value="predicted">the predicted class</option>
+                <option value="true">the true class</option>
+              </select>
+            </label>
+          )}
+          {gradCam && (
+            <HeatmapLegend
+              layer={layer?.name ?? null}
+              size={layer?.size ?? null}
+              explains={
+                gradCamTarget === 'true' ? 'the true class (a drawn image: the guess)' : 'the predicted class'
+              }
+            />
+          )}
         </div>
       )}
       {record.result ? (
@@ -107,6 +131,7 @@ export function Evaluation({ runId }: { runId: string }) {
           matrixCount={record.result.confusion[cell.trueClass]?.[cell.predictedClass] ?? 0}
           classNames={classNames}
           gradCam={gradCam}
+          gradCamTarget={gradCamTarget}
           onActivations={onActivations}
           onClose={() => {
             setCell(null);
@@ -124,6 +149,7 @@ export function Evaluation({ runId }: { runId: string }) {
           runId={runId}
           classNames={classNames}
           gradCam={gradCam}
+          gradCamTarget={gradCamTarget}
           onActivations={onActivations}
         />
       )}

@@ -40,12 +40,21 @@ export function HeatmapOverlay({
 }
 
 /** The colour ramp with its meaning, and the layer the maps come from. */
-export function HeatmapLegend({ layer, size }: { layer: string | null; size: string | null }) {
+export function HeatmapLegend({
+  layer,
+  size,
+  explains,
+}: {
+  layer: string | null;
+  size: string | null;
+  /** What the maps show evidence for, e.g. "the predicted class". */
+  explains: string;
+}) {
   return (
     <div className="heatmap-legend" data-testid="gradcam-legend">
       <span className="muted small">low</span>
       <span className="heatmap-ramp" style={{ background: heatGradientCss() }} aria-hidden="true" />
-      <span className="muted small">high evidence for the predicted class</span>
+      <span className="muted small">high evidence for {explains}</span>
       {layer && (
         <span className="muted small" data-testid="gradcam-layer">
           · Grad-CAM at <code>{layer}</code>

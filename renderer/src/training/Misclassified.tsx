@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ClassActivations, MisclassifiedExample } from '../../../engine/protocol/api';
 import { useEngine } from '../engine/connection';
-import { useClassActivations } from './class-activations';
+import { useClassActivations, type GradCamTarget } from './class-activations';
 import { ClassifiedGrid } from './ClassifiedTile';
 import { errorText } from './training-store';
 
@@ -14,6 +14,7 @@ export function Misclassified({
   classNames,
   count = 24,
   gradCam = false,
+  gradCamTarget = 'predicted',
   onActivations,
 }: {
   runId: string;
@@ -21,6 +22,8 @@ export function Misclassified({
   count?: number;
   /** Draw each image's Grad-CAM map over it. */
   gradCam?: boolean;
+  /** The class the maps explain. */
+  gradCamTarget?: GradCamTarget;
   /** Told about the maps that arrived (the panel's legend names their layer). */
   onActivations?: (activations: ClassActivations) => void;
 }) {
@@ -41,7 +44,7 @@ export function Misclassified({
     };
   }, [engine, runId, count]);
   const images = useMemo(() => examples?.map((example) => example.image) ?? null, [examples]);
-  const { activations, error: heatmapError } = useClassActivations(runId, images, gradCam);
+  const { activations, error: heatmapError } = useClassActivations(runId, images, gradCam, gradCamTarget);
   useEffect(() => {
     if (activations) onActivations?.(activations);
   }, [activations, onActivations]);

@@ -15,15 +15,24 @@ export interface ActivationsState {
   error: string | null;
 }
 
-/** Maps of `images` (each for its predicted class), in as many calls as the engine's limit needs. */
+/** Which class a map explains: the one the model predicted, or the image's true class. */
+export type GradCamTarget = 'predicted' | 'true';
+
+/**
+ * Maps of `images` (each for its predicted class, or for `classes[i]`), in as many calls as
+ * the engine's limit needs.
+ */
 export async function fetchClassActivations(
   engine: EngineClient,
   runId: string,
   images: readonly SampleImage[],
+  classes?: readonly number[],
 ): Promise<ClassActivations> {
   const parts: ClassActivations[] = [];
-  for (let start = 0; start < images.length; start += MAX_EXPLAINED_IMAGES)
-    parts.push(await engine.classActivations(runId, images.slice(start, start + MAX_EXPLAINED_IMAGES)));
+  for (let start = 0; start < images.length; start += MAX_EXPLAINED_IMAGES) {
+    const end = start + MAX_EXPLAINED_IMAGES;
+    parts.push(await engine.classActivations(runId, images.slice(start, end), classes?.slice(start, end)));
+  }
   return { ...parts[0], maps: parts.flatMap((part) => part.maps) };
 }
 
@@ -32,10 +41,12 @@ export function activationsErrorText(error: unknown): string {
   return `No heatmap: ${errorText(error)}`;
 }
 
+/** The maps of test images (whose labels are their true classes) while `enabled`. */
 export function useClassActivations(
   runId: string,
   images: readonly SampleImage[] | null,
   enabled: boolean,
+  target: GradCamTarget = 'predicted',
 ): ActivationsState {
   const engine = useEngine((s) => s.client);
   const [state, setState] = useState<ActivationsState>({ activations: null, error: null });
@@ -43,13 +54,14 @@ export function useClassActivations(
     setState({ activations: null, error: null });
     if (!enabled || !engine || !images || images.length === 0) return;
     let live = true;
-    fetchClassActivations(engine, runId, images).then(
+    const classes = target === 'true' ? images.map((image) => image.label) : undefined;
+    fetchClassActivations(engine, runId, images, classes).then(
       (activations) => live && setState({ activations, error: null }),
       (error: unknown) => live && setState({ activations: null, error: activationsErrorText(error) }),
     );
     return () => {
       live = false;
     };
-  }, [engine, runId, images, enabled]);
+  }, [engine, runId, images, enabled, target]);
   return state;
 }
