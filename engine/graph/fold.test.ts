@@ -256,6 +256,104 @@ describe('foldBlocks', () => {
     expect(folds[0].inner).toMatchObject({ conv1: 'b1_1_conv', shortcut: 'b1_0_conv', add: 'b1_add' });
   });
 
+  it('folds MobileNetV2 blocks as Keras writes them (ZeroPadding2D before a stride-2 valid depthwise conv)', () => {
+    const layer = (
+      className: string,
+      name: string,
+      config: Record<string, unknown>,
+      inbound: string[] = [],
+    ) => ({
+      class_name: className,
+      name,
+      config: { name, ...config },
+      inbound_nodes: inbound.length ? [inbound.map((source) => [source, 0, 0, {}])] : [],
+    });
+    const pointwise = (name: string, filters: number, from: string) =>
+      layer(
+        'Conv2D',
+        name,
+        {
+          filters,
+          kernel_size: [1, 1],
+          strides: [1, 1],
+          padding: 'same',
+          use_bias: false,
+          activation: 'linear',
+        },
+        [from],
+      );
+    const depthwise = (name: string, strides: number, padding: string, from: string) =>
+      layer(
+        'DepthwiseConv2D',
+        name,
+        {
+          kernel_size: [3, 3],
+          strides: [strides, strides],
+          padding,
+          depth_multiplier: 1,
+          use_bias: false,
+          activation: 'linear',
+        },
+        [from],
+      );
+    const bn = (name: string, from: string) =>
+      layer('BatchNormalization', name, { axis: -1, momentum: 0.999, epsilon: 0.001 }, [from]);
+    const relu6 = (name: string, from: string) =>
+      layer('ReLU', name, { max_value: 6, negative_slope: 0, threshold: 0 }, [from]);
+    const { document, unmapped } = importLayersModel({
+      modelTopology: {
+        class_name: 'Functional',
+        config: {
+          name: 'mobilenetv2_part',
+          layers: [
+            layer('InputLayer', 'input_1', { batch_input_shape: [null, 16, 16, 16] }),
+            pointwise('block_1_expand', 96, 'input_1'),
+            bn('block_1_expand_BN', 'block_1_expand'),
+            relu6('block_1_expand_relu', 'block_1_expand_BN'),
+            layer(
+              'ZeroPadding2D',
+              'block_1_pad',
+              {
+                padding: [
+                  [0, 1],
+                  [0, 1],
+                ],
+              },
+              ['block_1_expand_relu'],
+            ),
+            depthwise('block_1_depthwise', 2, 'valid', 'block_1_pad'),
+            bn('block_1_depthwise_BN', 'block_1_depthwise'),
+            relu6('block_1_depthwise_relu', 'block_1_depthwise_BN'),
+            pointwise('block_1_project', 24, 'block_1_depthwise_relu'),
+            bn('block_1_project_BN', 'block_1_project'),
+            pointwise('block_2_expand', 144, 'block_1_project_BN'),
+            bn('block_2_expand_BN', 'block_2_expand'),
+            relu6('block_2_expand_relu', 'block_2_expand_BN'),
+            depthwise('block_2_depthwise', 1, 'same', 'block_2_expand_relu'),
+            bn('block_2_depthwise_BN', 'block_2_depthwise'),
+            relu6('block_2_depthwise_relu', 'block_2_depthwise_BN'),
+            pointwise('block_2_project', 24, 'block_2_depthwise_relu'),
+            bn('block_2_project_BN', 'block_2_project'),
+            layer('Add', 'block_2_add', {}, ['block_1_project_BN', 'block_2_project_BN']),
+            layer('GlobalAveragePooling2D', 'pool', {}, ['block_2_add']),
+            layer('Dense', 'predictions', { units: 10, activation: 'softmax' }, ['pool']),
+          ],
+          input_layers: [['input_1', 0, 0]],
+          output_layers: [['predictions', 0, 0]],
+        },
+      },
+    });
+    expect(unmapped).toEqual([]);
+    const { document: folded, folds } = foldBlocks(document);
+    expect(blocksOf(folded)).toEqual([
+      ['invertedResidual', { channels: 16, expansion: 6, filters: 24, strides: 2, squeezeExcitation: false }],
+      ['invertedResidual', { channels: 24, expansion: 6, filters: 24, strides: 1, squeezeExcitation: false }],
+    ]);
+    expect(folds[0].inner).toMatchObject({ dw: 'block_1_depthwise', project_bn: 'block_1_project_BN' });
+    expect(counts(folded)).toEqual(counts(document));
+    expect(analyzeGraph(folded).outputShape).toEqual([10]);
+  });
+
   it('leaves layers alone whose values are used outside the would-be block, and mixed frozen states', () => {
     const flat = unfoldAll(
       chainGraph('one block', [8, 8, 4], [['res', 'residual', { filters: 4, use1x1: false, strides: 1 }]]),

@@ -346,9 +346,9 @@ function replaceWithBlock(
  * folds.length; // 16 bottlenecks
  */
 export function foldBlocks(doc: GraphDocument): FoldResult {
-  let current = doc;
   const folds: Fold[] = [];
   if (!analyzeGraph(doc).valid) return { document: doc, folds };
+  let current = absorbSamePadding(doc);
   for (const [type, guess] of GUESSES) {
     const def = getNodeType(type);
     if (!def?.expand) continue;
@@ -371,6 +371,48 @@ export function foldBlocks(doc: GraphDocument): FoldResult {
     }
   }
   return { document: current, folds };
+}
+
+/**
+ * A ZeroPadding2D that pads exactly what TensorFlow's 'same' would, in front of the one
+ * window layer it feeds (Keras MobileNets pad ((0, 1), (0, 1)) before a stride-2 'valid'
+ * depthwise conv), becomes that layer's 'same' padding: the same values, one node fewer, and
+ * the layer then matches a block's. Padding layers that mean anything else stay.
+ */
+function absorbSamePadding(doc: GraphDocument): GraphDocument {
+  const graph = new FlatGraph(doc);
+  const absorbed = new Map<string, string>(); // padding node → the layer it feeds
+  for (const node of doc.nodes) {
+    if (node.type !== 'zeroPadding2d' || node.bypassed) continue;
+    const [consumer] = graph.consumers(node.id);
+    const [source] = graph.sources(node.id);
+    const input = graph.analysis.nodes[source]?.outputShape;
+    if (graph.consumers(node.id).length !== 1 || !input || input.length !== 3) continue;
+    const target = graph.nodes.get(consumer)!;
+    const p = graph.params(consumer);
+    if (target.bypassed || !('padding' in p) || (p.padding !== 'valid' && p.padding !== 0)) continue;
+    const same = explicitPadding(
+      'same',
+      [input[0], input[1]],
+      (p.kernelSize ?? p.poolSize) as never,
+      (p.strides ?? p.poolSize) as never,
+      (p.dilation ?? 1) as never,
+    );
+    const pad = graph.params(node.id);
+    if ((['top', 'bottom', 'left', 'right'] as const).every((side) => same[side] === pad[side]))
+      absorbed.set(node.id, consumer);
+  }
+  if (absorbed.size === 0) return doc;
+  const layers = new Set(absorbed.values());
+  return {
+    ...doc,
+    nodes: doc.nodes
+      .filter((node) => !absorbed.has(node.id))
+      .map((node) => (layers.has(node.id) ? { ...node, params: { ...node.params, padding: 'same' } } : node)),
+    edges: doc.edges
+      .filter((edge) => !absorbed.has(edge.target))
+      .map((edge) => (absorbed.has(edge.source) ? { ...edge, source: graph.sources(edge.source)[0] } : edge)),
+  };
 }
 
 function tryBlock(
