@@ -120,4 +120,17 @@ test('make a block of three layers, place a second instance, edit the definition
   await editor.focusCanvas();
   await editor.press('Control+z');
   await expect.poll(() => editor.trainable()).toBe(trainable);
+
+  // Removed from the library, the block stays in this project (and its palette).
+  await editor.select(second);
+  await page.getByTestId('edit-block-definition').click();
+  await page.getByTestId('block-definition-forget').click();
+  await expect
+    .poll(async () => {
+      const { readFile } = await import('node:fs/promises');
+      return readFile(`${dataDir}/blocks.json`, 'utf8');
+    })
+    .not.toContain('"user.denseBnSigmoid"');
+  await editor.press('Escape');
+  await expect(paletteItem).toBeVisible();
 });

@@ -51,6 +51,24 @@ export async function saveToLibrary(definition: UserBlockDefinition): Promise<st
   }
 }
 
+/**
+ * Removes a definition from the library and saves it; projects that use the block keep their
+ * own copy. Resolves with a problem, if any.
+ */
+export async function removeFromLibrary(type: string): Promise<string | null> {
+  const definitions = useBlockLibrary.getState().definitions.filter((d) => d.type !== type);
+  useBlockLibrary.setState({ definitions });
+  if (!client) return 'not connected to the engine: the library file is unchanged';
+  try {
+    await client.saveUserBlocks(definitions);
+    return null;
+  } catch (error) {
+    const problem = `Your block library could not be saved: ${(error as Error).message}`;
+    useBlockLibrary.setState({ problem });
+    return problem;
+  }
+}
+
 /** The library's definition of a type, if it has one. */
 export function libraryDefinition(type: string): UserBlockDefinition | undefined {
   return useBlockLibrary.getState().definitions.find((d) => d.type === type);

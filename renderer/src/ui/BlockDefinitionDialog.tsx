@@ -9,7 +9,7 @@ import { defaultParams } from '../../../engine/nodes/params';
 import { getNodeType } from '../../../engine/nodes/registry';
 import type { ExposedParam, UserBlockDefinition } from '../../../engine/nodes/user-block';
 import { ParamField } from '../inspector/ParamField';
-import { libraryDefinition, saveToLibrary } from '../store/block-library';
+import { libraryDefinition, removeFromLibrary, saveToLibrary, useBlockLibrary } from '../store/block-library';
 import { editorActions, useEditor } from '../store/editor-store';
 import { definitionIn, definitionProblems } from '../store/user-blocks';
 import { closeBlockDialogs, useBlockDialogs } from './block-dialogs';
@@ -33,6 +33,7 @@ function DefinitionForm({ definition }: { definition: UserBlockDefinition }) {
   const [exposed, setExposed] = useState<Record<string, ExposedTexts>>(() =>
     Object.fromEntries(definition.params.map((p) => [p.name, exposedTexts(p.default, p.min, p.max)])),
   );
+  const inLibrary = useBlockLibrary((s) => s.definitions.some((d) => d.type === definition.type));
   const instances = useEditor((s) => s.doc.nodes.filter((n) => n.type === definition.type).length);
 
   const { edited, problems } = useMemo(() => {
@@ -176,6 +177,26 @@ function DefinitionForm({ definition }: { definition: UserBlockDefinition }) {
         </ul>
       )}
       <div className="dialog-actions">
+        {inLibrary && (
+          <button
+            type="button"
+            className="align-start"
+            data-testid="block-definition-forget"
+            title="Other projects no longer offer it; this project keeps its copy"
+            onClick={() =>
+              void removeFromLibrary(definition.type).then((problem) =>
+                useUi
+                  .getState()
+                  .toast(
+                    problem ?? `“${definition.label}” is no longer in your library.`,
+                    problem ? 'error' : 'info',
+                  ),
+              )
+            }
+          >
+            Remove from my library
+          </button>
+        )}
         <button type="button" onClick={closeBlockDialogs}>
           Cancel
         </button>
