@@ -1,12 +1,13 @@
 /**
  * Training on PyTorch from the Training panel: pick `pytorch` in the engine select, see the
- * backend line name PyTorch and its device, train LeNet on a few images, watch the curves
+ * backend line name PyTorch and its device, set mixed precision (axe on the settings), train LeNet on a few images, watch the curves
  * grow, and evaluate the run with the weights that came back from PyTorch. Needs Debian's
  * python3-torch (the test command installs it); without it the backend line's refusal fails
  * the test with what to install.
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { expectAccessible } from './axe';
 import { expect, test } from './fixtures';
 import { EditorPage } from './pages/editor-page';
 
@@ -29,6 +30,18 @@ test('pick PyTorch in the Training panel, train LeNet a little, watch the curves
   // Why the others were not picked, one click away.
   await backend.click();
   await expect(page.getByTestId('train-backend-skipped')).toContainText('tfjs');
+
+  // Mixed precision, a PyTorch run setting: auto (on for GPUs), on, off; a native select, so the keyboard works.
+  const amp = page.getByTestId('train-amp');
+  await expect(amp).toHaveValue('auto');
+  await amp.focus();
+  await amp.selectOption('off');
+  await expect(amp).toHaveValue('off');
+  await expectAccessible(page, 'train-settings-pytorch', '[data-testid="train-settings"]');
+  await page.getByTestId('train-engine').selectOption('tfjs');
+  await expect(amp).toBeHidden(); // a tfjs run has no such setting
+  await page.getByTestId('train-engine').selectOption('pytorch');
+  await expect(amp).toHaveValue('off'); // kept, like the engine choice
 
   await page.getByTestId('train-optimizer').selectOption('adam');
   for (const [testId, value] of [
