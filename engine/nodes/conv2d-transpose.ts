@@ -1,4 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
+import { convKernelToOnnx } from '../export/onnx/ops';
 import { pySize } from '../export/padding';
 import { pyLiteral } from '../export/python';
 import type { Padding } from '../graph/document';
@@ -7,6 +8,7 @@ import {
   fusedActivationArg,
   fusedActivationFromKeras,
   kerasFusedActivation,
+  onnxFusedActivation,
   torchFusedActivation,
 } from './activation';
 import { applyUnfusedActivation } from './compile-utils';
@@ -242,6 +244,34 @@ export const conv2dTranspose: NodeTypeDefinition<'conv2dTranspose'> = {
           );
         if (act.after) lines.push(`${name} = ${act.after}(${name})`);
         return lines.join('\n');
+      },
+    },
+    onnx: {
+      // The full 'valid' output (output_padding adds the bias-only rows of a stride above the
+      // kernel, as TensorFlow does), then the crop each padding asks for.
+      nodes({ inputs, inputShapes, params: p }, onnx) {
+        const [h, w, c] = inputShapes[0];
+        const { full, crops } = transposeGeometry(p, [h, w, c]);
+        const [kernel, bias] = onnx.weights('convt');
+        // tfjs's [kh, kw, out, in] turned as a conv kernel is ONNX's [in, out, kh, kw].
+        const weight = convKernelToOnnx(kernel.shape, kernel.data);
+        const kernelSize = sizePair(p.kernelSize);
+        const strides = sizePair(p.strides);
+        const operands = [inputs[0], onnx.constant('convt_weight', weight.dims, weight.data)];
+        if (bias) operands.push(onnx.constant('convt_bias', bias.shape, bias.data));
+        let y = onnx.node('ConvTranspose', operands, {
+          kernel_shape: { ints: kernelSize },
+          strides: { ints: strides },
+          output_padding: { ints: strides.map((s, axis) => Math.max(s - kernelSize[axis], 0)) },
+        });
+        if (hasCrop(crops))
+          y = onnx.node('Slice', [
+            y,
+            onnx.constant('crop_starts', [2], [crops[0][0], crops[1][0]], 'int64'),
+            onnx.constant('crop_ends', [2], [full[0] - crops[0][1], full[1] - crops[1][1]], 'int64'),
+            onnx.constant('crop_axes', [2], [2, 3], 'int64'),
+          ]);
+        return onnxFusedActivation(onnx, y, p.activation);
       },
     },
   },

@@ -108,6 +108,18 @@ export const reshape: NodeTypeDefinition<'reshape'> = {
       statement: ({ name, inputs, params: p }) =>
         `${name} = layers.Reshape((${target(p).join(', ')}), name=${pyLiteral(name)})(${inputs[0]})`,
     },
+    onnx: {
+      // Reshaped in the engine's channels-last order: to NHWC, reshape, back to NCHW.
+      nodes({ inputs, inputShapes, params: p }, onnx) {
+        const nhwc =
+          inputShapes[0].length === 3
+            ? onnx.node('Transpose', [inputs[0]], { perm: { ints: [0, 2, 3, 1] } })
+            : inputs[0];
+        const shape = onnx.constant('shape', [4], [-1, ...reshapeTarget(p, inputShapes[0])], 'int64');
+        const reshaped = onnx.node('Reshape', [nhwc, shape]);
+        return onnx.node('Transpose', [reshaped], { perm: { ints: [0, 3, 1, 2] } });
+      },
+    },
   },
   import: {
     kerasClassNames: ['Reshape'],

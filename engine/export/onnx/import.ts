@@ -62,6 +62,8 @@ interface Value {
   channelsFirstFrom?: readonly [number, number, number];
   /** Set after a Transpose to NHWC (the next Flatten keeps the engine's order). */
   nhwc?: boolean;
+  /** Set after a channels-last Reshape: a Transpose back to NCHW must follow. */
+  reshapedNhwc?: boolean;
 }
 
 /** A shape computed in the graph (Shape → Slice / Gather → Concat): numbers, `null` = the batch. */
@@ -363,6 +365,38 @@ export function importOnnxModel(bytes: Uint8Array, options: ImportOptions = {}):
         ]);
         return valueOf(added, [source]);
       }
+      case 'ConvTranspose': {
+        const x = first();
+        if (x.shape.length !== 3) unmappable('a transposed convolution of a vector');
+        const kernel = constant(node.input?.[1], 'kernel');
+        const [, outputs, kh, kw] = kernel.dims;
+        if (int(attrs, 'group', 1) !== 1) unmappable('a grouped transposed convolution');
+        if ((ints(attrs, 'dilations') ?? [1, 1]).some((d) => d !== 1))
+          unmappable('a dilated transposed convolution');
+        if (attrs.has('output_shape') || text(attrs, 'auto_pad', 'NOTSET') !== 'NOTSET')
+          unmappable('output_shape / auto_pad (give pads and output_padding)');
+        const pads = ints(attrs, 'pads') ?? [0, 0, 0, 0];
+        const outputPadding = ints(attrs, 'output_padding') ?? [0, 0];
+        if (!pads.every((p) => p === pads[0])) unmappable(`uneven pads [${pads}]`);
+        const bias = node.input?.[2] ? floats(node.input[2], 'bias') : null;
+        const params = {
+          filters: outputs,
+          kernelSize: size([kh, kw]),
+          strides: size(ints(attrs, 'strides') ?? [1, 1]),
+          padding: pads[0],
+          outputPadding: size(outputPadding),
+          activation: 'none',
+          useBias: bias !== null,
+        };
+        const added = addNode(name, 'conv2dTranspose', params, [x]);
+        // ONNX [in, out, kh, kw] read as a conv kernel is tfjs's [kh, kw, out, in].
+        const values = convKernelFromOnnx(kernel.dims, kernel.float ?? Float32Array.from(kernel.values));
+        setWeights(added.id, name, [
+          ['kernel', [kh, kw, outputs, kernel.dims[0]], values],
+          ...(bias ? [['bias', [outputs], bias] as [string, number[], Float32Array]] : []),
+        ]);
+        return valueOf(added, [x]);
+      }
       case 'BatchNormalization': {
         const [scale, shift, mean, variance] = [1, 2, 3, 4].map((i) =>
           floats(node.input?.[i], ['', 'scale', 'bias', 'mean', 'variance'][i]),
@@ -472,6 +506,7 @@ export function importOnnxModel(bytes: Uint8Array, options: ImportOptions = {}):
         return single('globalMaxPool2d', {});
       case 'Transpose': {
         const perm = ints(attrs, 'perm') ?? [];
+        if (first().reshapedNhwc && perm.join() === '0,3,1,2') return { ...first(), reshapedNhwc: false };
         if (first().shape.length === 3 && perm.join() === '0,2,3,1' && consumers.get(node.output![0]) === 1)
           return { ...first(), nhwc: true };
         return unmappable(`transposing axes [${perm}]`);
@@ -484,6 +519,15 @@ export function importOnnxModel(bytes: Uint8Array, options: ImportOptions = {}):
         if (node.opType === 'Reshape') {
           const target =
             shapes.get(node.input?.[1] ?? '') ?? Array.from(constant(node.input?.[1], 'shape').values);
+          if (
+            target.length === 4 &&
+            (x.nhwc || x.shape.length === 1) &&
+            consumers.get(node.output![0]) === 1
+          ) {
+            // A reshape in channels-last order (NHWC data, or a vector), as CNN Studio writes its Reshape.
+            const [height, width, channels] = target.slice(1).map((d) => (d === null || d === 0 ? -1 : d));
+            return { ...single('reshape', { height, width, channels }), reshapedNhwc: true };
+          }
           const features = x.shape.reduce((a, b) => a * b, 1);
           const ok =
             target.length === 2 &&

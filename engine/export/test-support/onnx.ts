@@ -209,6 +209,32 @@ export const onnxLayerCases: Array<[string, Layer[]]> = [
   ['upsampling bilinear 2', [['upSampling2d', { size: 2, interpolation: 'bilinear' }]]],
   ['resize bilinear to 7×5', [['resize', { height: 7, width: 5 }]]],
   ['resize bilinear to 20×17', [['resize', { height: 20, width: 17 }]]],
+  [
+    'transposed conv 3 / 2, same',
+    [['conv2dTranspose', { filters: 4, kernelSize: 3, strides: 2, padding: 'same' }]],
+  ],
+  [
+    'transposed conv 2 / 3, valid (bias-only rows)',
+    [['conv2dTranspose', { filters: 4, kernelSize: 2, strides: 3, padding: 'valid' }]],
+  ],
+  [
+    'transposed conv 3 / 2, padding 1, output padding 1',
+    [
+      [
+        'conv2dTranspose',
+        { filters: 3, kernelSize: 3, strides: 2, padding: 1, outputPadding: 1, activation: 'relu' },
+      ],
+    ],
+  ],
+  ['reshape an image', [['reshape', { height: 3, width: -1, channels: 3 }]]],
+  [
+    'reshape a vector into an image',
+    [
+      ['flatten'],
+      ['reshape', { height: 1, width: 1, channels: -1 }],
+      ['conv2d', { filters: 2, kernelSize: 1, padding: 0 }],
+    ],
+  ],
   ...ACTIVATION_NAMES.map((fn): [string, Layer[]] => [
     `activation ${fn}`,
     [
