@@ -1,5 +1,5 @@
 /**
- * File → Export…: the model as PyTorch or Keras code, or TensorFlow.js files, optionally
+ * File → Export…: the model as PyTorch or Keras code, TensorFlow.js files or an ONNX file, optionally
  * with the trained weights of a finished run; every returned file is offered for download
  * with its size. Import (ImportModel.tsx) reads a Keras / TensorFlow.js model, with its
  * weights when given, back into the editor (one undoable step).
@@ -22,6 +22,7 @@ const TARGETS: Array<[ExportTarget, string, string]> = [
   ],
   ['keras', 'Keras', 'Python code building the same model with tf.keras'],
   ['tfjs', 'TensorFlow.js', 'model.json and weights, loadable with tf.loadLayersModel'],
+  ['onnx', 'ONNX', 'model.onnx (opset 13, NCHW input) with the weights, for onnxruntime and other tools'],
 ];
 
 interface Offered {
@@ -44,7 +45,7 @@ export function ExportButton() {
         type="button"
         className="tool"
         data-testid="file-export"
-        title="Export the model (PyTorch, Keras, TensorFlow.js) or import one"
+        title="Export the model (PyTorch, Keras, TensorFlow.js, ONNX) or import one"
         aria-label="Export…"
         onClick={() => setOpen(true)}
       >
