@@ -349,7 +349,11 @@ describe('foldBlocks', () => {
       ['invertedResidual', { channels: 16, expansion: 6, filters: 24, strides: 2, squeezeExcitation: false }],
       ['invertedResidual', { channels: 24, expansion: 6, filters: 24, strides: 1, squeezeExcitation: false }],
     ]);
-    expect(folds[0].inner).toMatchObject({ dw: 'block_1_depthwise', project_bn: 'block_1_project_BN' });
+    expect(folds[0].inner).toMatchObject({
+      dw: 'block_1_depthwise',
+      dw_pad: 'block_1_pad',
+      project_bn: 'block_1_project_BN',
+    });
     expect(counts(folded)).toEqual(counts(document));
     expect(analyzeGraph(folded).outputShape).toEqual([10]);
   });
@@ -380,6 +384,21 @@ describe('foldBlocks', () => {
       type: 'residual',
       trainable: false,
     });
+  });
+
+  it('keeps a padding layer that no block takes in', () => {
+    const padded = chainGraph(
+      'padded',
+      [8, 8, 2],
+      [
+        ['pad', 'zeroPadding2d', { top: 0, bottom: 1, left: 0, right: 1 }],
+        ['conv', 'conv2d', { filters: 4, kernelSize: 3, strides: 2, padding: 'valid' }],
+        ['gap', 'globalAvgPool2d', {}],
+        ['flat', 'flatten', {}],
+        ['head', 'dense', { units: 2 }],
+      ],
+    );
+    expect(foldBlocks(padded)).toEqual({ document: padded, folds: [] });
   });
 
   it('returns a graph without blocks as it was, and unfolding a layer is refused', () => {

@@ -24,7 +24,11 @@ export interface Fold {
   /** The block node's id (the id of the flat layer that was its output). */
   blockId: string;
   type: string;
-  /** For each inner node id of the block's `expand()`, the flat node it replaces. */
+  /**
+   * For each inner node id of the block's `expand()`, the flat node it replaces, in
+   * `expand()` order; then `<inner>_pad` for a weightless ZeroPadding2D taken into that
+   * inner layer as its 'same' padding.
+   */
   inner: Record<string, string>;
 }
 
@@ -346,9 +350,27 @@ function replaceWithBlock(
  * folds.length; // 16 bottlenecks
  */
 export function foldBlocks(doc: GraphDocument): FoldResult {
+  if (!analyzeGraph(doc).valid) return { document: doc, folds: [] };
+  // Padding layers are taken into the layers they feed only where that lets a block fold.
+  const trial = absorbSamePadding(doc);
+  if (trial.absorbed.size === 0) return foldAll(doc);
+  const folded = foldAll(trial.document);
+  const inBlocks = new Set(folded.folds.flatMap((fold) => Object.values(fold.inner)));
+  const kept = new Map([...trial.absorbed].filter(([, layer]) => inBlocks.has(layer)));
+  const result =
+    kept.size === trial.absorbed.size
+      ? folded
+      : foldAll(absorbSamePadding(doc, new Set(kept.keys())).document);
+  // A padding layer taken in belongs to the block of the layer it fed (`<inner>_pad`).
+  for (const fold of result.folds)
+    for (const [inner, flat] of Object.entries(fold.inner))
+      for (const [pad, layer] of kept) if (layer === flat) fold.inner[`${inner}_pad`] = pad;
+  return result;
+}
+
+function foldAll(doc: GraphDocument): FoldResult {
+  let current = doc;
   const folds: Fold[] = [];
-  if (!analyzeGraph(doc).valid) return { document: doc, folds };
-  let current = absorbSamePadding(doc);
   for (const [type, guess] of GUESSES) {
     const def = getNodeType(type);
     if (!def?.expand) continue;
@@ -379,11 +401,14 @@ export function foldBlocks(doc: GraphDocument): FoldResult {
  * depthwise conv), becomes that layer's 'same' padding: the same values, one node fewer, and
  * the layer then matches a block's. Padding layers that mean anything else stay.
  */
-function absorbSamePadding(doc: GraphDocument): GraphDocument {
+function absorbSamePadding(
+  doc: GraphDocument,
+  only?: ReadonlySet<string>,
+): { document: GraphDocument; absorbed: Map<string, string> } {
   const graph = new FlatGraph(doc);
   const absorbed = new Map<string, string>(); // padding node → the layer it feeds
   for (const node of doc.nodes) {
-    if (node.type !== 'zeroPadding2d' || node.bypassed) continue;
+    if (node.type !== 'zeroPadding2d' || node.bypassed || (only && !only.has(node.id))) continue;
     const [consumer] = graph.consumers(node.id);
     const [source] = graph.sources(node.id);
     const input = graph.analysis.nodes[source]?.outputShape;
@@ -402,9 +427,9 @@ function absorbSamePadding(doc: GraphDocument): GraphDocument {
     if ((['top', 'bottom', 'left', 'right'] as const).every((side) => same[side] === pad[side]))
       absorbed.set(node.id, consumer);
   }
-  if (absorbed.size === 0) return doc;
+  if (absorbed.size === 0) return { document: doc, absorbed };
   const layers = new Set(absorbed.values());
-  return {
+  const document: GraphDocument = {
     ...doc,
     nodes: doc.nodes
       .filter((node) => !absorbed.has(node.id))
@@ -413,6 +438,7 @@ function absorbSamePadding(doc: GraphDocument): GraphDocument {
       .filter((edge) => !absorbed.has(edge.target))
       .map((edge) => (absorbed.has(edge.source) ? { ...edge, source: graph.sources(edge.source)[0] } : edge)),
   };
+  return { document, absorbed };
 }
 
 function tryBlock(
