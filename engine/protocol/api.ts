@@ -92,6 +92,11 @@ export interface StartRunRequest {
    */
   engine?: 'auto' | 'tfjs' | 'pytorch';
   /**
+   * Start from the saved model of this finished run (imported weights: fine-tuning, transfer
+   * learning), matched by layer; layers the graph changed start fresh. Trains on the tfjs engine.
+   */
+  initialWeights?: string;
+  /**
    * PyTorch runs: automatic mixed precision. `auto` (default) is on for CUDA and ROCm GPUs and
    * off on the CPU; bf16 where the GPU has it, else fp16 with loss scaling.
    */

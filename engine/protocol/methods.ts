@@ -116,6 +116,7 @@ const startRunRequest: z.ZodType<StartRunRequest, unknown> = fieldsOf<StartRunRe
   limit: count.optional(),
   resumeFrom: identifier.optional(),
   engine: z.enum(['auto', 'tfjs', 'pytorch']).optional(),
+  initialWeights: identifier.optional(),
   amp: z.enum(['auto', 'on', 'off']).optional(),
 });
 
