@@ -88,6 +88,7 @@ test('frame rate while dragging a node: idle, and while a window run trains on w
   await editor.loadPreset('lenet');
   const [node] = await editor.nodeIds();
   const idle = await dragFrames(page, editor, node, 8);
+  console.log(`dragging a node, nothing training: ${describeFrames(idle)}`);
 
   await page.getByTestId('dock-tab-training').click();
   await page.getByTestId('train-engine').selectOption('webgl');
@@ -95,10 +96,10 @@ test('frame rate while dragging a node: idle, and while a window run trains on w
   await setField(page, 'train-limit', 5000);
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('metric-batch')).toContainText(/\d+ \/ \d+/, { timeout: 180_000 });
+  console.log('training: batches flow; dragging');
   const training = await dragFrames(page, editor, node, 8);
   const speed = await page.getByTestId('metric-speed').textContent();
   await page.getByTestId('train-stop').click();
-  console.log(`dragging a node, nothing training: ${describeFrames(idle)}`);
   console.log(
     `dragging a node while LeNet trains on webgl in the window (${speed}): ${describeFrames(training)}`,
   );

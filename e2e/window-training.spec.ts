@@ -119,7 +119,7 @@ test('a window run belongs to the engine: runs list, Evaluate, a reload stops it
   engine,
   appUrl,
 }) => {
-  test.setTimeout(TRAIN_TIMEOUT + 120_000);
+  test.setTimeout(2 * TRAIN_TIMEOUT + 120_000);
   await new EditorPage(page).loadPreset('lenet');
   await page.getByTestId('dock-tab-training').click();
   await page.getByTestId('train-engine').selectOption('webgl');
@@ -127,7 +127,7 @@ test('a window run belongs to the engine: runs list, Evaluate, a reload stops it
   await setField(page, 'train-lr', 0.005);
   await setField(page, 'train-epochs', 3);
   await setField(page, 'train-batch-size', 64);
-  await setField(page, 'train-limit', 600);
+  await setField(page, 'train-limit', 320);
   await page.getByTestId('train-start').click();
 
   // Registered with the engine: its record says it trains in a window, and the list shows it.
@@ -149,7 +149,7 @@ test('a window run belongs to the engine: runs list, Evaluate, a reload stops it
         ? `failed: ${run.error}`
         : run.status;
   };
-  await expect.poll(firstEpoch, { timeout: 120_000 }).toBe('an epoch done');
+  await expect.poll(firstEpoch, { timeout: TRAIN_TIMEOUT }).toBe('an epoch done');
   await expect.poll(async () => (await engine.getRun(runId)).resumable).toBe(true);
   // The page loads afresh (the address with the session token, as a new window would).
   await page.goto(appUrl);
@@ -193,7 +193,7 @@ test('the GPU lost mid-run (the GPU process crashes): the run fails with a messa
   page,
   engine,
 }) => {
-  test.setTimeout(TRAIN_TIMEOUT);
+  test.setTimeout(TRAIN_TIMEOUT + 120_000);
   await new EditorPage(page).loadPreset('lenet');
   await page.getByTestId('dock-tab-training').click();
   await page.getByTestId('train-engine').selectOption('webgl');
@@ -209,7 +209,7 @@ test('the GPU lost mid-run (the GPU process crashes): the run fails with a messa
         runId = run?.id ?? '';
         return run?.epochs.length ?? 0;
       },
-      { timeout: 120_000 },
+      { timeout: TRAIN_TIMEOUT },
     )
     .toBeGreaterThanOrEqual(1);
   // chrome://gpucrash ends Chromium's GPU process: every WebGL context, the worker's too, is lost.
