@@ -107,7 +107,9 @@ export async function benchPyTorchEngine(options: PyTorchBenchOptions): Promise<
     );
     const workDir = await mkdtemp(join(tmpdir(), 'cnn-studio-pytorch-bench-'));
     try {
-      runs.push(await engineRun({ ...options, graph: { ...graph, training }, workDir, processes, python }));
+      const run = await engineRun({ ...options, graph: { ...graph, training }, workDir, processes, python });
+      say(`  ${engineRunLine(run)}`); // each stage's figures as soon as they are known
+      runs.push(run);
       if (!book) {
         // The book's loop on the images the engine run trained on: its cache file and subsets.
         const { dataset } = JSON.parse(await readFile(join(workDir, 'config.json'), 'utf8')) as {
@@ -125,6 +127,7 @@ export async function benchPyTorchEngine(options: PyTorchBenchOptions): Promise<
           threads: cores,
           python,
         });
+        say(`  ${bookLine(book)}`);
       }
     } finally {
       await rm(workDir, { recursive: true, force: true });
@@ -258,18 +261,25 @@ export function pytorchBenchText(report: PyTorchBenchReport): string {
     '',
     `training step      generated ${round(report.step.generated.imagesPerSecond)} img/s, book ${round(report.step.book.imagesPerSecond)} img/s` +
       ` (${report.step.generated.parameters.toLocaleString('en-US')} / ${report.step.book.parameters.toLocaleString('en-US')} parameters)`,
-    `book's train_ch6   epochs ${report.book.epochSeconds.map(secs).join(', ')}, ${round(report.book.imagesPerSecond)} img/s, test accuracy ${report.book.testAccuracy.toFixed(4)}`,
-    ...report.runs.map(
-      (run) =>
-        `engine, ${processesText(run.processes).padEnd(11)} epochs ${run.epochSeconds.map(secs).join(', ')}, ${round(run.imagesPerSecond)} img/s, ` +
-        `test accuracy ${run.testAccuracy.toFixed(4)}, started ${secs(run.startedSeconds)}, first batch ${secs(run.startupSeconds)} — ${run.device}`,
-    ),
+    bookLine(report.book),
+    ...report.runs.map(engineRunLine),
     '',
     ...pytorchTargets(report).map(
       (t) => `${t.met ? 'met   ' : 'MISSED'}  ${t.name}: ${t.measured} (target ${t.goal})`,
     ),
   ];
   return lines.join('\n');
+}
+
+function bookLine(book: BookEpochs): string {
+  return `book's train_ch6   epochs ${book.epochSeconds.map(secs).join(', ')}, ${round(book.imagesPerSecond)} img/s, test accuracy ${book.testAccuracy.toFixed(4)}`;
+}
+
+function engineRunLine(run: EngineRunFigures): string {
+  return (
+    `engine, ${processesText(run.processes).padEnd(11)} epochs ${run.epochSeconds.map(secs).join(', ')}, ${round(run.imagesPerSecond)} img/s, ` +
+    `test accuracy ${run.testAccuracy.toFixed(4)}, started ${secs(run.startedSeconds)}, first batch ${secs(run.startupSeconds)} — ${run.device}`
+  );
 }
 
 const round = (n: number) => Math.round(n).toLocaleString('en-US');
