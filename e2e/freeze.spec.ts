@@ -2,7 +2,8 @@
  * Freezing for transfer learning: the inspector's Freeze box and the Freeze command (a
  * shortcut) freeze layers, the node shows a snowflake badge, the summary's trainable and
  * non-trainable counts follow, and undo takes it back in one step. Axe checks the inspector
- * and the frozen node; screenshots in /tmp/freeze-*.png are for a person to look at.
+ * and the frozen node; screenshots in /tmp/freeze-*.png are for a person to look at. A block
+ * unfolds into its layers from the inspector, and undo folds it back.
  */
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
@@ -50,6 +51,15 @@ test('freezing layers from the inspector and by command, with the counts followi
   await expect(editor.node('residual1').getByTestId('frozen-badge')).toHaveCount(0);
   await expect(editor.node('conv1').getByTestId('frozen-badge')).toBeVisible();
   await expect.poll(() => editor.trainable()).toBe(trainable - 3_200);
+
+  // A block unfolds into its layers from the inspector (one undo step), counts unchanged.
+  await editor.select('residual2');
+  await expectAccessible(page, 'inspector-block', '[data-testid="inspector"]');
+  await page.getByTestId('unfold-block').click();
+  await expect(editor.node('residual2_conv1')).toBeVisible();
+  await expect.poll(() => editor.trainable()).toBe(trainable - 3_200);
+  await editor.press('Control+z');
+  await expect(editor.node('residual2_conv1')).toHaveCount(0);
 
   // Unchecking the box unfreezes.
   await editor.select('conv1');

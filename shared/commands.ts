@@ -91,6 +91,11 @@ export const COMMANDS = {
     keys: [mod('g')],
   },
   ungroup: { label: 'Ungroup', description: 'Ungroup', keys: [mod('g', { shift: true })] },
+  unfold: {
+    label: 'Unfold Block',
+    description: 'Replace the selected blocks with their layers, one node per layer (undo folds them back)',
+    keys: [],
+  },
   makeBlock: {
     label: 'Make Block…',
     description: 'Make a block of your own from the selected layers (a palette entry you can reuse)',

@@ -465,6 +465,9 @@ function tryBlock(
   return null;
 }
 
+/** Distance between unfolded layers (the presets' row height). */
+const UNFOLD_STEP = 100;
+
 /**
  * Replaces a block node with its inner layers (ids `<block>_<inner>`, the last one keeping
  * the block's id so edges out of it stay), laid out downwards from the block's place.
@@ -479,13 +482,30 @@ export function unfoldBlock(doc: GraphDocument, blockId: string): GraphDocument 
   const idOf = (inner: string) => (inner === subgraph.output ? blockId : `${blockId}_${inner}`);
   const entryEdge = doc.edges.find((edge) => edge.target === blockId);
   const entry = entryEdge?.source;
+  // Inner layers one step apart along the layout; the layers after the block move along.
+  const across = doc.layout.direction === 'LR';
+  const step = (i: number) =>
+    across
+      ? { x: block.position.x + i * UNFOLD_STEP, y: block.position.y }
+      : { x: block.position.x, y: block.position.y + i * UNFOLD_STEP };
+  const room = (subgraph.nodes.length - 1) * UNFOLD_STEP;
   const innerNodes: GraphNode[] = subgraph.nodes.map((inner, i) => ({
     id: idOf(inner.id),
     type: inner.type,
     params: { ...inner.params },
-    position: { x: block.position.x, y: block.position.y + i * 60 },
+    position: step(i),
     ...(isFrozen(block) ? { trainable: false } : {}),
   }));
+  const moved = doc.nodes.map((node) => {
+    const after = across ? node.position.x > block.position.x : node.position.y > block.position.y;
+    if (!after || node === block) return node;
+    return {
+      ...node,
+      position: across
+        ? { x: node.position.x + room, y: node.position.y }
+        : { x: node.position.x, y: node.position.y + room },
+    };
+  });
   const innerEdges: GraphEdge[] = subgraph.edges.map((edge) => ({
     id: `${blockId}_e_${edge.source}_${edge.target}`,
     source: edge.source === '$in' ? (entry ?? '') : idOf(edge.source),
@@ -496,7 +516,7 @@ export function unfoldBlock(doc: GraphDocument, blockId: string): GraphDocument 
   const at = doc.nodes.indexOf(block);
   return {
     ...doc,
-    nodes: [...doc.nodes.slice(0, at), ...innerNodes, ...doc.nodes.slice(at + 1)],
+    nodes: [...moved.slice(0, at), ...innerNodes, ...moved.slice(at + 1)],
     edges: [...doc.edges.filter((edge) => edge.target !== blockId), ...innerEdges],
   };
 }

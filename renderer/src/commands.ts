@@ -94,6 +94,9 @@ export function createCommands(flow: CanvasView, pointer: () => XY): Commands {
     },
     ungroup: () => editorActions.ungroupSelection(),
     makeBlock: startMakeBlock,
+    unfold() {
+      if (editorActions.unfoldBlocks() === 0) toast('Select a block to unfold it into its layers.');
+    },
     bypass: () => editorActions.toggleBypass(),
     freeze: () => editorActions.toggleFreeze(),
     toggleExpand() {

@@ -94,6 +94,17 @@ export function Inspector() {
             Make block…
           </button>
         )}
+        {single && getNodeType(single.type)?.expand && (
+          <button
+            type="button"
+            className="block-action"
+            data-testid="unfold-block"
+            title="Replace this block with its layers, one node per layer (undo folds it back)"
+            onClick={() => editorActions.unfoldBlocks([single.id])}
+          >
+            Unfold
+          </button>
+        )}
         {single && isUserBlockType(single.type) && (
           <button
             type="button"

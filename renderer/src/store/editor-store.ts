@@ -19,6 +19,8 @@ import {
 import type { GraphAnalysis } from '../../../engine/graph/types';
 import { analyzeGraph } from '../../../engine/graph/analyze';
 import { isFrozen, setFrozen } from '../../../engine/graph/freeze';
+import { unfoldBlock } from '../../../engine/graph/fold';
+import { getNodeType } from '../../../engine/nodes/registry';
 import * as edit from './graph-edit';
 import { copySelection, parseClipboard, pastePayload, type ClipboardPayload } from './clipboard';
 import { addLinked, type LinkEnd } from './fitting';
@@ -247,6 +249,14 @@ export function createEditorStore(initial: GraphDocument = emptyDocument()) {
           return bypass ? { ...rest, bypassed: true } : rest;
         }),
       );
+    },
+    /** Replaces the block nodes among `ids` (or the selection) with their layers; one undo step. Returns how many. */
+    unfoldBlocks(ids?: Iterable<string>): number {
+      const targets = selectedOr(ids);
+      const blocks = get().doc.nodes.filter((n) => targets.includes(n.id) && getNodeType(n.type)?.expand);
+      if (blocks.length === 0) return 0;
+      change(blocks.reduce((doc, block) => unfoldBlock(doc, block.id), get().doc));
+      return blocks.length;
     },
     /** Freezes the nodes (their weights are not trained), or unfreezes them when all already are; one undo step. */
     toggleFreeze(ids?: Iterable<string>): void {
