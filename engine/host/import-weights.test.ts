@@ -260,7 +260,8 @@ describe('folding an imported model with its weights', () => {
     const chunks: Float32Array[] = [];
     for (const [nodeId, layers] of layersByNode(model, layerOwners))
       for (const layer of layers)
-        for (const [i, value] of layer.getWeights().entries()) {
+        // layersByNode hands back the model's own tfjs layers.
+        for (const [i, value] of (layer as unknown as tf.layers.Layer).getWeights().entries()) {
           specs.push({ name: `${nodeId}/w${i}`, shape: value.shape, dtype: 'float32' });
           chunks.push(value.dataSync() as Float32Array);
         }
