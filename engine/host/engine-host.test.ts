@@ -152,8 +152,8 @@ describe('engine host over the memory transport', () => {
     const lenet = await client.getPreset('lenet');
     const pytorch = await client.exportModel(lenet, 'pytorch');
     expect(pytorch.map((f) => f.path)).toContain('model.py');
-    await expect(client.exportModel(lenet, 'onnx' as never)).rejects.toThrow(
-      'exportModel argument 2 (target): expected one of "pytorch", "keras", "tfjs", got "onnx"',
+    await expect(client.exportModel(lenet, 'caffe' as never)).rejects.toThrow(
+      'exportModel argument 2 (target): expected one of "pytorch", "keras", "tfjs", "onnx", got "caffe"',
     );
     const tfjs = await client.exportModel(lenet, 'tfjs');
     expect(tfjs.map((f) => [f.path, f.encoding])).toEqual([

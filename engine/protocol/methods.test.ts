@@ -60,10 +60,10 @@ describe('argument schemas at the wire', () => {
   });
 
   it('names enum choices, whole numbers and optional slots', () => {
-    expect(checkArguments('exportModel', [emptyGraph, 'onnx'])).toMatchObject({
+    expect(checkArguments('exportModel', [emptyGraph, 'caffe'])).toMatchObject({
       ok: false,
       error: {
-        message: 'exportModel argument 2 (target): expected one of "pytorch", "keras", "tfjs", got "onnx"',
+        message: 'exportModel argument 2 (target): expected one of "pytorch", "keras", "tfjs", "onnx", got "caffe"',
       },
     });
     expect(checkArguments('misclassified', ['run-1', 2.5])).toMatchObject({
