@@ -28,7 +28,9 @@ export type BlockTypeId =
   | 'denseBlock'
   | 'transition'
   | 'bottleneck'
-  | 'squeezeExcitation';
+  | 'squeezeExcitation'
+  | 'invertedResidual'
+  | 'depthwiseSeparable';
 
 /** What a block file declares; the rest of its definition is derived. */
 export interface BlockSpec<T extends BlockTypeId> {
