@@ -45,6 +45,10 @@ let started = false;
 let fault: GpuFault | null = null;
 const pendingSaves = new Map<number, { resolve(): void; reject(error: Error): void }>();
 let nextSaveId = 1;
+/** The run's last event was sent. */
+let ended = false;
+/** How long the loop gets to end by itself after a GPU fault. */
+const FAULT_GRACE_MS = 5000;
 
 self.onmessage = (message: MessageEvent<ToWorker>) => {
   const request = message.data;
@@ -81,6 +85,9 @@ async function startBackend(job: WindowJob): Promise<BackendInfo & { name: Windo
   watchGpuFaults(tf.backend(), { backend: name, batchSize: job.training.batchSize }, (found) => {
     fault = found;
     control.stop();
+    // A lost GPU can leave a read-back waiting forever: if the loop has not ended soon, end
+    // the run here (the UI thread then ends this worker), so it never stays "running".
+    setTimeout(() => end({ kind: 'failed', runId: job.runId, message: found.message }), FAULT_GRACE_MS);
   });
   return { name, device: `${device}, in the window`, skipped, patchedKernels: [] };
 }
@@ -206,8 +213,7 @@ async function train(job: WindowJob): Promise<void> {
       },
     });
     if (fault) throw new TrainingError(fault.message);
-    emit({ kind: 'done', runId: job.runId, stopped: outcome.stopped, result: outcome.result });
-    post({ type: 'finished', status: outcome.stopped ? 'stopped' : 'done' });
+    end({ kind: 'done', runId: job.runId, stopped: outcome.stopped, result: outcome.result });
   } catch (error) {
     if (!fault && backendName === 'webgl' && webGlContextLost(tf.backend()))
       fault = deviceLostFault('the WebGL context was lost', {
@@ -219,7 +225,14 @@ async function train(job: WindowJob): Promise<void> {
       (backendName && isGpuOutOfMemory(error)
         ? outOfMemoryFault({ backend: backendName, batchSize: settings.batchSize }).message
         : explainFailure(error, { batchSize: settings.batchSize, paramCount }));
-    emit({ kind: 'failed', runId: job.runId, message });
-    post({ type: 'finished', status: 'failed' });
+    end({ kind: 'failed', runId: job.runId, message });
   }
+}
+
+/** Sends the run's last event and says the worker is done; only the first call counts. */
+function end(event: Extract<RunEvent, { kind: 'done' | 'failed' }>): void {
+  if (ended) return;
+  ended = true;
+  post({ type: 'event', event });
+  post({ type: 'finished', status: event.kind === 'failed' ? 'failed' : event.stopped ? 'stopped' : 'done' });
 }
