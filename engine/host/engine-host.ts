@@ -25,6 +25,7 @@ import {
 import { removeStaleTemporaries } from './atomic-file';
 import { createProjectStore } from './projects';
 import { createBlockLibrary } from './block-library';
+import { createWindowRuns } from './window-runs';
 
 export type EngineEventListener = <E extends EngineEventName>(name: E, payload: EngineEvents[E]) => void;
 
@@ -99,6 +100,9 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     runManager.catch(() => (runManager = null)); // a failed load may succeed on the next try
     return runManager;
   };
+
+  // Runs an editor window trains: the run manager keeps them; the window reports to it here.
+  const windowRuns = createWindowRuns({ runs, log });
 
   const datasetsModule = () => modules.datasets();
 
@@ -206,11 +210,22 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     async deleteRun(runId) {
       await (await runs()).delete(runId);
     },
+    startWindowRun: (request) => windowRuns.start(request),
+    windowRunEvent: (runId, event) => windowRuns.event(runId, event),
+    windowRunHeartbeat: (runId) => windowRuns.heartbeat(runId),
+    saveWindowCheckpoint: (runId, checkpoint) => windowRuns.saveCheckpoint(runId, checkpoint),
+    saveWindowModel: (runId, model) => windowRuns.saveModel(runId, model),
     async predict(runId, image) {
       return (await runs()).predict(runId, image);
     },
     async misclassified(runId, count) {
       return (await runs()).misclassified(runId, count);
+    },
+    async confusionCell(runId, trueClass, predictedClass, offset, count) {
+      return (await runs()).confusionCell(runId, trueClass, predictedClass, offset, count);
+    },
+    async classActivations(runId, images, classes) {
+      return (await runs()).classActivations(runId, images, classes);
     },
 
     async exportModel(graph, target, runId) {
@@ -284,6 +299,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     async dispose() {
       if (disposed) return;
       disposed = true;
+      windowRuns.dispose();
       const manager = runManager;
       runManager = null;
       openedDataset = null;

@@ -147,6 +147,11 @@ export interface RunRecord {
   resumable: boolean;
   /** Training-health samples (thinned out on long runs); absent in records written before them. */
   health?: HealthSample[];
+  /**
+   * Set for a run trained in an editor window's worker (WebGPU or WebGL there): Resume
+   * restarts it in a window. Absent for engine runs and in records written before it existed.
+   */
+  windowBackend?: WindowBackendName;
 }
 
 export type RunEvent =
@@ -178,6 +183,57 @@ export type RunEvent =
   | { kind: 'failed'; runId: string; message: string }
   | HealthEvent;
 
+/** The window's GPU backends a run can train on (in the editor's training worker). */
+export type WindowBackendName = 'webgpu' | 'webgl';
+
+/** A run to train in an editor window: registered with the engine, which keeps its record and files. */
+export interface WindowRunRequest {
+  graph: GraphDocument;
+  training: TrainingSettings;
+  limit?: number;
+  /** Continue this run (window or engine) from its last checkpoint, in the window. */
+  resumeFrom?: string;
+  backend: WindowBackendName;
+}
+
+/** One tensor of a binary weights file, as tfjs's weights manifest describes it. */
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+  dtype: 'float32' | 'int32' | 'bool';
+}
+
+/** A model's weights as TensorFlow.js layers files: model.json's text and weights.bin as base64. */
+export interface ModelWeightFiles {
+  modelJson: string;
+  weights: string;
+}
+
+/** A window run's checkpoint after an epoch: what the engine writes in its checkpoint format. */
+export interface WindowCheckpoint extends ModelWeightFiles {
+  epochsDone: number;
+  history: EpochMetrics[];
+  optimizer: { name: TrainingSettings['optimizer']; specs: WeightSpec[]; data: string };
+}
+
+/** What the window trains, once the engine has registered the run. */
+export interface WindowRunStart {
+  runId: string;
+  /** The graph, settings and image limit to train (a resumed run's come from its checkpoint). */
+  graph: GraphDocument;
+  training: TrainingSettings;
+  limit: number | null;
+  /** The checkpoint to continue from, or null to start at epoch 1. */
+  checkpoint: WindowCheckpoint | null;
+  /** Call `windowRunHeartbeat` at least this often (ms); a run that misses it ends as stopped. */
+  heartbeatMs: number;
+}
+
+/** Commands for a window run from elsewhere (another window, the CLI), collected by its heartbeat. */
+export interface WindowRunCommands {
+  commands: Array<'stop' | 'pause' | 'resume'>;
+}
+
 export interface LogEvent {
   level: 'info' | 'warn' | 'error';
   message: string;
@@ -189,9 +245,45 @@ export interface Prediction {
   classNames: string[];
 }
 
-export interface MisclassifiedExample {
+/** A test image and how a run's model classifies it. */
+export interface ClassifiedImage {
   image: SampleImage;
   predictedClass: number;
+  /** The model's probability for the class it predicts, 0–1. */
+  confidence: number;
+  /** The image's position in the dataset's test set. */
+  index: number;
+}
+
+/** A test image the model gets wrong (`misclassified`). */
+export type MisclassifiedExample = ClassifiedImage;
+
+/** One page of the test images in a confusion-matrix cell (`confusionCell`). */
+export interface ConfusionCellPage {
+  trueClass: number;
+  predictedClass: number;
+  /**
+   * How many test images the run's saved model puts in this cell, over the test images the
+   * run was evaluated on. Equals the matrix's count unless the saved weights are newer than
+   * the last evaluation (a run stopped mid-epoch).
+   */
+  total: number;
+  offset: number;
+  /** Up to the page size, in test-set order. */
+  images: ClassifiedImage[];
+}
+
+/** Grad-CAM class-activation maps of some images (`classActivations`). */
+export interface ClassActivations {
+  /** The tfjs layer the maps come from: the last with an image-shaped output before the head. */
+  layerName: string;
+  /** The graph node that layer belongs to (a block's id for a layer inside a block), if found. */
+  nodeId: string | null;
+  /** Every map is `height × width`, the layer's spatial size. */
+  height: number;
+  width: number;
+  /** One per image, in order: row-major values in [0, 1], 1 where the evidence is strongest. */
+  maps: Array<{ classIndex: number; values: number[] }>;
 }
 
 /** Files and choices that go with a model to import. */
@@ -267,8 +359,36 @@ export interface EngineApi {
   listRuns(): Promise<RunRecord[]>;
   getRun(runId: string): Promise<RunRecord>;
   deleteRun(runId: string): Promise<void>;
+  /** Registers a run the calling window trains (WebGPU/WebGL): record, events and files as any run. */
+  startWindowRun(request: WindowRunRequest): Promise<WindowRunStart>;
+  /** A window run's event (its runId must be `runId`): applied to the record and sent to every editor. */
+  windowRunEvent(runId: string, event: RunEvent): Promise<void>;
+  /** The window still trains `runId`; answers with commands sent to the run from elsewhere. */
+  windowRunHeartbeat(runId: string): Promise<WindowRunCommands>;
+  /** Writes a window run's checkpoint (engine checkpoint format, atomically). */
+  saveWindowCheckpoint(runId: string, checkpoint: WindowCheckpoint): Promise<void>;
+  /** Writes a window run's final weights as its model files (Evaluate, Try an image, export). */
+  saveWindowModel(runId: string, model: ModelWeightFiles): Promise<void>;
   predict(runId: string, image: SampleImage): Promise<Prediction>;
   misclassified(runId: string, count: number): Promise<MisclassifiedExample[]>;
+  /**
+   * A page (`offset`, at most `count` images) of the test images in confusion-matrix cell
+   * (`trueClass`, `predictedClass`) of run `runId`. The first call classifies the run's test
+   * images once; later pages and cells come from that.
+   */
+  confusionCell(
+    runId: string,
+    trueClass: number,
+    predictedClass: number,
+    offset: number,
+    count: number,
+  ): Promise<ConfusionCellPage>;
+  /**
+   * Grad-CAM maps of `images` from run `runId`'s model, each for the class the model
+   * predicts for it, or for `classes[i]` when given. Refused (`NoConvolution`) for a model
+   * without a convolution.
+   */
+  classActivations(runId: string, images: SampleImage[], classes?: number[]): Promise<ClassActivations>;
 
   exportModel(graph: GraphDocument, target: ExportTarget, runId?: string): Promise<ExportedFile[]>;
   /**

@@ -18,6 +18,7 @@ import type {
   SampleImage,
   SaveProjectOptions,
   StartRunRequest,
+  WindowRunRequest,
 } from './api';
 import { EngineError, RpcErrorName } from './errors';
 import type { GraphDocument } from '../graph/document';
@@ -25,6 +26,8 @@ import { describeValue, formatPath, valueAt } from '../graph/describe';
 import { loadGraphDocument } from '../graph/load';
 import { trainingSchema, userBlockSchema } from '../graph/schema';
 import type { UserBlockDefinition } from '../nodes/user-block';
+import { fieldsOf } from './fields-of';
+import { modelWeightFilesSchema, runEventSchema, windowCheckpointSchema } from './window-run-schemas';
 
 /** One argument of a method: its name (for error messages) and its schema. */
 export interface ArgumentSpec<T> {
@@ -39,16 +42,7 @@ type MethodTable = { readonly [M in EngineMethod]: ArgumentSpecs<Parameters<Engi
 
 const argument = <T>(name: string, schema: z.ZodType<T, unknown>): ArgumentSpec<T> => ({ name, schema });
 
-/**
- * An object schema whose keys must be exactly those of `T`: a field added to a request
- * type without a schema here fails the typecheck (optional fields included).
- *
- * @example fieldsOf<DatasetImportRequest>()({ kind: z.enum([...]), path, name: displayName.optional() })
- */
-export const fieldsOf =
-  <T>() =>
-  <S extends { readonly [K in keyof T]-?: z.ZodType }>(shape: S & Record<Exclude<keyof S, keyof T>, never>) =>
-    z.object(shape);
+export { fieldsOf } from './fields-of';
 
 const noControlCharacters = (value: string) =>
   ![...value].some((character) => character.charCodeAt(0) < 0x20 || character.charCodeAt(0) === 0x7f);
@@ -120,6 +114,14 @@ const startRunRequest: z.ZodType<StartRunRequest, unknown> = fieldsOf<StartRunRe
   amp: z.enum(['auto', 'on', 'off']).optional(),
 });
 
+const windowRunRequest: z.ZodType<WindowRunRequest, unknown> = fieldsOf<WindowRunRequest>()({
+  graph,
+  training: trainingSchema,
+  limit: count.optional(),
+  resumeFrom: identifier.optional(),
+  backend: z.enum(['webgpu', 'webgl']),
+});
+
 const imageEdge = z.number().int().min(1).max(MAX_IMAGE_EDGE);
 const importModelOptions: z.ZodType<ImportModelOptions, unknown> = fieldsOf<ImportModelOptions>()({
   files: z
@@ -138,6 +140,14 @@ const importModelOptions: z.ZodType<ImportModelOptions, unknown> = fieldsOf<Impo
 const saveProjectOptions: z.ZodType<SaveProjectOptions, unknown> = fieldsOf<SaveProjectOptions>()({
   overwrite: z.boolean().optional(),
 });
+
+/** Most test images one `confusionCell` page holds. */
+export const MAX_CELL_PAGE = 200;
+/** Most images one `classActivations` call explains. */
+export const MAX_EXPLAINED_IMAGES = 64;
+
+/** A class index: the engine checks it against the run's class count. */
+const classIndex = z.number().int().min(0, 'must be 0 or more');
 
 const exportTarget: z.ZodType<ExportTarget, unknown> = z.enum(['pytorch', 'keras', 'tfjs', 'onnx']);
 
@@ -159,8 +169,31 @@ export const methodArguments: MethodTable = {
   listRuns: [],
   getRun: [argument('runId', identifier)],
   deleteRun: [argument('runId', identifier)],
+  startWindowRun: [argument('request', windowRunRequest)],
+  windowRunEvent: [argument('runId', identifier), argument('event', runEventSchema)],
+  windowRunHeartbeat: [argument('runId', identifier)],
+  saveWindowCheckpoint: [argument('runId', identifier), argument('checkpoint', windowCheckpointSchema)],
+  saveWindowModel: [argument('runId', identifier), argument('model', modelWeightFilesSchema)],
   predict: [argument('runId', identifier), argument('image', sampleImage)],
   misclassified: [argument('runId', identifier), argument('count', count)],
+  confusionCell: [
+    argument('runId', identifier),
+    argument('trueClass', classIndex),
+    argument('predictedClass', classIndex),
+    argument('offset', z.number().int().min(0, 'must be 0 or more')),
+    argument('count', count.max(MAX_CELL_PAGE, `must be at most ${MAX_CELL_PAGE}`)),
+  ],
+  classActivations: [
+    argument('runId', identifier),
+    argument(
+      'images',
+      z
+        .array(sampleImage)
+        .min(1, 'must hold at least one image')
+        .max(MAX_EXPLAINED_IMAGES, `must hold at most ${MAX_EXPLAINED_IMAGES} images`),
+    ),
+    argument('classes', z.array(classIndex).optional()),
+  ],
   exportModel: [
     argument('graph', graph),
     argument('target', exportTarget),
