@@ -4,26 +4,9 @@
  * /tmp/a11y-<name>.png: the white-on-white "Export" button once passed every other test, so
  * a person looks at these too.
  */
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import { expectAccessible } from './axe';
 import { expect, test } from './fixtures';
 import { EditorPage } from './pages/editor-page';
-
-/** Runs axe on the page, or only inside `scope`; fails listing every serious or critical violation. */
-async function expectAccessible(page: Page, name: string, scope?: string): Promise<void> {
-  // Let opening animations and React Flow's first layout finish, so contrast is measured on the final paint.
-  await page.waitForTimeout(300);
-  await page.screenshot({ path: `/tmp/a11y-${name}.png` });
-  let axe = new AxeBuilder({ page });
-  if (scope) axe = axe.include(scope);
-  const { violations } = await axe.analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const report = serious.map(
-    (v) =>
-      `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')} — ${n.failureSummary ?? ''}`).join('\n')}`,
-  );
-  expect(report, `${name}: accessibility violations`).toEqual([]);
-}
 
 const byTestId = (id: string) => `[data-testid="${id}"]`;
 

@@ -9,6 +9,8 @@ import { expect } from './fixtures';
 
 /** Runs axe on the page, or only inside the CSS selector `scope`. */
 export async function expectAccessible(page: Page, name: string, scope?: string): Promise<void> {
+  // Let opening animations and React Flow's first layout finish, so contrast is measured on the final paint.
+  await page.waitForTimeout(300);
   await page.screenshot({ path: `/tmp/a11y-${name}.png` });
   let axe = new AxeBuilder({ page });
   if (scope) axe = axe.include(scope);

@@ -28,11 +28,8 @@ export interface TrainingBenchResult {
   seconds: number;
 }
 
-export async function benchTraining(
-  tf: Tf,
-  graph: GraphDocument,
-  options: TrainingBenchOptions,
-): Promise<TrainingBenchResult> {
+/** A compiled model, plain SGD and one fixed batch of random images: what both benches step on. */
+function randomBatchSetup(tf: Tf, graph: GraphDocument, options: TrainingBenchOptions) {
   const classCount = options.classCount ?? 10;
   const plan = checkRunnable(graph, {
     id: 'random',
@@ -60,6 +57,15 @@ export async function benchTraining(
     outputIsProbabilities: plan.outputIsProbabilities,
     gradientClip: 0,
   };
+  return { random, model, optimizer, xs, labels, context };
+}
+
+export async function benchTraining(
+  tf: Tf,
+  graph: GraphDocument,
+  options: TrainingBenchOptions,
+): Promise<TrainingBenchResult> {
+  const { random, model, optimizer, xs, labels, context } = randomBatchSetup(tf, graph, options);
   const step = async () => {
     const packed = withRandom(random, () => trainStep(context, xs, labels, 0.01));
     await packed.data();
@@ -113,34 +119,8 @@ export async function benchHealthCost(
   graph: GraphDocument,
   options: TrainingBenchOptions & { samples?: number; budget?: number },
 ): Promise<HealthCostResult> {
-  const classCount = options.classCount ?? 10;
   const budget = options.budget ?? DEFAULT_HEALTH_BUDGET;
-  const plan = checkRunnable(graph, {
-    id: 'random',
-    name: 'random data',
-    source: 'builtin',
-    trainSize: options.batchSize,
-    testSize: 0,
-    imageShape: [28, 28, 1],
-    classNames: Array.from({ length: classCount }, (_, i) => String(i)),
-  });
-  const random = createRandom(0);
-  const model = withRandom(random, () => compileGraph(tf, graph));
-  const optimizer = createOptimizer(tf, { ...graph.training, optimizer: 'sgd', momentum: 0, weightDecay: 0 });
-  const [h, w, c] = plan.inputShape;
-  const xs = tf.randomUniform([options.batchSize, h, w, c], 0, 1, 'float32', 1) as tfjs.Tensor4D;
-  const labels = tf.tensor1d(
-    Int32Array.from({ length: options.batchSize }, (_, i) => i % classCount),
-    'int32',
-  );
-  const context = {
-    tf,
-    model,
-    optimizer,
-    classCount,
-    outputIsProbabilities: plan.outputIsProbabilities,
-    gradientClip: 0,
-  };
+  const { random, model, optimizer, xs, labels, context } = randomBatchSetup(tf, graph, options);
   const monitor = LayerHealthMonitor.create(tf, model, graph, { budget });
   if (!monitor) throw new Error(`${graph.name}: its layers cannot be sampled for training health`);
   /** One step, sampled or not; its milliseconds. */
