@@ -2,23 +2,13 @@
  * Freezing for transfer learning: the inspector's Freeze box and the Freeze command (a
  * shortcut) freeze layers, the node shows a snowflake badge, the summary's trainable and
  * non-trainable counts follow, and undo takes it back in one step. Axe checks the inspector
- * and the frozen node; screenshots in /tmp/freeze-*.png are for a person to look at. A block
+ * and the frozen node; screenshots in /tmp/freeze-*.png and /tmp/a11y-freeze-*.png are for a person to look at. A block
  * unfolds into its layers from the inspector, and undo folds it back.
  */
-import AxeBuilder from '@axe-core/playwright';
+import { expectAccessible } from './axe';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { EditorPage } from './pages/editor-page';
-
-async function expectAccessible(page: Page, name: string, scope: string): Promise<void> {
-  await page.screenshot({ path: `/tmp/freeze-${name}.png` });
-  const { violations } = await new AxeBuilder({ page }).include(scope).analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(
-    serious.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    name,
-  ).toEqual([]);
-}
 
 const nonTrainable = async (page: Page) =>
   Number((await page.getByTestId('summary-non-trainable').textContent())?.replace(/,/g, ''));
@@ -36,8 +26,8 @@ test('freezing layers from the inspector and by command, with the counts followi
   await expect(editor.node('conv1')).toHaveAttribute('data-frozen', 'true');
   await expect.poll(() => editor.trainable()).toBe(trainable - 3_200);
   await expect.poll(() => nonTrainable(page)).toBe(fixed + 3_200);
-  await expectAccessible(page, 'inspector', '[data-testid="inspector"]');
-  await expectAccessible(page, 'node', '[data-testid="node-conv1"]');
+  await expectAccessible(page, 'freeze-inspector', '[data-testid="inspector"]');
+  await expectAccessible(page, 'freeze-node', '[data-testid="node-conv1"]');
 
   // The Freeze command on a block, then undo: one step back.
   await editor.select('residual1');
@@ -54,7 +44,7 @@ test('freezing layers from the inspector and by command, with the counts followi
 
   // A block unfolds into its layers from the inspector (one undo step), counts unchanged.
   await editor.select('residual2');
-  await expectAccessible(page, 'inspector-block', '[data-testid="inspector"]');
+  await expectAccessible(page, 'freeze-inspector-block', '[data-testid="inspector"]');
   await page.getByTestId('unfold-block').click();
   await expect(editor.node('residual2_conv1')).toBeVisible();
   await expect.poll(() => editor.trainable()).toBe(trainable - 3_200);

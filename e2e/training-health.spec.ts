@@ -2,9 +2,9 @@
  * Training health on the graph, as a person uses it: train a tiny LeNet run, choose a metric
  * to paint the layers by, see the nodes coloured with a legend, read a layer's figures and
  * history in the inspector. axe checks the overlay's control and legend and the inspector's
- * health section; screenshots go to /tmp/training-health-*.png to be looked at.
+ * health section; screenshots go to /tmp/training-health-*.png and /tmp/a11y-training-health-*.png to be looked at.
  */
-import AxeBuilder from '@axe-core/playwright';
+import { expectAccessible } from './axe';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { EditorPage } from './pages/editor-page';
@@ -18,17 +18,6 @@ async function setField(page: Page, testId: string, value: string | number): Pro
 }
 
 /** Fails listing every serious or critical axe violation inside `scope`. */
-async function expectAccessible(page: Page, name: string, scope: string): Promise<void> {
-  await page.screenshot({ path: `/tmp/training-health-${name}.png` });
-  const { violations } = await new AxeBuilder({ page }).include(scope).analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const report = serious.map(
-    (v) =>
-      `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')} — ${n.failureSummary ?? ''}`).join('\n')}`,
-  );
-  expect(report, `${name}: accessibility violations`).toEqual([]);
-}
-
 test('a trained run paints its layers by the chosen health metric, with a legend and the figures in the inspector', async ({
   page,
 }) => {
@@ -63,7 +52,7 @@ test('a trained run paints its layers by the chosen health metric, with a legend
   await expect(page.getByTestId('node-conv1').getByTestId('node-health')).toContainText('%');
   await expect(page.getByTestId('health-legend-min')).toHaveText('0%');
   await expect(page.getByTestId('health-legend-max')).toHaveText('100%');
-  await expectAccessible(page, 'overlay', '[data-testid="health-overlay"]');
+  await expectAccessible(page, 'training-health-overlay', '[data-testid="health-overlay"]');
 
   await editor.select('conv1');
   const section = page.getByTestId('inspector-health');
@@ -76,7 +65,7 @@ test('a trained run paints its layers by the chosen health metric, with a legend
   await expect
     .poll(async () => Number(await section.getByTestId('health-history').getAttribute('data-points')))
     .toBeGreaterThanOrEqual(2);
-  await expectAccessible(page, 'inspector', '[data-testid="inspector-health"]');
+  await expectAccessible(page, 'training-health-inspector', '[data-testid="inspector-health"]');
 
   // Nothing: the nodes are plain again and the legend goes.
   await metric.selectOption('none');

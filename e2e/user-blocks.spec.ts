@@ -5,18 +5,9 @@
  * definition changes both instances and one undo brings them back. axe checks both dialogs;
  * screenshots are left in /tmp/user-blocks-*.png for a person to look at.
  */
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import { expectAccessible } from './axe';
 import { expect, test } from './fixtures';
 import { EditorPage } from './pages/editor-page';
-
-async function expectNoSeriousViolations(page: Page, scope: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).include(scope).analyze();
-  const serious = violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  expect(serious).toEqual([]);
-}
 
 async function selectMany(editor: EditorPage, ids: string[]): Promise<void> {
   await editor.select(ids[0]);
@@ -50,7 +41,7 @@ test('make a block of three layers, place a second instance, edit the definition
   await dialog.getByTestId('make-block-expose-dense1-units').check();
   await dialog.getByTestId('make-block-expose-dense1-units-min').fill('1');
   await page.screenshot({ path: '/tmp/user-blocks-dialog.png' });
-  await expectNoSeriousViolations(page, '[data-testid="make-block-dialog"]');
+  await expectAccessible(page, 'user-blocks-make-block-dialog', '[data-testid="make-block-dialog"]');
   await dialog.getByTestId('make-block-confirm').click();
   await expect(dialog).toBeHidden();
 
@@ -91,8 +82,8 @@ test('make a block of three layers, place a second instance, edit the definition
   expect(await editor.paramsTotal()).toBe(total);
   await page.screenshot({ path: '/tmp/user-blocks-two-instances.png' });
   // The palette's own blocks and the inspector's block buttons are readable too.
-  await expectNoSeriousViolations(page, '.palette');
-  await expectNoSeriousViolations(page, '[data-testid="inspector"]');
+  await expectAccessible(page, 'user-blocks-palette', '.palette');
+  await expectAccessible(page, 'user-blocks-inspector', '[data-testid="inspector"]');
 
   // Opened, an instance shows its layers as a graph, with this instance's shapes.
   await editor.node(second).getByTestId('open-block').click();
@@ -111,7 +102,7 @@ test('make a block of three layers, place a second instance, edit the definition
   await expect(definition).toContainText('2 in this model');
   await definition.getByTestId('definition-dense1-useBias').uncheck();
   await page.screenshot({ path: '/tmp/user-blocks-definition.png' });
-  await expectNoSeriousViolations(page, '[data-testid="block-definition-dialog"]');
+  await expectAccessible(page, 'user-blocks-definition-dialog', '[data-testid="block-definition-dialog"]');
   await definition.getByTestId('block-definition-save').click();
   await expect(definition).toBeHidden();
   await expect.poll(() => editor.trainable()).toBe(trainable - 120 - 84);
