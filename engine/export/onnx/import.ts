@@ -122,7 +122,22 @@ const ints = (attrs: Map<string, OnnxAttributeProto>, name: string): number[] | 
 const int = (attrs: Map<string, OnnxAttributeProto>, name: string, fallback: number): number =>
   attrs.has(name) ? Number(attrs.get(name)!.i ?? 0) : fallback;
 const float = (attrs: Map<string, OnnxAttributeProto>, name: string, fallback: number): number =>
-  attrs.has(name) ? Number(attrs.get(name)!.f ?? 0) : fallback;
+  attrs.has(name) ? shortestFloat32(Number(attrs.get(name)!.f ?? 0)) : fallback;
+
+/**
+ * The shortest decimal that is the same float32: ONNX stores float attributes in 32 bits, so
+ * an epsilon of 1e-5 reads back as 0.000009999999747378752. The param is what was written
+ * (1e-5), which also lets block folding match the block's own 1e-5.
+ */
+export function shortestFloat32(value: number): number {
+  if (!Number.isFinite(value)) return value;
+  const single = Math.fround(value);
+  for (let digits = 1; digits <= 9; digits++) {
+    const candidate = Number(value.toPrecision(digits));
+    if (Math.fround(candidate) === single) return candidate;
+  }
+  return value;
+}
 const text = (attrs: Map<string, OnnxAttributeProto>, name: string, fallback: string): string => {
   const s = attrs.get(name)?.s;
   return s ? new TextDecoder().decode(s) : fallback;
