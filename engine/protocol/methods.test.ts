@@ -63,7 +63,8 @@ describe('argument schemas at the wire', () => {
     expect(checkArguments('exportModel', [emptyGraph, 'caffe'])).toMatchObject({
       ok: false,
       error: {
-        message: 'exportModel argument 2 (target): expected one of "pytorch", "keras", "tfjs", "onnx", got "caffe"',
+        message:
+          'exportModel argument 2 (target): expected one of "pytorch", "keras", "tfjs", "onnx", got "caffe"',
       },
     });
     expect(checkArguments('misclassified', ['run-1', 2.5])).toMatchObject({
