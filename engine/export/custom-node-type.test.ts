@@ -118,7 +118,7 @@ describe('a node type registered in a test', () => {
     expect(model.content).toContain('nn.Hardtanh(-0.5, 0.5)');
     const [keras] = exportCode(doc, 'keras');
     expect(keras.content).toContain(
-      "limit = layers.Lambda(lambda t: tf.clip_by_value(t, -0.5, 0.5), name='limit')(conv)",
+      "limit = layers.Lambda(lambda t: tf.clip_by_value(t, -0.5, 0.5), name='limit')(conv_)",
     );
   });
 

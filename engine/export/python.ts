@@ -7,6 +7,17 @@ const PYTHON_KEYWORDS = new Set(
 );
 
 /**
+ * Names the generated scripts define or import at module level and call inside
+ * `build_model` / `forward`: a value named `conv` there would shadow the `conv` helper
+ * (`conv = conv(...)` is an UnboundLocalError in Python).
+ */
+const SCRIPT_NAMES = new Set(
+  'pad conv max_pool avg_pool batch_norm frozen keras layers tf torch nn F np math contextlib argparse'.split(
+    ' ',
+  ),
+);
+
+/**
  * Python identifiers for node ids: safe, unique, and as close to the id as possible
  * (`conv-1` → `conv_1`, `1x1` → `n_1x1`).
  */
@@ -16,7 +27,7 @@ export function pythonNames(ids: readonly string[]): Map<string, string> {
   for (const id of ids) {
     let base = id.replace(/[^A-Za-z0-9_]/g, '_').replace(/^_+/, '') || 'node';
     if (/^[0-9]/.test(base)) base = `n_${base}`;
-    if (PYTHON_KEYWORDS.has(base)) base = `${base}_`;
+    if (PYTHON_KEYWORDS.has(base) || SCRIPT_NAMES.has(base)) base = `${base}_`;
     let name = base;
     for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;
     taken.add(name);
