@@ -174,10 +174,10 @@ const block = defineBlock({
         squeezeChannels: squeezeWidth(p),
         gate: 'hardSigmoid',
       });
-      const rename = (id: string) => (id === '$in' ? last : `se_${id}`);
-      nodes.push(...se.nodes.map((node) => ({ ...node, id: rename(node.id) })));
-      edges.push(...se.edges.map((edge) => ({ source: rename(edge.source), target: rename(edge.target) })));
-      last = rename(se.output);
+      const seId = (id: string) => (id === '$in' ? last : `se_${id}`);
+      nodes.push(...se.nodes.map((node) => ({ ...node, id: seId(node.id) })));
+      edges.push(...se.edges.map((edge) => ({ source: seId(edge.source), target: seId(edge.target) })));
+      last = seId(se.output);
     }
     chain(pointwise('project', p.filters), bn('project_bn'));
     if (hasResidual(p)) {
