@@ -7,6 +7,7 @@ import { createClient, serveApi, type EngineClient } from '../protocol/rpc';
 import { createMemoryTransportPair } from '../protocol/transports/memory';
 import { createEngineHost, type EngineHost } from './engine-host';
 import type { RunManagerLike, RunManagerModule } from './engine-modules';
+import { decodeDatasetCache } from '../datasets/cache-format';
 import { solid, writePng } from '../datasets/test-support/fixtures';
 
 let dataDir: string;
@@ -87,6 +88,29 @@ describe('engine host over the memory transport', () => {
     expect(samples[0].pixels.length).toBeGreaterThan(0);
     await expect(client.getDatasetSamples('synthetic', 1001)).rejects.toThrow(
       'sample count must be a whole number from 1 to 1000, got 1001',
+    );
+  });
+
+  it('hands a dataset to a window in slices of its binary cache, which decode to the dataset', async () => {
+    connect();
+    const slices: Uint8Array[] = [];
+    let total = Infinity;
+    for (let offset = 0; offset < total;) {
+      const chunk = await client.datasetCacheChunk('synthetic', offset, 100_000);
+      total = chunk.total;
+      slices.push(Buffer.from(chunk.base64, 'base64'));
+      offset += slices.at(-1)!.length;
+    }
+    expect(slices.length).toBeGreaterThan(1);
+    const info = (await client.listDatasets()).find((d) => d.id === 'synthetic')!;
+    const decoded = decodeDatasetCache('test', Buffer.concat(slices));
+    expect([decoded.train.count, decoded.test.count]).toEqual([info.trainSize, info.testSize]);
+    expect(decoded.classNames).toEqual(info.classNames);
+    await expect(client.datasetCacheChunk('synthetic', total + 1, 10)).rejects.toThrow(
+      `offset ${total + 1} is past the end of dataset 'synthetic' (${total} bytes)`,
+    );
+    await expect(client.datasetCacheChunk('synthetic', 0, 13 * 1024 * 1024)).rejects.toThrow(
+      'datasetCacheChunk argument 3 (length): must be at most 12582912',
     );
   });
 

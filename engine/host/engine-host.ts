@@ -26,6 +26,7 @@ import { removeStaleTemporaries } from './atomic-file';
 import { createProjectStore } from './projects';
 import { createBlockLibrary } from './block-library';
 import { createWindowRuns } from './window-runs';
+import { datasetCacheParts } from './dataset-cache-bytes';
 
 export type EngineEventListener = <E extends EngineEventName>(name: E, payload: EngineEvents[E]) => void;
 
@@ -116,6 +117,17 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     return openedDataset.dataset;
   };
 
+  /** The last dataset a window asked for, as its binary cache: its slices come one call at a time. */
+  let encodedDataset: { id: string; bytes: Promise<Uint8Array> } | null = null;
+  const datasetCache = (id: string): Promise<Uint8Array> => {
+    if (encodedDataset?.id !== id) {
+      const bytes = openDataset(id).then((dataset) => Buffer.concat(datasetCacheParts(dataset)));
+      encodedDataset = { id, bytes };
+      bytes.catch(() => (encodedDataset = null));
+    }
+    return encodedDataset.bytes;
+  };
+
   const document = (value: unknown, what: string): GraphDocument => {
     try {
       return loadGraphDocument(value);
@@ -168,6 +180,17 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       const source = dataset.test.count > 0 ? dataset.test : dataset.train;
       return (await datasetsModule()).sampleImages(source, count);
     },
+    async datasetCacheChunk(datasetId, offset, length) {
+      const bytes = await datasetCache(datasetId);
+      if (offset > bytes.byteLength) {
+        throw new EngineError(
+          RpcErrorName.badArguments,
+          `offset ${offset} is past the end of dataset '${datasetId}' (${bytes.byteLength} bytes)`,
+        );
+      }
+      const slice = bytes.subarray(offset, Math.min(bytes.byteLength, offset + length));
+      return { total: bytes.byteLength, base64: Buffer.from(slice).toString('base64') };
+    },
     async importDataset(request) {
       if (typeof request.path !== 'string' || !['idx', 'folder', 'csv'].includes(request.kind)) {
         throw new EngineError(
@@ -177,6 +200,7 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
       }
       const info = await (await datasetsModule()).importDataset(request, { dataDir });
       if (openedDataset?.id === info.id) openedDataset = null; // re-imported: drop the stale copy
+      if (encodedDataset?.id === info.id) encodedDataset = null;
       return info;
     },
 

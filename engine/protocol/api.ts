@@ -183,6 +183,15 @@ export type RunEvent =
   | { kind: 'failed'; runId: string; message: string }
   | HealthEvent;
 
+/** Bytes of one {@link EngineApi.datasetCacheChunk} call, at most: 12 MiB is 16 MiB of base64, well inside a message. */
+export const MAX_DATASET_CHUNK_BYTES = 12 * 1024 * 1024;
+
+/** A slice of a dataset's binary cache: the whole cache's size, and the slice in base64. */
+export interface DatasetCacheChunk {
+  total: number;
+  base64: string;
+}
+
 /** The window's GPU backends a run can train on (in the editor's training worker). */
 export type WindowBackendName = 'webgpu' | 'webgl';
 
@@ -350,6 +359,13 @@ export interface EngineApi {
 
   listDatasets(): Promise<DatasetInfo[]>;
   getDatasetSamples(datasetId: string, count: number): Promise<SampleImage[]>;
+  /**
+   * A slice of a dataset as the engine's binary cache (engine/datasets/cache-format.ts), in
+   * base64: how a window's training worker gets its images where the page has no HTTP route
+   * to the engine (the desktop app). Read `total` bytes in slices of at most
+   * {@link MAX_DATASET_CHUNK_BYTES}.
+   */
+  datasetCacheChunk(datasetId: string, offset: number, length: number): Promise<DatasetCacheChunk>;
   importDataset(request: DatasetImportRequest): Promise<DatasetInfo>;
 
   startRun(request: StartRunRequest): Promise<{ runId: string }>;

@@ -20,6 +20,7 @@ import type {
   StartRunRequest,
   WindowRunRequest,
 } from './api';
+import { MAX_DATASET_CHUNK_BYTES } from './api';
 import { EngineError, RpcErrorName } from './errors';
 import type { GraphDocument } from '../graph/document';
 import { describeValue, formatPath, valueAt } from '../graph/describe';
@@ -161,6 +162,11 @@ export const methodArguments: MethodTable = {
   getPreset: [argument('id', identifier)],
   listDatasets: [],
   getDatasetSamples: [argument('datasetId', identifier), argument('count', count)],
+  datasetCacheChunk: [
+    argument('datasetId', identifier),
+    argument('offset', z.number().int().min(0, 'must be 0 or more')),
+    argument('length', count.max(MAX_DATASET_CHUNK_BYTES, `must be at most ${MAX_DATASET_CHUNK_BYTES}`)),
+  ],
   importDataset: [argument('request', datasetImportRequest)],
   startRun: [argument('request', startRunRequest)],
   stopRun: [argument('runId', identifier)],

@@ -4,11 +4,10 @@
  * interrupted (Ctrl+C / SIGTERM), then stops runs and closes cleanly.
  */
 import { randomBytes } from 'node:crypto';
-import { crc32 } from 'node:zlib';
-import { encodeDatasetCache } from '../../datasets/cache-format';
 import { openDataset } from '../../datasets/index';
 import { resolveDataDir } from '../data-dir';
 import { createEngineHost } from '../engine-host';
+import { datasetCacheParts } from '../dataset-cache-bytes';
 import { openBrowser } from '../open-browser';
 import { findProjectRoot } from '../project-root';
 import { ensureRendererBuilt } from '../renderer-build';
@@ -51,11 +50,8 @@ export async function run(args: string[]): Promise<number> {
   const staticDir = await ensureRendererBuilt(findProjectRoot(), note);
   const dataDir = resolveDataDir();
   const host = createEngineHost({ dataDir });
-  // The window's training worker fetches a dataset as the engine's binary cache (zlib's native CRC).
-  const datasetCache = async (id: string) => {
-    const { info, train, test } = await openDataset(id, { dataDir });
-    return encodeDatasetCache({ name: info.name, classNames: info.classNames, train, test }, crc32);
-  };
+  // The window's training worker fetches a dataset as the engine's binary cache.
+  const datasetCache = async (id: string) => datasetCacheParts(await openDataset(id, { dataDir }));
   const start = (port: number) =>
     startWebServer({
       host,

@@ -17,6 +17,8 @@ export interface WindowJob {
   cacheUrl: string;
   /** The session token from the page's address, sent as `Authorization: Bearer`; empty when the session cookie carries it. */
   token: string;
+  /** The cache itself, read over the engine connection where the page has no HTTP route (the desktop app). */
+  cacheBytes?: Uint8Array;
   backend: WindowBackendRequest;
   /** Continue from this checkpoint (a resumed run), or null to start at epoch 1. */
   checkpoint: WindowCheckpoint | null;

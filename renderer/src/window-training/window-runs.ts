@@ -11,6 +11,7 @@ import type { DatasetInfo, RunEvent, WindowRunRequest } from '../../../engine/pr
 import type { EngineClient } from '../../../engine/protocol/rpc';
 import type { WindowBackendName } from './adapter-choice';
 import type { WeightsToSave } from './protocol';
+import { pageHasDatasetRoute, readDatasetCache } from './dataset-over-connection';
 import { startWindowRun, type WindowRun } from './window-run';
 
 const active = new Map<string, WindowRun>();
@@ -50,6 +51,8 @@ export async function startWindowTraining(
 ): Promise<string> {
   const client = engine();
   if (!client) throw new Error('the engine is not connected');
+  // The desktop app's page has no HTTP route to the engine: the data comes over the connection.
+  const cacheBytes = pageHasDatasetRoute() ? undefined : await readDatasetCache(client, dataset.id);
   const registered = await client.startWindowRun({ ...request, backend });
   const { runId } = registered;
   const log = hooks.log ?? ((message: string) => console.info(`[window training ${runId}] ${message}`));
@@ -85,6 +88,7 @@ export async function startWindowTraining(
       dataset,
       cacheUrl: new URL(`datasets/${encodeURIComponent(dataset.id)}/cache`, location.href).href,
       token: sessionToken(),
+      ...(cacheBytes ? { cacheBytes } : {}),
       backend,
       checkpoint: registered.checkpoint,
     },

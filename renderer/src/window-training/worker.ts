@@ -93,6 +93,7 @@ async function startBackend(job: WindowJob): Promise<BackendInfo & { name: Windo
 }
 
 async function fetchDataset(job: WindowJob) {
+  if (job.cacheBytes) return decodeDatasetCache('from the engine connection', job.cacheBytes);
   const response = await fetch(job.cacheUrl, {
     // Same-origin: the session cookie goes along; a token from the address is sent as well.
     headers: job.token ? { Authorization: `Bearer ${job.token}` } : {},
