@@ -397,7 +397,9 @@ export const trainingActions = {
         : trainEngine === 'auto'
           ? await autoWindowBackend()
           : windowBackendOf(trainEngine);
-      const dataset = state.datasets?.find((d) => d.id === training.dataset);
+      // Train pressed right after the page opened: the engine's dataset list may still be on its way.
+      if (windowBackend && !get().datasets) await loadDatasets();
+      const dataset = get().datasets?.find((d) => d.id === training.dataset);
       if (windowBackend && !dataset)
         throw new Error(
           `dataset '${training.dataset}' is not in the engine's list, so the window cannot fetch it`,
