@@ -61,10 +61,10 @@ async function countFrames(
 }
 
 // WebGPU on SwiftShader trains LeNet at ~5 images/s here, WebGL at ~40: each gets a run that
-// ends in a few minutes (two epochs, so the tensor count can be compared across epochs).
+// ends in about a minute (two epochs, so the tensor count can be compared across epochs).
 const RUNS = [
-  { backend: 'webgpu', limit: 300, batch: 32 },
-  { backend: 'webgl', limit: 1000, batch: 64 },
+  { backend: 'webgpu', limit: 128, batch: 32 },
+  { backend: 'webgl', limit: 640, batch: 64 },
 ] as const;
 
 for (const { backend, limit, batch } of RUNS) {
