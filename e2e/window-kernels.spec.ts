@@ -59,6 +59,27 @@ test.beforeAll(async () => {
   pageUrl = `http://127.0.0.1:${address.port}/`;
 });
 
+/**
+ * WebGPU errors Chromium prints for the page: a pipeline the adapter refused did not run, nor
+ * did the dispatches queued with it, so any one means wrong numbers (even where a comparison
+ * happens to pass).
+ */
+let gpuErrors: string[] = [];
+test.beforeEach(({ page }) => {
+  gpuErrors = [];
+  page.on('console', (message) => {
+    if (
+      /is invalid due to a previous error|exceeds the maximum|While (calling|validating|encoding) /.test(
+        message.text(),
+      )
+    )
+      gpuErrors.push(message.text().split('\n')[0]);
+  });
+});
+test.afterEach(() => {
+  expect([...new Set(gpuErrors)], 'WebGPU errors in the page').toEqual([]);
+});
+
 test.afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
   if (outDir) rmSync(outDir, { recursive: true, force: true });

@@ -29,6 +29,7 @@ import type { GraphDocument } from '../graph/document';
 import { resolveParams } from '../nodes/params';
 import { getNodeType } from '../nodes/registry';
 import type { LayerHealth } from '../protocol/api';
+import { squaredGlobalNorm } from './gradients';
 import type { StepObserver } from './step';
 import type { Tf, tfjs } from './tf-types';
 
@@ -127,13 +128,6 @@ function healthUnits(model: tfjs.LayersModel, owners: Map<string, LayerOwner>): 
   return [...units.values()];
 }
 
-/** Squared L2 norm of tensors together. Call inside `tf.tidy`. */
-function squaredNorm(tf: Tf, tensors: readonly tfjs.Tensor[]): tfjs.Scalar {
-  return tensors.length === 0
-    ? tf.scalar(0)
-    : (tf.addN(tensors.map((t) => tf.sum(tf.square(t)))) as tfjs.Scalar);
-}
-
 /** A finite number, or null (JSON carries no NaN). */
 const finiteOrNull = (value: number): number | null => (Number.isFinite(value) ? value : null);
 
@@ -162,7 +156,7 @@ class SampledStep implements StepObserver {
     this.gradientSquares = tf.keep(
       tf.stack(
         weighted.map((unit) =>
-          squaredNorm(
+          squaredGlobalNorm(
             tf,
             unit.variables.flatMap((name) => (gradients[name] ? [gradients[name]] : [])),
           ),
@@ -184,11 +178,11 @@ class SampledStep implements StepObserver {
         weighted.flatMap((unit) => {
           const names = present(unit);
           return [
-            squaredNorm(
+            squaredGlobalNorm(
               tf,
               names.map((n) => tf.sub(byName.get(n)!, this.before.get(n)!)),
             ),
-            squaredNorm(
+            squaredGlobalNorm(
               tf,
               names.map((n) => this.before.get(n)!),
             ),

@@ -1,20 +1,19 @@
 /**
- * Starting a window backend for training, with the settings training needs on it.
+ * Starting a window backend for training.
  *
- * WebGPU: tfjs-backend-webgpu 4.22 records up to 15 dispatches before submitting them
- * (WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE). In a training step that corrupts weights: measured
- * in Chromium 156 (SwiftShader), one SGD step of LeNet left conv1/conv2/dense1 up to 18 %
- * off `w − lr·g` while the same step submitted one dispatch at a time matched cpu to 1e-8
- * (e2e/window-kernels.spec.ts, "training steps"). The likely cause is a freed buffer being
- * reused and written by `queue.writeBuffer`, which runs before the not yet submitted passes
- * that still read it. Submitting each dispatch costs some speed and is correct.
+ * WebGPU keeps tfjs-backend-webgpu's default of recording up to 15 dispatches before
+ * submitting them. An earlier version submitted each dispatch alone because one SGD step of
+ * LeNet left weights up to 18 % off `w − lr·g` with batching; the cause was not batching but
+ * a sum of 18 gradients in one `tf.addN`, whose pipeline binds more storage buffers than the
+ * adapter allows (8): the invalid pipeline made the whole command buffer — the 14 dispatches
+ * queued with it — be dropped. Sums now go in groups (engine/train/gradients.ts), the kernel
+ * tests check that no WebGPU error is raised, and the worker fails a run on any such error.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { WindowBackendName } from './adapter-choice';
 
-/** Sets the backend's training flags, switches to it and waits until it is ready; false if it did not start. */
+/** Switches to the backend and waits until it is ready; false if it did not start. */
 export async function startTrainingBackend(tf: typeof tfjs, name: WindowBackendName): Promise<boolean> {
-  if (name === 'webgpu') tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', 1);
   if (!(await tf.setBackend(name))) return false;
   await tf.ready();
   return true;

@@ -57,14 +57,35 @@ describe('watchGpuFaults', () => {
     const gpu = fakeWebGpu();
     const faults: GpuFault[] = [];
     watchGpuFaults(gpu.backend, { backend: 'webgpu', batchSize: 256 }, (f) => faults.push(f));
-    gpu.uncaptured({ message: 'a validation error, not memory' });
-    expect(faults).toEqual([]);
     gpu.uncaptured(new GPUOutOfMemoryError('Failed to allocate buffer'));
     expect(faults).toEqual([
       {
         kind: 'out-of-memory',
         message:
           'The GPU ran out of memory training on webgpu with batch size 256 — try batch size 128, which needs about half the GPU memory per step.',
+      },
+    ]);
+  });
+
+  it('a kernel WebGPU refused (a validation error) fails the run instead of training on wrong numbers', () => {
+    const gpu = fakeWebGpu();
+    const faults: GpuFault[] = [];
+    watchGpuFaults(gpu.backend, { backend: 'webgpu', batchSize: 64 }, (f) => faults.push(f));
+    // Chromium's wording when tfjs-backend-webgpu's AddN binds more inputs than the adapter allows.
+    gpu.uncaptured({
+      message:
+        'The number of storage buffers (19) in the Compute stage exceeds the maximum per-stage limit (8).\n' +
+        ' - While validating binding counts\n - While calling [Device].CreateComputePipeline(...).',
+    });
+    gpu.uncaptured({
+      message: '[Invalid ComputePipeline "AddNPackedProgram2"] is invalid due to a previous error.',
+    });
+    expect(faults).toEqual([
+      {
+        kind: 'kernel-refused',
+        message:
+          'The GPU refused a training kernel on webgpu (The number of storage buffers (19) in the Compute stage exceeds the maximum per-stage limit (8)). ' +
+          'The run stopped rather than go on with wrong numbers; it keeps its last checkpoint. Train this model on webgl or in the engine.',
       },
     ]);
   });

@@ -2,7 +2,9 @@
  * What can go wrong with the window's GPU during a run, noticed and put in words: the
  * device lost (WebGPU `device.lost`, a lost WebGL context — a driver reset, the GPU process
  * crashing, the tab's GPU reclaimed) and running out of GPU memory (WebGPU's out-of-memory
- * error, WebGL failing to allocate a texture). The worker watches the backend with
+ * error, WebGL failing to allocate a texture) and, on WebGPU, a kernel the adapter refused (a
+ * validation or internal error: its dispatch — and the command buffer it was queued in — did
+ * not run, so training would go on with wrong numbers). The worker watches the backend with
  * `watchGpuFaults`, stops the loop on the first fault and fails the run with its message;
  * the run keeps the last checkpoint the engine wrote. Pure apart from the listeners it adds,
  * so the watching is tested with fake backends.
@@ -40,7 +42,7 @@ export function webGlContextLost(backend: unknown): boolean {
 
 /** A fault, in words for the run's failure message. */
 export interface GpuFault {
-  kind: 'device-lost' | 'out-of-memory';
+  kind: 'device-lost' | 'out-of-memory' | 'kernel-refused';
   message: string;
 }
 
@@ -71,7 +73,11 @@ export function watchGpuFaults(
       report(deviceLostFault(info.message || info.reason || 'the device was destroyed', context)),
     );
     device.addEventListener('uncapturederror', (event) => {
-      if (isGpuOutOfMemory(event.error)) report(outOfMemoryFault(context));
+      report(
+        isGpuOutOfMemory(event.error)
+          ? outOfMemoryFault(context)
+          : kernelRefusedFault(event.error.message ?? '', context),
+      );
     });
     return true;
   }
@@ -90,6 +96,18 @@ export function deviceLostFault(detail: string, context: FaultContext): GpuFault
     message:
       `The GPU was lost while training on ${context.backend} (${detail.replace(/\.$/, '')}). ` +
       'The run stopped here and keeps its last checkpoint: resume it to continue from the last finished epoch.',
+  };
+}
+
+export function kernelRefusedFault(detail: string, context: FaultContext): GpuFault {
+  // WebGPU's messages run over several lines of "While calling …" context; the first says what.
+  const what = detail.split('\n')[0].trim().replace(/\.$/, '') || 'no detail given';
+  return {
+    kind: 'kernel-refused',
+    message:
+      `The GPU refused a training kernel on ${context.backend} (${what}). ` +
+      'The run stopped rather than go on with wrong numbers; it keeps its last checkpoint. ' +
+      'Train this model on webgl or in the engine.',
   };
 }
 
