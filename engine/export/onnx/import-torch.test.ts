@@ -5,11 +5,11 @@
  * imports with the book's parameter counts.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../graph/analyze';
 import type { GraphDocument } from '../../graph/document';
 import { getPreset, presetIds } from '../../presets/index';
@@ -75,32 +75,39 @@ describe('PyTorch ONNX fixtures', () => {
 const NOT_YET = new Set(['mobilenetv2']);
 
 describe("PyTorch's ONNX export of every preset imports with the book's parameter counts", () => {
-  beforeAll(requireTorch);
-  it.each(presetIds.filter((id) => !NOT_YET.has(id)))(
-    '%s',
-    (id) => {
-      const dir = mkdtempSync(join(tmpdir(), 'cnn-torch-onnx-'));
-      try {
-        const preset = getPreset(id);
-        for (const file of exportCode(preset, 'pytorch')) writeFileSync(join(dir, file.path), file.content);
-        const path = join(dir, 'model.onnx');
-        execFileSync(
-          PYTHON,
-          [
-            '-c',
-            'import sys; sys.path.insert(0, sys.argv[1]); import make_fixtures; make_fixtures.export_model_py(sys.argv[2], sys.argv[3])',
-            fixtures,
-            dir,
-            path,
-          ],
-          { stdio: 'pipe' },
-        );
-        const { document } = importValid(new Uint8Array(readFileSync(path)));
-        expect(counts(document)).toEqual(counts(preset));
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-    600_000,
-  );
+  const ids = presetIds.filter((id) => !NOT_YET.has(id));
+  let dir = '';
+  const onnxPath = (id: string) => join(dir, id, 'model.onnx');
+
+  // Every preset's model.py exported by one Python process: starting Python with torch takes
+  // seconds, once per preset was most of this file's time.
+  beforeAll(() => {
+    requireTorch();
+    dir = mkdtempSync(join(tmpdir(), 'cnn-torch-onnx-'));
+    for (const id of ids) {
+      mkdirSync(join(dir, id));
+      for (const file of exportCode(getPreset(id), 'pytorch'))
+        writeFileSync(join(dir, id, file.path), file.content);
+    }
+    execFileSync(
+      PYTHON,
+      [
+        '-c',
+        'import sys; sys.path.insert(0, sys.argv[1]); import make_fixtures; make_fixtures.export_model_pys(*sys.argv[2:])',
+        fixtures,
+        ...ids.flatMap((id) => [join(dir, id), onnxPath(id)]),
+      ],
+      { stdio: 'pipe' },
+    );
+  }, 900_000);
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each(ids)('%s', (id) => {
+    const error = `${onnxPath(id)}.error`;
+    if (existsSync(error)) throw new Error(`torch could not export ${id}:\n${readFileSync(error, 'utf8')}`);
+    const { document } = importValid(new Uint8Array(readFileSync(onnxPath(id))));
+    expect(counts(document)).toEqual(counts(getPreset(id)));
+  });
 });
