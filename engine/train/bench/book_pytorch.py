@@ -20,6 +20,7 @@ Prints one JSON line.
 """
 import argparse
 import json
+import os
 import sys
 import time
 
@@ -29,68 +30,17 @@ from torch import nn
 from torch.nn import functional as F
 
 
-class Residual(nn.Module):
-    """The book's residual block (7.6)."""
-
-    def __init__(self, input_channels, num_channels, use_1x1conv=False, strides=1):
-        super().__init__()
-        self.conv1 = nn.Conv2d(input_channels, num_channels, kernel_size=3, padding=1, stride=strides)
-        self.conv2 = nn.Conv2d(num_channels, num_channels, kernel_size=3, padding=1)
-        self.conv3 = nn.Conv2d(input_channels, num_channels, kernel_size=1, stride=strides) if use_1x1conv else None
-        self.bn1 = nn.BatchNorm2d(num_channels)
-        self.bn2 = nn.BatchNorm2d(num_channels)
-
-    def forward(self, X):
-        Y = F.relu(self.bn1(self.conv1(X)))
-        Y = self.bn2(self.conv2(Y))
-        if self.conv3:
-            X = self.conv3(X)
-        Y += X
-        return F.relu(Y)
-
-
-def resnet_block(input_channels, num_channels, num_residuals, first_block=False):
-    blk = []
-    for i in range(num_residuals):
-        if i == 0 and not first_block:
-            blk.append(Residual(input_channels, num_channels, use_1x1conv=True, strides=2))
-        else:
-            blk.append(Residual(num_channels, num_channels))
-    return blk
+# The book's networks, transcribed once (the presets' reference): engine/presets/reference.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'presets', 'reference'))
+import book_models  # noqa: E402
 
 
 def book_network(name):
     """The network as the book writes it, and its input shape (C, H, W)."""
-    if name == 'lenet':
-        return nn.Sequential(
-            nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.Sigmoid(),
-            nn.AvgPool2d(kernel_size=2, stride=2),
-            nn.Conv2d(6, 16, kernel_size=5), nn.Sigmoid(),
-            nn.AvgPool2d(kernel_size=2, stride=2),
-            nn.Flatten(),
-            nn.Linear(16 * 5 * 5, 120), nn.Sigmoid(),
-            nn.Linear(120, 84), nn.Sigmoid(),
-            nn.Linear(84, 10)), (1, 28, 28)
-    if name == 'bn-lenet':
-        return nn.Sequential(
-            nn.Conv2d(1, 6, kernel_size=5), nn.BatchNorm2d(6), nn.Sigmoid(),
-            nn.AvgPool2d(kernel_size=2, stride=2),
-            nn.Conv2d(6, 16, kernel_size=5), nn.BatchNorm2d(16), nn.Sigmoid(),
-            nn.AvgPool2d(kernel_size=2, stride=2), nn.Flatten(),
-            nn.Linear(256, 120), nn.BatchNorm1d(120), nn.Sigmoid(),
-            nn.Linear(120, 84), nn.BatchNorm1d(84), nn.Sigmoid(),
-            nn.Linear(84, 10)), (1, 28, 28)
-    if name == 'resnet18':
-        b1 = nn.Sequential(nn.Conv2d(1, 64, kernel_size=7, stride=2, padding=3),
-                           nn.BatchNorm2d(64), nn.ReLU(),
-                           nn.MaxPool2d(kernel_size=3, stride=2, padding=1))
-        b2 = nn.Sequential(*resnet_block(64, 64, 2, first_block=True))
-        b3 = nn.Sequential(*resnet_block(64, 128, 2))
-        b4 = nn.Sequential(*resnet_block(128, 256, 2))
-        b5 = nn.Sequential(*resnet_block(256, 512, 2))
-        return nn.Sequential(b1, b2, b3, b4, b5, nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(),
-                             nn.Linear(512, 10)), (1, 96, 96)
-    raise SystemExit(f"the book's code has no network '{name}' (lenet, bn-lenet, resnet18)")
+    if name not in ('lenet', 'bn-lenet', 'resnet18'):
+        raise SystemExit(f"the book's code has no network '{name}' (lenet, bn-lenet, resnet18)")
+    make, size = book_models.MODELS[name]
+    return make(), (1, size, size)
 
 
 def init_weights(m):
