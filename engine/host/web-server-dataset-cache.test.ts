@@ -56,5 +56,8 @@ describe('web server: GET /datasets/<id>/cache (the window training worker’s d
     const response = await fetch(cacheUrl('nope'), { headers: { Authorization: `Bearer ${TOKEN}` } });
     expect(response.status).toBe(500);
     expect(await response.text()).toMatch(/Unknown dataset 'nope'/);
+    // Error answers carry the security headers too.
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
   });
 });

@@ -188,8 +188,14 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       "font-src 'self' data:; connect-src 'self' ws: wss:; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   });
 
+  /** Headers of every plain-text answer (errors included): the security headers go on all of them. */
+  const textHeaders = (): Record<string, string> => ({
+    ...securityHeaders(),
+    'Content-Type': 'text/plain; charset=utf-8',
+  });
+
   const sendDatasetCache = async (id: string, request: IncomingMessage, response: ServerResponse) => {
-    const text = { ...securityHeaders(), 'Content-Type': 'text/plain; charset=utf-8' };
+    const text = textHeaders();
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '');
     const authorized = tokenMatches(bearer?.[1] ?? null, options.token) || hasSessionCookie(request);
     if (!authorized) return void response.writeHead(401, text).end('Unauthorized\n');
@@ -212,12 +218,12 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
 
   const handleRequest: RequestListener = (request, response) => {
     if (!hostAllowed(request.headers.host)) {
-      response.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Forbidden host\n');
+      response.writeHead(403, textHeaders()).end('Forbidden host\n');
       return;
     }
     const url = requestTarget(request);
     if (!url) {
-      response.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Bad request target\n');
+      response.writeHead(400, textHeaders()).end('Bad request target\n');
       return;
     }
     if (exchangeTokenForCookie(request, url, response)) return;
@@ -225,22 +231,20 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     if (cacheRoute) {
       const id = decodePathPart(cacheRoute[1]);
       if (id === null) {
-        response.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Bad dataset id\n');
+        response.writeHead(400, textHeaders()).end('Bad dataset id\n');
         return;
       }
       sendDatasetCache(id, request, response).catch((error: unknown) => {
         log(`dataset cache error: ${String(error)}`);
         if (!response.headersSent)
-          response
-            .writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' })
-            .end(`${(error as Error).message}\n`);
+          response.writeHead(500, textHeaders()).end(`${(error as Error).message}\n`);
         else response.destroy();
       });
       return;
     }
     serveStatic(options.staticDir, request, response, securityHeaders()).catch((error: unknown) => {
       log(`static file error: ${String(error)}`);
-      if (!response.headersSent) response.writeHead(500).end();
+      if (!response.headersSent) response.writeHead(500, textHeaders()).end('Internal Server Error\n');
       else response.destroy();
     });
   };
