@@ -3,6 +3,7 @@
  * Fails up front, naming the kernel and the layer, instead of deep inside the first batch.
  */
 import type { LayersModel } from '@tensorflow/tfjs';
+import { leafLayers } from '../export/model-layers';
 import type { Tf } from './kernels/kernel-runner';
 
 /** Kernels (forward and gradient) each layer class needs, beyond the elementwise basics. */
@@ -57,13 +58,6 @@ interface LayerLike {
   layers?: LayerLike[];
 }
 
-function* allLayers(layers: readonly LayerLike[]): Generator<LayerLike> {
-  for (const layer of layers) {
-    if (layer.layers) yield* allLayers(layer.layers);
-    else yield layer;
-  }
-}
-
 function activationOf(layer: LayerLike, config: Record<string, unknown>): string | null {
   if (layer.getClassName() === 'Activation' || typeof config.activation === 'string')
     return String(config.activation);
@@ -80,7 +74,7 @@ function activationOf(layer: LayerLike, config: Record<string, unknown>): string
  */
 export function assertTrainingKernels(tf: Tf, model: Pick<LayersModel, 'layers'>): void {
   const backendName = tf.getBackend();
-  for (const layer of allLayers(model.layers as unknown as LayerLike[])) {
+  for (const layer of leafLayers<LayerLike>(model)) {
     const className = layer.getClassName();
     const config = layer.getConfig();
     assertDifferentiable(layer, className, config);

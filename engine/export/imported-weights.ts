@@ -21,6 +21,7 @@
  * Runs anywhere: tfjs is passed in (types only here).
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import { leafLayers } from './model-layers';
 
 /** One weight tensor of a model file, values in tfjs layout. */
 export interface ImportedTensor {
@@ -130,14 +131,11 @@ export function layersByNode(
   model: { layers: readonly unknown[] },
   layerOwners: ReadonlyMap<string, string>,
 ): Map<string, WeightedLayer[]> {
-  const found = new Map<string, WeightedLayer>();
-  const visit = (layers: readonly unknown[]): void => {
-    for (const layer of layers as Array<WeightedLayer & { layers?: unknown[] }>) {
-      if (Array.isArray(layer.layers)) visit(layer.layers);
-      else if (layerOwners.has(layer.name)) found.set(layer.name, layer);
-    }
-  };
-  visit(model.layers);
+  const found = new Map(
+    leafLayers<WeightedLayer>(model)
+      .filter((layer) => layerOwners.has(layer.name))
+      .map((layer) => [layer.name, layer]),
+  );
   const byNode = new Map<string, WeightedLayer[]>();
   for (const [name, nodeId] of layerOwners) {
     const layer = found.get(name);

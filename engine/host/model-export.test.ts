@@ -19,7 +19,9 @@ import { getPreset } from '../presets/index';
 import type { ExportedFile } from '../protocol/api';
 import { writeModelFiles } from '../train/model-files';
 import { PYTHON, requireTorch } from '../export/test-support/python';
-import { exportModel, importModel } from './model-export';
+import { exportModel, importModel, torchWeightFiles } from './model-export';
+import { LAYERS_PER_PART } from '../compile/compile';
+import { activationChain } from '../graph/test-graphs';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -189,6 +191,18 @@ with torch.no_grad():
         for (let k = 0; k < expected[i].length; k++) expect(actual[i][k]).toBeCloseTo(expected[i][k], 3);
     }, 120_000);
   }
+});
+
+describe('PyTorch weights of a graph deeper than one part', () => {
+  it('finds the layers inside the nested part models (model.layers lists only the parts)', async () => {
+    // Its Dense comes after LAYERS_PER_PART activations: inside the second part.
+    const doc = activationChain(LAYERS_PER_PART + 20);
+    const files = await torchWeightFiles(doc, { modelDir: null, tf });
+    const manifest = JSON.parse(files.find((file) => file.path === 'weights.json')!.content) as {
+      tensors: Array<{ key: string; shape: number[] }>;
+    };
+    expect(manifest.tensors.map(({ shape }) => shape)).toEqual([[2, 4], [2]]);
+  }, 60_000);
 });
 
 const modelJsonFile = (text: string) => ({ name: 'model.json', bytes: new TextEncoder().encode(text) });

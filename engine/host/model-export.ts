@@ -11,6 +11,7 @@ import { compileGraph } from '../compile/compile';
 import { exportCode } from '../export/index';
 import { GRAPH_METADATA_KEY, type ImportOptions } from '../export/import-keras';
 import { exportOnnx, modelWeightSource } from '../export/onnx/export';
+import { findLeafLayer } from '../export/model-layers';
 import { planExport } from '../export/plan';
 import { flattenPermutation, torchWeightTargets, type TorchWeightTarget } from '../export/pytorch-weights';
 import type { GraphDocument } from '../graph/document';
@@ -129,7 +130,7 @@ async function torchWeightFiles(graph: GraphDocument, options: ExportOptions): P
     const chunks: Float32Array[] = [];
     let offset = 0;
     for (const target of targets) {
-      const layer = model.layers.find((candidate) => candidate.name === target.tfjsLayer);
+      const layer = findLeafLayer<tfjs.layers.Layer>(model, target.tfjsLayer);
       if (!layer)
         throw new Error(
           `internal: the compiled model has no layer "${target.tfjsLayer}" for ${target.torchModule}`,

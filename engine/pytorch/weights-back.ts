@@ -6,6 +6,7 @@
  * with numpy when it writes a checkpoint or the final model.
  */
 import type { ExportPlan } from '../export/plan';
+import { findLeafLayer } from '../export/model-layers';
 import { flattenPermutation, torchWeightTargets } from '../export/pytorch-weights';
 import type { tfjs } from '../train/tf-types';
 
@@ -40,12 +41,14 @@ const BN_KEYS = ['weight', 'bias', 'running_mean', 'running_var'];
  */
 export function tfjsWeightSources(
   plan: ExportPlan,
-  model: Pick<tfjs.LayersModel, 'weights' | 'getLayer'>,
+  model: Pick<tfjs.LayersModel, 'weights' | 'layers'>,
   manifestNames: readonly string[],
 ): TfjsWeightSource[] {
   const sources = new Map<object, Omit<TfjsWeightSource, 'name' | 'shape'>>();
   for (const target of torchWeightTargets(plan)) {
-    const weights = model.getLayer(target.tfjsLayer).weights;
+    const layer = findLeafLayer<tfjs.layers.Layer>(model, target.tfjsLayer);
+    if (!layer) throw new Error(`internal: the compiled model has no layer "${target.tfjsLayer}"`);
+    const weights = layer.weights;
     const permutation = target.flattenedFrom
       ? Array.from(flattenPermutation(target.flattenedFrom))
       : undefined;

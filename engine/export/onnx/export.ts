@@ -21,6 +21,7 @@ import { resolveParamsFor } from '../../nodes/param-defaults';
 import { getNodeType } from '../../nodes/registry';
 import type { NodeParamsMap, NodeTypeDefinition, NodeTypeId } from '../../nodes/types';
 import { ExportError, planExport, type ExportPlan } from '../plan';
+import { leafLayers } from '../model-layers';
 import { ONNX_OPSET } from './ops';
 import {
   AttributeType,
@@ -236,14 +237,7 @@ interface LayerWithWeights {
  * read in or fresh ones) by layer name, looking inside nested part models.
  */
 export function modelWeightSource(model: { layers: readonly unknown[] }): OnnxWeightSource {
-  const byName = new Map<string, LayerWithWeights>();
-  const visit = (layers: readonly unknown[]): void => {
-    for (const layer of layers as LayerWithWeights[]) {
-      if (Array.isArray(layer.layers)) visit(layer.layers);
-      else byName.set(layer.name, layer);
-    }
-  };
-  visit(model.layers);
+  const byName = new Map(leafLayers<LayerWithWeights>(model).map((layer) => [layer.name, layer]));
   return (name) =>
     (byName.get(name)?.getWeights() ?? []).map((tensor) => ({
       shape: tensor.shape,
