@@ -10,6 +10,7 @@ import { expect, test } from './fixtures';
 import { EditorPage } from './pages/editor-page';
 
 const h5 = fileURLToPath(new URL('../engine/export/fixtures/tiny-keras.h5', import.meta.url));
+const kerasArchive = fileURLToPath(new URL('../engine/export/fixtures/tiny-keras3.keras', import.meta.url));
 
 const layer = (class_name: string, name: string, config: object, inbound: string[] = []) => ({
   class_name,
@@ -53,6 +54,25 @@ test('a Keras .h5 imports with its weights, kept as a run', async ({ page, engin
   await expect
     .poll(async () => (await engine.listRuns()).map((run) => run.name))
     .toEqual(['Imported weights: tiny']);
+});
+
+test('a Keras 3 .keras archive imports with its weights, kept as a run', async ({ page, engine }) => {
+  const editor = new EditorPage(page);
+  await editor.loadPreset('lenet');
+  await page.getByTestId('file-export').click();
+  await page.getByTestId('import-model-file').setInputFiles({
+    name: 'tiny-keras3.keras',
+    mimeType: 'application/octet-stream',
+    buffer: readFileSync(kerasArchive),
+  });
+  await expect(page.getByTestId('doc-title')).toContainText('tiny3', { timeout: 60_000 });
+  // The nested model is a group frame on the canvas; its layers are nodes.
+  await expect
+    .poll(async () => (await editor.nodeIds()).filter((id) => id.startsWith('trunk_')))
+    .toEqual(['trunk_conv', 'trunk_bn']);
+  await expect
+    .poll(async () => (await engine.listRuns()).map((run) => run.name))
+    .toEqual(['Imported weights: tiny3']);
 });
 
 test('asks for an unknown input size and the head to train, then imports', async ({ page }) => {

@@ -503,6 +503,16 @@ function modelConfigOf(json: Json): Json {
   return modelConfig;
 }
 
+/**
+ * The model config (`class_name`, `config.layers`) of a model.json, Keras JSON or `.keras`
+ * config, given as text or parsed.
+ *
+ * @throws ModelImportError when it is not JSON or holds no layers model.
+ */
+export function kerasModelConfig(input: string | unknown): Record<string, unknown> {
+  return modelConfigOf(parseJson(input));
+}
+
 /** The weights manifest of a tfjs model.json, checked; null when the file has none. */
 function readManifest(json: Json): ManifestGroup[] | null {
   const manifest = json.weightsManifest;

@@ -8,8 +8,12 @@
  *   tensors in order in the `weight_names` attribute (`conv1/kernel:0`); a nested model is
  *   one layer group whose names carry the inner layer (`Conv1/kernel:0`).
  * - `model.save_weights('w.h5')` of Keras 2: the same layer groups at the root, no config.
- * - Keras 3's `.weights.h5`: `layers/<layer>/vars/<i>` (nested models under
- *   `layers/<model>/layers/…`), no config.
+ * - Keras 3's `.weights.h5` (also inside a `.keras` archive, engine/export/keras-archive.ts):
+ *   `layers/<key>/vars/<i>`, nested models under `layers/<key>/layers/…`, no config. `<key>` is
+ *   the layer's class name in snake case numbered per class in `model.layers` order
+ *   (keras/src/saving/saving_lib.py), not its name: {@link nameKerasThreeWeights} maps the
+ *   keys to layer names with the model's config. (tf.keras 2.13–2.15's `.keras` writes the same
+ *   under `_layer_checkpoint_dependencies/…`.)
  *
  * Kernels are stored in Keras's layout, which is tfjs's: no reordering is needed.
  * Runs anywhere (jsfive is pure JavaScript).
@@ -21,8 +25,14 @@ import { ModelImportError } from './import-keras';
 export interface KerasH5 {
   /** The `model_config` JSON (what `model.to_json()` gives), or null for a weights-only file. */
   modelConfig: unknown | null;
-  /** Every weight tensor, named `<layer>/<weight>` so `layerOfWeight` finds the layer. */
+  /**
+   * Every weight tensor: Keras 2 layouts named `<layer>/<weight>` so the importer finds the
+   * layer; Keras 3's named by their path (`layers/conv2d_1/vars/0`) until
+   * {@link nameKerasThreeWeights} names them after their layers.
+   */
   tensors: ImportedTensor[];
+  /** Which layout the file has: Keras 3's needs the model's config to name its weights. */
+  layout: 'keras2' | 'keras3';
 }
 
 /** HDF5's fixed-length strings come back padded with NULs; byte strings as text. */
@@ -68,7 +78,7 @@ function kerasTwoTensors(file: Group, root: string): ImportedTensor[] {
   return tensors;
 }
 
-/** Keras 3 `.weights.h5`: `layers/<layer>/vars/<i>`, nested models' layers inside theirs. */
+/** Keras 3 `.weights.h5`: every `<path>/vars/<i>` under `path`, nested models' layers inside theirs. */
 function kerasThreeTensors(file: Group, path: string): ImportedTensor[] {
   const group = file.get(path);
   if (!group || isDataset(group)) return [];
@@ -80,12 +90,75 @@ function kerasThreeTensors(file: Group, path: string): ImportedTensor[] {
     const vars = file.get(`${layerPath}/vars`);
     if (vars && !isDataset(vars)) {
       const indices = vars.keys.map(Number).sort((a, b) => a - b);
-      for (const index of indices)
-        tensors.push(tensorOf(file, `${layerPath}/vars/${index}`, `${layer}/${index}`, `layer "${layer}"`));
+      for (const index of indices) {
+        const varPath = `${layerPath}/vars/${index}`;
+        tensors.push(tensorOf(file, varPath, varPath, `layer "${layer}"`));
+      }
     }
     if (layerGroup.keys.includes('layers')) tensors.push(...kerasThreeTensors(file, `${layerPath}/layers`));
   }
   return tensors;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** keras.src.utils.naming.to_snake_case: `Conv2D` → `conv2d`, `BatchNormalization` → `batch_normalization`. */
+export function kerasSnakeCase(className: string): string {
+  return className
+    .replace(/\W+/g, '')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+/**
+ * Where Keras 3 stores each layer's variables, by layer: `layers/conv2d_1` → `stem` (a nested
+ * model's layer: `layers/functional/layers/conv2d` → `trunk/trunk_conv`, the nested model's name
+ * first, as Keras 2 names a nested model's weights). `modelConfig` is the model's config
+ * (`class_name` + `config.layers`), whose layer list is `model.layers` in order.
+ */
+export function kerasThreeLayerPaths(modelConfig: unknown, root = 'layers', owner = ''): Map<string, string> {
+  const paths = new Map<string, string>();
+  const config = isObject(modelConfig) && isObject(modelConfig.config) ? modelConfig.config : null;
+  const layers = config && Array.isArray(config.layers) ? config.layers : [];
+  const used = new Map<string, number>();
+  for (const layer of layers) {
+    if (!isObject(layer)) continue;
+    const className = String(layer.class_name ?? '');
+    const snake = kerasSnakeCase(className);
+    const count = used.get(snake);
+    used.set(snake, count === undefined ? 0 : count + 1);
+    const key = count === undefined ? snake : `${snake}_${count + 1}`;
+    const layerConfig = isObject(layer.config) ? layer.config : {};
+    const name = String(layerConfig.name ?? layer.name ?? key);
+    const path = `${root}/${key}`;
+    paths.set(path, `${owner}${name}`);
+    if (Array.isArray(layerConfig.layers))
+      for (const [inner, innerName] of kerasThreeLayerPaths(layer, `${path}/layers`, `${owner}${name}/`))
+        paths.set(inner, innerName);
+  }
+  return paths;
+}
+
+/**
+ * Names Keras 3 weights (`layers/conv2d_1/vars/0`) after their layers (`stem/0`) with the
+ * model's config; a tensor whose path the config does not explain keeps its path (the
+ * importer then lists it as unused). tf.keras 2.13's `_layer_checkpoint_dependencies` root
+ * is read as `layers`.
+ */
+export function nameKerasThreeWeights(
+  tensors: readonly ImportedTensor[],
+  modelConfig: unknown,
+): ImportedTensor[] {
+  const paths = kerasThreeLayerPaths(modelConfig);
+  return tensors.map((tensor) => {
+    const match = /^(.*)\/vars\/(\d+)$/.exec(
+      tensor.name.replace(/(^|\/)_layer_checkpoint_dependencies\//g, '$1layers/'),
+    );
+    const layer = match ? paths.get(match[1]) : undefined;
+    return layer === undefined ? tensor : { ...tensor, name: `${layer}/${match![2]}` };
+  });
 }
 
 /**
@@ -109,10 +182,10 @@ export function readKerasH5(bytes: ArrayBuffer, fileName = 'model.h5'): KerasH5 
       throw new ModelImportError(`${fileName}: model_config is not valid JSON: ${(error as Error).message}`);
     }
   }
-  const tensors = file.keys.includes('model_weights')
-    ? kerasTwoTensors(file, 'model_weights')
-    : file.attrs.layer_names !== undefined
-      ? kerasTwoTensors(file, '')
-      : kerasThreeTensors(file, 'layers');
-  return { modelConfig, tensors };
+  if (file.keys.includes('model_weights'))
+    return { modelConfig, tensors: kerasTwoTensors(file, 'model_weights'), layout: 'keras2' };
+  if (file.attrs.layer_names !== undefined)
+    return { modelConfig, tensors: kerasTwoTensors(file, ''), layout: 'keras2' };
+  const root = file.keys.includes('layers') ? 'layers' : '_layer_checkpoint_dependencies';
+  return { modelConfig, tensors: kerasThreeTensors(file, root), layout: 'keras3' };
 }

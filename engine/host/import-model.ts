@@ -11,6 +11,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { compileGraph } from '../compile/compile';
 import {
   importLayersModel,
+  kerasModelConfig,
   ModelImportError,
   type ImportOptions,
   type ImportResult,
@@ -30,7 +31,8 @@ import {
   type ImportedWeights,
 } from '../export/imported-weights';
 import { checkImportedGraph, type CheckedImport } from '../export/import-repair';
-import { readKerasH5 } from '../export/keras-h5';
+import { readKerasArchive } from '../export/keras-archive';
+import { nameKerasThreeWeights, readKerasH5 } from '../export/keras-h5';
 import { importOnnxModel } from '../export/onnx/import';
 import { analyzeGraph } from '../graph/analyze';
 import { foldBlocks, foldWeights, type Fold } from '../graph/fold';
@@ -232,22 +234,30 @@ function regroup(document: GraphDocument, folds: readonly Fold[]): GraphDocument
 function importFlat(tf: Tf, files: readonly ModelFile[], options: ImportOptions): ImportedModel {
   const onnx = files.find((file) => /\.onnx$/i.test(file.name));
   if (onnx) return importOnnxFile(onnx, options);
-  const h5 = files.find((file) => isH5(file.name)) ?? null;
-  const json = topologyFile(files);
+  const archive = files.find((file) => /\.keras$/i.test(file.name)) ?? null;
+  const h5 = archive ? null : (files.find((file) => isH5(file.name)) ?? null);
+  const json = archive ? null : topologyFile(files);
   let h5Tensors: ImportedTensor[] | null = null;
   let topology: unknown;
-  if (h5) {
-    const read = readKerasH5(toArrayBuffer(h5.bytes), baseName(h5.name));
+  if (archive) {
+    const read = readKerasArchive(archive.bytes, baseName(archive.name));
+    topology = read.modelConfig;
     h5Tensors = read.tensors;
+  } else if (h5) {
+    const read = readKerasH5(toArrayBuffer(h5.bytes), baseName(h5.name));
     topology = json ? new TextDecoder().decode(json.bytes) : read.modelConfig;
     if (topology === null)
       throw new ModelImportError(
         `${baseName(h5.name)} holds weights only (no model_config): give the model's JSON (model.to_json()) with it`,
       );
+    h5Tensors =
+      read.layout === 'keras3'
+        ? nameKerasThreeWeights(read.tensors, kerasModelConfig(topology))
+        : read.tensors;
   } else if (json) {
     topology = new TextDecoder().decode(json.bytes);
   } else {
-    throw new ModelImportError('give a model.json, a Keras JSON file or a Keras .h5 file');
+    throw new ModelImportError('give a model.json, a Keras JSON file, a Keras .h5 file or a .keras archive');
   }
   const result = importLayersModel(topology, options);
   const checked = checkImportedGraph(result.document);
@@ -269,9 +279,11 @@ function importFlat(tf: Tf, files: readonly ModelFile[], options: ImportOptions)
   };
   const { weights, unused } = weightsForNodes(groupWeightsByLayer(tensors, layerOf), nodeOfLayer);
   if (checked.document) reorderChannelsFirstDense(checked.document, weights);
-  const source = h5
-    ? baseName(h5.name)
-    : (result.weightsManifest ?? []).flatMap((group) => group.paths.map(baseName)).join(', ');
+  const source = archive
+    ? baseName(archive.name)
+    : h5
+      ? baseName(h5.name)
+      : (result.weightsManifest ?? []).flatMap((group) => group.paths.map(baseName)).join(', ');
   return { ...base, weights, weightsSource: source, unusedWeights: unused };
 }
 

@@ -4,11 +4,12 @@
  *
  *   cnn-studio import model.json --out my-graph.json [--input-size 224] [--output <layer>]
  *   cnn-studio import keras_model.h5 --out my-graph.json
+ *   cnn-studio import model.keras --out my-graph.json
  *   cnn-studio import model.onnx --out my-graph.json
  *
  * Reads tfjs model.json (tfjs-layers 0.x to 4.x), Keras `to_json` files (Keras 2.0 to 3.x)
- * and Keras `.h5` files. Weights: the shards a model.json's `weightsManifest` names, when
- * they sit beside it, or an `.h5` file's; they are written as a model folder
+ * Keras `.h5` files and Keras 3 `.keras` archives. Weights: the shards a model.json's
+ * `weightsManifest` names, when they sit beside it, or an `.h5` or `.keras` file's; they are written as a model folder
  * (model.json + weights.bin) beside the graph (`--weights-out` to choose), which the graph
  * names in `meta.importedWeights` and `cnn-studio export --weights <folder>` reads. Weights
  * that do not fit the topology are refused naming the weight, and nothing is written.
@@ -41,10 +42,10 @@ import {
   type ModelFile,
 } from '../import-model';
 
-const USAGE = `Usage: cnn-studio import <model.json | model.h5 | model.onnx> --out <graph.json> [options]
+const USAGE = `Usage: cnn-studio import <model.json | model.h5 | model.keras | model.onnx> --out <graph.json> [options]
 
   Formats: TensorFlow.js model.json (tfjs-layers 0.x–4.x), Keras to_json / .keras config
-  (Keras 2.0–3.x), Keras .h5 (topology and weights), ONNX .onnx (opset 7 and later, as
+  (Keras 2.0–3.x), Keras .h5 and Keras 3 .keras (topology and weights), ONNX .onnx (opset 7 and later, as
   torch.onnx.export and model zoos write them; topology and weights).
 
   --out <graph.json>      the graph file to write
@@ -52,7 +53,7 @@ const USAGE = `Usage: cnn-studio import <model.json | model.h5 | model.onnx> --o
   --output <layer>        of a model with several outputs, the head to keep and train
   --weights-out <dir>     where to write the imported weights (default: <graph>.weights
                           beside the graph); weights are read from the shards beside
-                          model.json or from the .h5 file
+                          model.json or from the .h5 / .keras file
   --no-fold               keep one node per layer (by default the book's blocks — bottleneck,
                           inverted residual, … — are recognised and folded; unfold them in the editor)
   --allow-invalid         write the graph even when CNN Studio finds problems in it (to fix

@@ -127,14 +127,14 @@ export function ImportModel({ onImported }: { onImported(): void }) {
       <h3>Import a model</h3>
       <p className="muted small">
         Keras or TensorFlow.js: a model.json (select its .bin weight files with it to bring the weights), a
-        Keras .h5 file (layers and weights), or Keras JSON (model.to_json()). ONNX: a .onnx file (layers and
-        weights, as torch.onnx.export and model zoos write them).
+        Keras .keras or .h5 file (layers and weights), or Keras JSON (model.to_json()). ONNX: a .onnx file
+        (layers and weights, as torch.onnx.export and model zoos write them).
       </p>
       <input
         type="file"
         multiple
-        accept=".json,application/json,.bin,.h5,.hdf5,.onnx"
-        aria-label="Model files to import (model.json and its .bin files, a Keras .h5, or an ONNX file)"
+        accept=".json,application/json,.bin,.h5,.hdf5,.keras,.onnx"
+        aria-label="Model files to import (model.json and its .bin files, a Keras .keras or .h5, or an ONNX file)"
         data-testid="import-model-file"
         disabled={busy}
         onChange={(e) => {
