@@ -67,15 +67,37 @@ describe('PyTorch ONNX fixtures', () => {
 });
 
 /**
- * Presets whose PyTorch ONNX the importer cannot read yet: MobileNetV2's model.py pads
- * TensorFlow's 'same' at run time (pad_same) and turns its depthwise weights in forward, which
- * torch traces as shape arithmetic (Shape, Gather, Div, Sub, Max, ConstantOfShape…) and a
- * Transpose + Reshape of the weights; the importer follows only Shape → Gather / Slice → Concat.
+ * Presets whose imported model must also predict what PyTorch predicted: MobileNetV2's pads are
+ * computed in forward (uneven at stride 2), so equal counts alone would not show they came out right.
  */
-const NOT_YET = new Set(['mobilenetv2']);
+const PREDICTED = new Set(['mobilenetv2']);
+
+/** The imported model's output on the input torch saved beside the file equals torch's (1e-4). */
+async function expectTorchPredictions(
+  document: GraphDocument,
+  weights: ReturnType<typeof importValid>['weights'],
+  expectedPath: string,
+): Promise<void> {
+  const expected = JSON.parse(readFileSync(expectedPath, 'utf8')) as {
+    shape: [number, number, number, number];
+    input: number[];
+    output: number[];
+  };
+  const nhwc = tf.tensor4d(expected.input, expected.shape).transpose([0, 2, 3, 1]) as tf.Tensor4D;
+  const model = compileImported(document, weights);
+  try {
+    const actual = await enginePredict(model, nhwc);
+    expect(maxDifference(actual, Float32Array.from(expected.output))).toBeLessThanOrEqual(1e-4);
+  } finally {
+    model.dispose();
+    nhwc.dispose();
+  }
+}
 
 describe("PyTorch's ONNX export of every preset imports with the book's parameter counts", () => {
-  const ids = presetIds.filter((id) => !NOT_YET.has(id));
+  // MobileNetV2's model.py computes TensorFlow's 'same' pads in forward from x.shape and F.pad
+  // reorders them: torch traces both as ops on shapes and constants, which the importer folds.
+  const ids = presetIds;
   let dir = '';
   const onnxPath = (id: string) => join(dir, id, 'model.onnx');
 
@@ -93,8 +115,9 @@ describe("PyTorch's ONNX export of every preset imports with the book's paramete
       PYTHON,
       [
         '-c',
-        'import sys; sys.path.insert(0, sys.argv[1]); import make_fixtures; make_fixtures.export_model_pys(*sys.argv[2:])',
+        'import sys; sys.path.insert(0, sys.argv[1]); import make_fixtures; make_fixtures.export_model_pys(*sys.argv[3:], expected=sys.argv[2].split(","))',
         fixtures,
+        [...PREDICTED].map(onnxPath).join(','),
         ...ids.flatMap((id) => [join(dir, id), onnxPath(id)]),
       ],
       { stdio: 'pipe' },
@@ -104,10 +127,16 @@ describe("PyTorch's ONNX export of every preset imports with the book's paramete
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it.each(ids)('%s', (id) => {
-    const error = `${onnxPath(id)}.error`;
-    if (existsSync(error)) throw new Error(`torch could not export ${id}:\n${readFileSync(error, 'utf8')}`);
-    const { document } = importValid(new Uint8Array(readFileSync(onnxPath(id))));
-    expect(counts(document)).toEqual(counts(getPreset(id)));
-  });
+  it.each(ids)(
+    '%s',
+    async (id) => {
+      const error = `${onnxPath(id)}.error`;
+      if (existsSync(error)) throw new Error(`torch could not export ${id}:\n${readFileSync(error, 'utf8')}`);
+      const { document, weights } = importValid(new Uint8Array(readFileSync(onnxPath(id))));
+      expect(counts(document)).toEqual(counts(getPreset(id)));
+      if (PREDICTED.has(id))
+        await expectTorchPredictions(document, weights, onnxPath(id).replace('.onnx', '.expected.json'));
+    },
+    120_000,
+  );
 });

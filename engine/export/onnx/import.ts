@@ -34,6 +34,7 @@ import {
   type OnnxNode,
   type OnnxTensor,
 } from './proto';
+import { foldConstantOp, type ConstantTensor, type FoldAttributes } from './constant-fold';
 import { windowPads } from './ops';
 
 export interface OnnxImportResult {
@@ -47,12 +48,8 @@ export interface OnnxImportResult {
 /** Key under the graph's `meta` listing the ONNX nodes that were left out, with the node after each. */
 export const ONNX_UNMAPPED_META_KEY = 'importUnmapped';
 
-/** A constant (initializer or Constant node): its dims and values. */
-interface Constant {
-  dims: number[];
-  values: Float64Array;
-  float: Float32Array | null;
-}
+/** A constant (initializer, Constant node, or an op on constants folded here): its dims and values. */
+type Constant = ConstantTensor;
 
 /** A data value: the graph node whose output it is, and its engine shape. */
 interface Value {
@@ -740,6 +737,36 @@ export function importOnnxModel(bytes: Uint8Array, options: ImportOptions = {}):
       const c = constants.get(name);
       return c ? Array.from(c.values) : null;
     };
+    // An op on constants only (F.pad's pads, a weight reshaped in forward) is folded to a constant.
+    if (
+      node.opType !== 'Constant' &&
+      inputs.length > 0 &&
+      inputs.every((name) => name === '' || constants.has(name))
+    ) {
+      const foldAttrs: FoldAttributes = {
+        int: (name, fallback) => int(attrs, name, fallback),
+        ints: (name) => ints(attrs, name),
+        tensor: (name) => {
+          const t = attrs.get(name)?.t;
+          return t ? tensorValues(t, `${node.opType} "${node.name ?? out}" ${name}`) : undefined;
+        },
+      };
+      let folded: Constant | null;
+      try {
+        folded = foldConstantOp(
+          node.opType,
+          inputs.map((name) => (name === '' ? undefined : constants.get(name))),
+          foldAttrs,
+        );
+      } catch {
+        // Inputs this op cannot take: the mapper below lists the node as not imported.
+        folded = null;
+      }
+      if (folded) {
+        constants.set(out, folded);
+        return true;
+      }
+    }
     switch (node.opType) {
       case 'Constant': {
         const value = attrs.get('value');
@@ -778,10 +805,16 @@ export function importOnnxModel(bytes: Uint8Array, options: ImportOptions = {}):
         const source = shapes.get(inputs[0]);
         const index = constants.get(inputs[1]);
         if (!source || !index || int(attrs, 'axis', 0) !== 0) return false;
-        shapes.set(
-          out,
-          Array.from(index.values).map((i) => source[i < 0 ? source.length + i : i]),
-        );
+        const picked = Array.from(index.values).map((i) => source[i < 0 ? source.length + i : i]);
+        // Sizes known here (not the batch) are constants: the arithmetic torch traces on them
+        // (TensorFlow 'same' pads computed in forward) then folds.
+        if (picked.every((size) => size !== null))
+          constants.set(out, {
+            dims: index.dims,
+            values: Float64Array.from(picked as number[]),
+            float: null,
+          });
+        else shapes.set(out, picked);
         return true;
       }
       case 'Unsqueeze':
