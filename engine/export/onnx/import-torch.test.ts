@@ -46,9 +46,14 @@ describe('PyTorch ONNX fixtures', () => {
       'zoo-cnn',
       'a zoo-style CNN (BN folded, Clip as relu6, depthwise, GlobalAveragePool, view() as Reshape)',
     ],
+    ['gelu-cnn', 'nn.GELU as torch writes it before opset 20 (Div √2, Erf, Add 1, Mul x, Mul ½): one GELU'],
   ])('%s: %s, predicts what PyTorch predicted', async (name) => {
     const { document, weights } = importValid(new Uint8Array(readFileSync(join(fixtures, `${name}.onnx`))));
     if (name === 'lenet') expect(counts(document)).toEqual(counts(getPreset('lenet')));
+    if (name === 'gelu-cnn')
+      expect(
+        document.nodes.filter((node) => node.type === 'activation').map((node) => node.params.fn),
+      ).toEqual(['gelu']);
     const expected = JSON.parse(readFileSync(join(fixtures, `${name}.expected.json`), 'utf8')) as {
       shape: [number, number, number, number];
       input: number[];

@@ -35,6 +35,7 @@ import {
   type OnnxTensor,
 } from './proto';
 import { foldConstantOp, type ConstantTensor, type FoldAttributes } from './constant-fold';
+import { fuseGelu } from './fuse-gelu';
 import { windowPads } from './ops';
 
 export interface OnnxImportResult {
@@ -225,6 +226,19 @@ export function importOnnxModel(bytes: Uint8Array, options: ImportOptions = {}):
   for (const node of graph.node)
     for (const input of node.input ?? []) consumers.set(input, (consumers.get(input) ?? 0) + 1);
   for (const output of graph.output ?? []) consumers.set(output.name, (consumers.get(output.name) ?? 0) + 1);
+
+  // A scalar an op reads: an initializer's or a Constant node's (these are evaluated only in
+  // the main loop, so GELU fusion reads them here).
+  const scalars = new Map<string, number>();
+  for (const [name, c] of constants) if (c.values.length === 1) scalars.set(name, c.values[0]);
+  for (const node of graph.node) {
+    const value = node.opType === 'Constant' ? attributes(node).get('value') : undefined;
+    if (value?.t && node.output?.[0]) {
+      const c = tensorValues(value.t, `Constant "${node.name ?? node.output[0]}"`);
+      if (c.values.length === 1) scalars.set(node.output[0], c.values[0]);
+    }
+  }
+  const graphNodes = fuseGelu(graph.node, (name) => scalars.get(name) ?? null, consumers);
 
   const newId = (base: string): string => {
     const clean = base.replace(/^[/.]+/, '').replace(/[^A-Za-z0-9_-]/g, '_') || 'node';
@@ -455,6 +469,13 @@ export function importOnnxModel(bytes: Uint8Array, options: ImportOptions = {}):
         return single('activation', { fn: 'selu', alpha: 0 });
       case 'Sigmoid':
         return single('activation', { fn: 'sigmoid', alpha: 0 });
+      case 'Gelu': {
+        // Opset 20's op, or the erf formula fused into it (fuse-gelu.ts). CNN Studio's GELU is the exact form.
+        const approximate = text(attrs, 'approximate', 'none');
+        if (approximate !== 'none')
+          return unmappable(`GELU with approximate="${approximate}" (CNN Studio's is exact)`);
+        return single('activation', { fn: 'gelu', alpha: 0 });
+      }
       case 'Tanh':
         return single('activation', { fn: 'tanh', alpha: 0 });
       case 'Softplus':
@@ -846,7 +867,7 @@ export function importOnnxModel(bytes: Uint8Array, options: ImportOptions = {}):
     }
   };
 
-  for (const node of graph.node) {
+  for (const node of graphNodes) {
     const attrs = attributes(node);
     if (evaluate(node, attrs)) continue;
     const name = node.name || node.output?.[0] || node.opType;
