@@ -13,6 +13,7 @@ import { analyzeGraph } from '../../graph/analyze';
 import type { GraphDocument } from '../../graph/document';
 import { getPreset, presetIds } from '../../presets/index';
 import { compiledWithOnnx, expectSamePredictions } from '../test-support/onnx';
+import { userBlockGraph } from '../test-support/user-block-graph';
 import { PYTHON } from '../test-support/python';
 import { decodeOnnxModel } from './proto';
 
@@ -59,6 +60,12 @@ describe('ONNX export of the presets runs in onnxruntime with the engine predict
     },
     600_000,
   );
+});
+
+describe('ONNX export of a graph with blocks of your own', () => {
+  it('writes each block as its inner layers; onnxruntime predicts what the engine predicts', async () => {
+    expect(await expectSamePredictions(userBlockGraph())).toBeLessThanOrEqual(1e-4);
+  });
 });
 
 describe('the exported file', () => {

@@ -9,6 +9,7 @@ import { getPreset } from '../../presets/index';
 import { ModelImportError } from '../import-keras';
 import { expectRoundTrip, image, layerChain, onnxLayerCases, onnxWithLrn } from '../test-support/onnx';
 import { importOnnxModel } from './import';
+import { userBlockGraph } from '../test-support/user-block-graph';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -43,5 +44,11 @@ describe('ONNX import of bad input', () => {
     expect(document.meta.importUnmapped).toEqual([
       { name: 'norm1', opType: 'LRN', reason: 'no CNN Studio node for the ONNX op LRN', input: 'relu1' },
     ]);
+  });
+});
+
+describe('ONNX with blocks of your own', () => {
+  it('exports them as their inner layers and imports back with the same counts and predictions', async () => {
+    await expectRoundTrip(userBlockGraph());
   });
 });
