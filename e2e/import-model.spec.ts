@@ -11,6 +11,9 @@ import { EditorPage } from './pages/editor-page';
 
 const h5 = fileURLToPath(new URL('../engine/export/fixtures/tiny-keras.h5', import.meta.url));
 const kerasArchive = fileURLToPath(new URL('../engine/export/fixtures/tiny-keras3.keras', import.meta.url));
+const trainedKeras = fileURLToPath(
+  new URL('../engine/export/fixtures/keras-3.10-fashion-mnist-cnn.keras', import.meta.url),
+);
 
 const layer = (class_name: string, name: string, config: object, inbound: string[] = []) => ({
   class_name,
@@ -73,6 +76,32 @@ test('a Keras 3 .keras archive imports with its weights, kept as a run', async (
   await expect
     .poll(async () => (await engine.listRuns()).map((run) => run.name))
     .toEqual(['Imported weights: tiny3']);
+});
+
+test('a trained Keras model imports and is evaluated on Fashion-MNIST: its confusion matrix and accuracy', async ({
+  page,
+  engine,
+}) => {
+  await new EditorPage(page).loadPreset('lenet');
+  await page.getByTestId('file-export').click();
+  await page.getByTestId('import-model-file').setInputFiles({
+    name: 'keras-3.10-fashion-mnist-cnn.keras',
+    mimeType: 'application/octet-stream',
+    buffer: readFileSync(trainedKeras),
+  });
+  await expect(page.getByTestId('doc-title')).toContainText('sequential', { timeout: 60_000 });
+  await page.keyboard.press('Escape');
+  await page.getByTestId('dock-tab-training').click();
+  const [run] = await engine.listRuns();
+  await page.getByTestId(`run-${run.id}`).click();
+  await page.getByTestId('train-view-evaluate').click();
+  // Imported weights have no result until measured; Try an image works at once.
+  await expect(page.getByTestId('predict-canvas')).toBeVisible();
+  await page.getByTestId('evaluate-run').click();
+  await expect(page.getByTestId('confusion-matrix')).toBeVisible({ timeout: 120_000 });
+  // The repository's model, as trained there: about 0.93 on these 10,000 test images.
+  await expect(page.getByTestId(`run-${run.id}`)).toContainText(/9\d\.\d %/);
+  expect((await engine.getRun(run.id))!.result!.testAccuracy).toBeGreaterThan(0.85);
 });
 
 test('asks for an unknown input size and the head to train, then imports', async ({ page }) => {

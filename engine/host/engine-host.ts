@@ -242,6 +242,9 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     async predict(runId, image) {
       return (await runs()).predict(runId, image);
     },
+    async evaluateRun(runId) {
+      return (await runs()).evaluate(runId);
+    },
     async misclassified(runId, count) {
       return (await runs()).misclassified(runId, count);
     },

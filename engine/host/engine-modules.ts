@@ -58,6 +58,7 @@ export interface RunManagerLike {
   get(id: string): Promise<RunRecord | null | undefined>;
   delete(id: string): Promise<void>;
   predict(id: string, image: SampleImage): Promise<Prediction>;
+  evaluate(id: string): Promise<RunRecord>;
   misclassified(id: string, count: number): Promise<MisclassifiedExample[]>;
   confusionCell(
     id: string,

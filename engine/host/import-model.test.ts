@@ -111,6 +111,31 @@ describe('EngineApi.importModel with weights and choices', () => {
     expect((await host.api.predict(result.weightsRunId!, image)).probabilities).toHaveLength(10);
   });
 
+  it('evaluates the imported weights on the dataset when asked, and keeps the result', async () => {
+    const { modelJson, weights } = await savedSmall();
+    const { weightsRunId } = await host.api.importModel(modelJson, {
+      files: [{ name: WEIGHTS_FILE, content: weights }],
+    });
+    expect((await host.api.getRun(weightsRunId!))!.result).toBeNull();
+    const evaluated = await host.api.evaluateRun(weightsRunId!);
+    const result = evaluated.result!;
+    expect(result.testImages).toBe(10_000);
+    expect(result.confusion).toHaveLength(10);
+    expect(result.confusion.flat().reduce((sum, n) => sum + n, 0)).toBe(10_000);
+    expect(result.testAccuracy).toBeGreaterThanOrEqual(0);
+    expect(Number.isFinite(result.testLoss) && Number.isFinite(result.trainLoss)).toBe(true);
+    // Kept in the record (listed, and read back from disk by the next engine).
+    expect((await host.api.getRun(weightsRunId!))!.result).toEqual(result);
+    const next = createEngineHost({ dataDir, version: '9.9.9' });
+    try {
+      expect((await next.api.getRun(weightsRunId!))!.result).toEqual(result);
+    } finally {
+      await next.dispose();
+    }
+    // Asked again, the run answers as it is.
+    expect((await host.api.evaluateRun(weightsRunId!)).result).toEqual(result);
+  }, 120_000);
+
   it('refuses weights that do not fit, naming the weight, and keeps no run', async () => {
     const { modelJson, weights } = await savedSmall(11);
     await expect(

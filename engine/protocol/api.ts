@@ -386,6 +386,13 @@ export interface EngineApi {
   /** Writes a window run's final weights as its model files (Evaluate, Try an image, export). */
   saveWindowModel(runId: string, model: ModelWeightFiles): Promise<void>;
   predict(runId: string, image: SampleImage): Promise<Prediction>;
+  /**
+   * Evaluates a finished run that has weights but no result — imported weights — on its
+   * dataset: test loss, accuracy and confusion matrix on the test set, train loss and accuracy
+   * on up to 10,000 training images (evenly spaced). Saves the result in the run's record and
+   * answers with the record. A run that has a result answers as it is.
+   */
+  evaluateRun(runId: string): Promise<RunRecord>;
   misclassified(runId: string, count: number): Promise<MisclassifiedExample[]>;
   /**
    * A page (`offset`, at most `count` images) of the test images in confusion-matrix cell

@@ -181,6 +181,7 @@ export const methodArguments: MethodTable = {
   saveWindowCheckpoint: [argument('runId', identifier), argument('checkpoint', windowCheckpointSchema)],
   saveWindowModel: [argument('runId', identifier), argument('model', modelWeightFilesSchema)],
   predict: [argument('runId', identifier), argument('image', sampleImage)],
+  evaluateRun: [argument('runId', identifier)],
   misclassified: [argument('runId', identifier), argument('count', count)],
   confusionCell: [
     argument('runId', identifier),

@@ -9,6 +9,7 @@ import { createBatches, sampleToInput, toSample, type ImageSet } from '../datase
 import type { GraphDocument } from '../graph/document';
 import type { ClassActivations, MisclassifiedExample, SampleImage } from '../protocol/api';
 import type { SetClassification } from './confusion-cells';
+import { evaluateSet, type Evaluation } from './evaluate';
 import { gradCam } from './grad-cam';
 import { readModelWeights } from './model-files';
 import type { RunPlan } from './preflight';
@@ -24,6 +25,11 @@ export interface Predictor {
   misclassified(set: ImageSet, count: number): Promise<MisclassifiedExample[]>;
   /** The predicted class and its probability for every image of `set` (or of `indices`), in order. */
   classify(set: ImageSet, indices?: Uint32Array): Promise<SetClassification>;
+  /**
+   * Mean loss, accuracy and confusion matrix on `set` (or its `indices`), as training evaluates
+   * (engine/train/evaluate.ts), for `classCount` classes.
+   */
+  evaluate(set: ImageSet, classCount: number, indices?: Uint32Array): Promise<Evaluation>;
   /** Grad-CAM maps of `images`, for their predicted classes or `classes`. */
   classActivations(images: readonly SampleImage[], classes?: readonly number[]): Promise<ClassActivations>;
   dispose(): void;
@@ -116,6 +122,16 @@ export async function loadPredictor(
         if (found.length >= count) break;
       }
       return found;
+    },
+
+    async evaluate(set, classCount, indices) {
+      const evaluation = await evaluateSet(
+        { tf, model, classCount, outputIsProbabilities: plan.outputIsProbabilities },
+        set,
+        { batchSize: BATCH_SIZE, target: [h, w, c], ...(indices ? { indices } : {}) },
+      );
+      // Without shouldStop, evaluateSet always finishes.
+      return evaluation!;
     },
 
     async classify(set, indices) {

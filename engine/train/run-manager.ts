@@ -31,6 +31,7 @@ import { readableDir } from './atomic-fs';
 import { readCheckpointState } from './checkpoint';
 import type { JobHandle, JobLauncher, JobMessage } from './job-messages';
 import { workerLauncher } from './launchers';
+import { perClassAccuracy } from './metrics';
 import { MODEL_FILE } from './model-files';
 import { loadPredictor, type Predictor } from './predictor';
 import { cellPage, classifyTestCells, type TestCells } from './confusion-cells';
@@ -83,6 +84,8 @@ export interface RunManager {
     count: number,
   ): Promise<ConfusionCellPage>;
   classActivations(id: string, images: SampleImage[], classes?: number[]): Promise<ClassActivations>;
+  /** See EngineApi.evaluateRun: the result of a finished run that has weights but none, saved. */
+  evaluate(id: string): Promise<RunRecord>;
   /** The final model of a finished (or stopped) run as tfjs files, or null if it has none. */
   modelArtifactsDir(id: string): string | null;
   /**
@@ -109,6 +112,15 @@ interface CachedPredictor {
 }
 
 const INTERRUPTED = 'the engine stopped while this run was in progress';
+
+/** Training images `evaluate` measures train loss and accuracy on (all of a smaller set). */
+const TRAIN_SAMPLE = 10_000;
+
+/** At most `count` indices of `0 … total − 1`, evenly spaced (all of them when `total ≤ count`). */
+function evenlySpaced(total: number, count: number): Uint32Array {
+  const n = Math.min(total, count);
+  return Uint32Array.from({ length: n }, (_, i) => Math.floor((i * total) / n));
+}
 
 export function createRunManager(options: RunManagerOptions): RunManager {
   const { dataDir } = options;
@@ -387,6 +399,39 @@ export function createRunManager(options: RunManagerOptions): RunManager {
       const predictedClass = probabilities.reduce((best, p, i) => (p > probabilities[best] ? i : best), 0);
       const classNames = (await datasetInfo(record.datasetId)).classNames;
       return { probabilities, predictedClass, classNames };
+    },
+
+    async evaluate(id) {
+      const record = await requireRecord(id);
+      if (record.result) return structuredClone(record);
+      if (active.has(id) || record.status === 'running' || record.status === 'paused')
+        throw new Error(`run '${id}' is still training: its result comes when it ends`);
+      const { predictor } = await predictorFor(id);
+      const dataset = await openDataset(record.datasetId, { dataDir });
+      const classCount = dataset.info.classNames.length;
+      const test = await predictor.evaluate(dataset.test, classCount);
+      const train = await predictor.evaluate(
+        dataset.train,
+        classCount,
+        evenlySpaced(dataset.train.count, TRAIN_SAMPLE),
+      );
+      const evaluated: RunRecord = {
+        ...record,
+        result: {
+          testImages: test.count,
+          trainLoss: train.loss,
+          trainAccuracy: train.accuracy,
+          testLoss: test.loss,
+          testAccuracy: test.accuracy,
+          confusion: test.confusion,
+          perClassAccuracy: perClassAccuracy(test.confusion),
+          // Nothing was trained here.
+          imagesPerSecond: 0,
+        },
+      };
+      records.set(id, structuredClone(evaluated));
+      await persist(evaluated);
+      return structuredClone(evaluated);
     },
 
     async misclassified(id, count) {

@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { ClassActivations } from '../../../engine/protocol/api';
+import { IMPORTED_WEIGHTS_META_KEY, type ImportedWeightsRef } from '../../../engine/export/imported-weights';
 import { useEngine } from '../engine/connection';
 import { CellImages, type CellChoice } from './CellImages';
 import type { GradCamTarget } from './class-activations';
@@ -12,7 +13,7 @@ import { ConfusionMatrix } from './ConfusionMatrix';
 import { HeatmapLegend } from './HeatmapOverlay';
 import { Misclassified } from './Misclassified';
 import { TryImage } from './TryImage';
-import { isActive, runStatus, useTraining } from './training-store';
+import { errorText, isActive, refreshRuns, runStatus, useTraining } from './training-store';
 
 const GRAD_CAM_KEY = 'cnn-studio.grad-cam';
 
@@ -32,9 +33,12 @@ export function Evaluation({ runId }: { runId: string }) {
   const [gradCam, setGradCam] = useState(readGradCam);
   const [gradCamTarget, setGradCamTarget] = useState<GradCamTarget>('predicted');
   const [layer, setLayer] = useState<{ name: string; size: string } | null>(null);
+  const [evaluating, setEvaluating] = useState(false);
+  const [evaluateError, setEvaluateError] = useState<string | null>(null);
   useEffect(() => {
     setCell(null);
     setLayer(null);
+    setEvaluateError(null);
   }, [runId]);
   const onActivations = useCallback(
     (activations: ClassActivations) =>
@@ -54,7 +58,19 @@ export function Evaluation({ runId }: { runId: string }) {
   if (!record) return <p className="muted empty-view">Loading the run…</p>;
   const classNames = dataset?.classNames ?? [];
   const imageShape = dataset?.imageShape ?? [28, 28, 1];
-  const hasWeights = record.epochs.length > 0;
+  // Weights come from a finished epoch, or with the model (a run holding imported weights).
+  const imported = (record.graph.meta?.[IMPORTED_WEIGHTS_META_KEY] as ImportedWeightsRef | undefined)?.runId;
+  const hasWeights = record.epochs.length > 0 || imported === record.id;
+  const evaluate = () => {
+    if (!engine || evaluating) return;
+    setEvaluating(true);
+    setEvaluateError(null);
+    engine
+      .evaluateRun(runId)
+      .then(() => refreshRuns())
+      .catch((error: unknown) => setEvaluateError(`Could not evaluate this run: ${errorText(error)}`))
+      .finally(() => setEvaluating(false));
+  };
   const toggleGradCam = (on: boolean) => {
     setGradCam(on);
     try {
@@ -112,6 +128,27 @@ export function Evaluation({ runId }: { runId: string }) {
           selected={finished ? cell : null}
           onSelect={finished ? setCell : undefined}
         />
+      ) : hasWeights && !isActive(status) ? (
+        <div className="empty-view evaluate-run">
+          <p className="muted">
+            This run has weights but no result yet (imported weights are not trained here). Measure them on{' '}
+            {dataset?.name ?? record.datasetId}: the test set, and 10,000 training images.
+          </p>
+          <button
+            type="button"
+            className="primary"
+            data-testid="evaluate-run"
+            disabled={!engine || evaluating}
+            onClick={evaluate}
+          >
+            {evaluating ? 'Evaluating…' : 'Evaluate'}
+          </button>
+          {evaluateError && (
+            <p className="error small" role="alert">
+              {evaluateError}
+            </p>
+          )}
+        </div>
       ) : (
         <p className="muted empty-view">
           {isActive(status)
