@@ -8,12 +8,22 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
+import type { RunRecord } from '../engine/protocol/api';
 import { expect, test } from './fixtures';
 import { EditorPage } from './pages/editor-page';
 import { windowGpuLaunchOptions } from './window-gpu';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const TRAIN_TIMEOUT = 240_000;
+
+/** What a polled run has reached: 'an epoch done', its failure, or its status. */
+function epochProgress(run: RunRecord): string {
+  return run.epochs.length > 0
+    ? 'an epoch done'
+    : run.status === 'failed'
+      ? `failed: ${run.error}`
+      : run.status;
+}
 
 test.use({ launchOptions: windowGpuLaunchOptions });
 
@@ -141,14 +151,7 @@ test('a window run belongs to the engine: runs list, Evaluate, a reload stops it
   await expect(page.getByTestId(`run-${runId}`)).toBeVisible();
 
   // The first epoch's checkpoint reaches the engine; then the page goes away mid-run.
-  const firstEpoch = async () => {
-    const run = await engine.getRun(runId);
-    return run.epochs.length > 0
-      ? 'an epoch done'
-      : run.status === 'failed'
-        ? `failed: ${run.error}`
-        : run.status;
-  };
+  const firstEpoch = async () => epochProgress(await engine.getRun(runId));
   await expect.poll(firstEpoch, { timeout: TRAIN_TIMEOUT }).toBe('an epoch done');
   await expect.poll(async () => (await engine.getRun(runId)).resumable).toBe(true);
   // The page loads afresh (the address with the session token, as a new window would).
@@ -205,12 +208,7 @@ test('the GPU lost mid-run (WebGL context lost): the run fails with a message an
   const firstEpoch = async () => {
     const run = (await engine.listRuns()).find((candidate) => candidate.windowBackend === 'webgl');
     runId = run?.id ?? '';
-    if (!run) return 'not registered';
-    return run.epochs.length > 0
-      ? 'an epoch done'
-      : run.status === 'failed'
-        ? `failed: ${run.error}`
-        : run.status;
+    return run ? epochProgress(run) : 'not registered';
   };
   await expect.poll(firstEpoch, { timeout: TRAIN_TIMEOUT }).toBe('an epoch done');
   // Lose the worker's WebGL context as a driver reset would (WEBGL_lose_context), reaching

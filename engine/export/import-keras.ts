@@ -123,7 +123,8 @@ export const GRAPH_METADATA_KEY = 'cnnStudioGraph';
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json =>
+/** A JSON object (not null, not an array). */
+export const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function describeShape(shape: ReadonlyArray<number | null>): string {

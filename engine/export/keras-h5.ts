@@ -20,7 +20,7 @@
  */
 import { File as Hdf5File, type Dataset, type Group } from 'jsfive';
 import type { ImportedTensor } from './imported-weights';
-import { ModelImportError } from './import-keras';
+import { isObject, ModelImportError } from './import-keras';
 
 export interface KerasH5 {
   /** The `model_config` JSON (what `model.to_json()` gives), or null for a weights-only file. */
@@ -99,9 +99,6 @@ function kerasThreeTensors(file: Group, path: string): ImportedTensor[] {
   }
   return tensors;
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** keras.src.utils.naming.to_snake_case: `Conv2D` → `conv2d`, `BatchNormalization` → `batch_normalization`. */
 export function kerasSnakeCase(className: string): string {

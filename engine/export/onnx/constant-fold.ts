@@ -155,9 +155,10 @@ export function foldConstantOp(
       const dims = [...x.dims.slice(0, axis), ...indices.dims, ...x.dims.slice(axis + 1)];
       const strides = stridesOf(x.dims);
       const indexRank = indices.dims.length;
+      const indexStrides = stridesOf(indices.dims);
       const values = gatherIndex(x, dims, (index) => {
         const at = index.slice(axis, axis + indexRank);
-        const flatIndex = at.reduce((offset, i, k) => offset + i * stridesOf(indices.dims)[k], 0);
+        const flatIndex = at.reduce((offset, i, k) => offset + i * indexStrides[k], 0);
         const picked = axisOf(indices.values[flatIndex], x.dims[axis]);
         const full = [...index.slice(0, axis), picked, ...index.slice(axis + indexRank)];
         return full.reduce((offset, i, k) => offset + i * strides[k], 0);

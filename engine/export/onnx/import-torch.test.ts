@@ -39,44 +39,6 @@ function importValid(bytes: Uint8Array) {
   return { document: checked.document!, weights: imported.weights };
 }
 
-describe('PyTorch ONNX fixtures', () => {
-  it.each([
-    ['lenet', 'LeNet as CNN Studio exports it to PyTorch (Pad + AveragePool, Flatten, Gemm)'],
-    [
-      'zoo-cnn',
-      'a zoo-style CNN (BN folded, Clip as relu6, depthwise, GlobalAveragePool, view() as Reshape)',
-    ],
-    ['gelu-cnn', 'nn.GELU as torch writes it before opset 20 (Div √2, Erf, Add 1, Mul x, Mul ½): one GELU'],
-  ])('%s: %s, predicts what PyTorch predicted', async (name) => {
-    const { document, weights } = importValid(new Uint8Array(readFileSync(join(fixtures, `${name}.onnx`))));
-    if (name === 'lenet') expect(counts(document)).toEqual(counts(getPreset('lenet')));
-    if (name === 'gelu-cnn')
-      expect(
-        document.nodes.filter((node) => node.type === 'activation').map((node) => node.params.fn),
-      ).toEqual(['gelu']);
-    const expected = JSON.parse(readFileSync(join(fixtures, `${name}.expected.json`), 'utf8')) as {
-      shape: [number, number, number, number];
-      input: number[];
-      output: number[];
-    };
-    const nhwc = tf.tensor4d(expected.input, expected.shape).transpose([0, 2, 3, 1]) as tf.Tensor4D;
-    const model = compileImported(document, weights);
-    try {
-      const actual = await enginePredict(model, nhwc);
-      expect(maxDifference(actual, Float32Array.from(expected.output))).toBeLessThanOrEqual(1e-4);
-    } finally {
-      model.dispose();
-      nhwc.dispose();
-    }
-  });
-});
-
-/**
- * Presets whose imported model must also predict what PyTorch predicted: MobileNetV2's pads are
- * computed in forward (uneven at stride 2), so equal counts alone would not show they came out right.
- */
-const PREDICTED = new Set(['mobilenetv2']);
-
 /** The imported model's output on the input torch saved beside the file equals torch's (1e-4). */
 async function expectTorchPredictions(
   document: GraphDocument,
@@ -98,6 +60,31 @@ async function expectTorchPredictions(
     nhwc.dispose();
   }
 }
+
+describe('PyTorch ONNX fixtures', () => {
+  it.each([
+    ['lenet', 'LeNet as CNN Studio exports it to PyTorch (Pad + AveragePool, Flatten, Gemm)'],
+    [
+      'zoo-cnn',
+      'a zoo-style CNN (BN folded, Clip as relu6, depthwise, GlobalAveragePool, view() as Reshape)',
+    ],
+    ['gelu-cnn', 'nn.GELU as torch writes it before opset 20 (Div √2, Erf, Add 1, Mul x, Mul ½): one GELU'],
+  ])('%s: %s, predicts what PyTorch predicted', async (name) => {
+    const { document, weights } = importValid(new Uint8Array(readFileSync(join(fixtures, `${name}.onnx`))));
+    if (name === 'lenet') expect(counts(document)).toEqual(counts(getPreset('lenet')));
+    if (name === 'gelu-cnn')
+      expect(
+        document.nodes.filter((node) => node.type === 'activation').map((node) => node.params.fn),
+      ).toEqual(['gelu']);
+    await expectTorchPredictions(document, weights, join(fixtures, `${name}.expected.json`));
+  });
+});
+
+/**
+ * Presets whose imported model must also predict what PyTorch predicted: MobileNetV2's pads are
+ * computed in forward (uneven at stride 2), so equal counts alone would not show they came out right.
+ */
+const PREDICTED = new Set(['mobilenetv2']);
 
 describe("PyTorch's ONNX export of every preset imports with the book's parameter counts", () => {
   // MobileNetV2's model.py computes TensorFlow's 'same' pads in forward from x.shape and F.pad
